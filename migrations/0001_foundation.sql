@@ -42,6 +42,8 @@ CREATE TABLE members (
   full_name text NOT NULL,
   -- lower case, no diacritics, đ→d: the accent-insensitive search key
   name_folded text COLLATE "C" NOT NULL,
+  -- lower case, one tone-mark placement: the key for accent-exact search (see src/common/text.ts)
+  name_key text COLLATE "C" NOT NULL,
   date_of_birth date,
   birth_year smallint NOT NULL,
   gender text NOT NULL CHECK (gender IN ('male', 'female')),
@@ -65,7 +67,6 @@ CREATE TABLE members (
 CREATE INDEX members_organisation_idx ON members (organisation_id);
 CREATE INDEX members_name_sort_idx ON members ((full_name COLLATE "vi-x-icu"), id);
 CREATE INDEX members_name_folded_trgm_idx ON members USING gin (name_folded gin_trgm_ops);
-CREATE INDEX members_name_exact_trgm_idx ON members USING gin (lower(full_name) gin_trgm_ops);
 
 CREATE TABLE users (
   id bigserial PRIMARY KEY,

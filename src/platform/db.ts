@@ -14,7 +14,7 @@ pg.types.setTypeParser(1082, (v) => v);
 // bigint ids and counts as strings; callers parse counts deliberately.
 pg.types.setTypeParser(20, (v) => v);
 
-export interface Database_ {
+export interface DatabaseHandle {
   db: Db;
   pool: pg.Pool;
   url: string;
@@ -38,7 +38,7 @@ export function connect(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
 }
 
 /** Opens the database (embedded by default, external via DATABASE_URL), creating and migrating it as needed. */
-export async function openDatabase(options: OpenOptions = {}): Promise<Database_> {
+export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
   const external = options.databaseUrl ?? process.env.DATABASE_URL;
   let url: string;
   let stopServer = async () => {};
@@ -74,6 +74,29 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database_
       await stopServer();
     },
   };
+}
+
+/**
+ * Runs `work` in one transaction on one pooled connection, giving both a Kysely view of it and the raw client
+ * (for COPY, which Kysely cannot stream).
+ */
+export async function withClientTransaction<T>(pool: pg.Pool, work: (trx: Db, client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // Kysely only calls query() and release() on what the pool hands out.
+  const borrowed = { query: client.query.bind(client), release: () => {} };
+  const single = { connect: async () => borrowed, end: async () => {} };
+  const trx = new Kysely<Database>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }) });
+  try {
+    await client.query('BEGIN');
+    const result = await work(trx, client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 function ignoreDuplicate(error: unknown) {

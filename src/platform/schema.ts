@@ -49,6 +49,7 @@ export interface MembersTable {
   personal_id: string;
   full_name: string;
   name_folded: string;
+  name_key: string;
   date_of_birth: DateOnly | null;
   birth_year: number;
   gender: Gender;
@@ -97,7 +98,7 @@ export interface SessionsTable {
 
 export interface AuditLogTable {
   id: Generated<string>;
-  at: Generated<Date>;
+  at: ColumnType<Date, string | undefined, never>;
   actor_id: string | null;
   actor: string;
   action: string;
@@ -109,7 +110,28 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface ImportUploadsTable {
+  id: string;
+  user_id: string;
+  file_name: string;
+  content: Buffer;
+  options: ColumnType<unknown, string, string>;
+  created_at: Generated<Date>;
+}
+
+export interface PopulationRegisterTable {
+  personal_id: string;
+  full_name: string;
+  date_of_birth: string;
+  gender: Gender;
+  hometown: string | null;
+  permanent_address: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  population_register: PopulationRegisterTable;
+  import_uploads: ImportUploadsTable;
   provinces: ProvincesTable;
   communes: CommunesTable;
   organisations: OrganisationsTable;

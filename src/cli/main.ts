@@ -1,0 +1,192 @@
+import { Command, Option } from 'commander';
+import { AppError } from '../platform/errors.ts';
+import { translate } from '../platform/i18n/index.ts';
+import { openApp } from '../platform/context.ts';
+import { cliActor } from '../platform/scope.ts';
+import type { DatabaseHandle } from '../platform/db.ts';
+import { verifyAudit } from '../audit/store.ts';
+import { importMembers } from '../members/import.ts';
+import { importAdminUnits } from '../reference/service.ts';
+import { addUser, ROLES } from '../users/service.ts';
+import { buildServer } from '../server.ts';
+import { printImportReport, printRejected } from './report.ts';
+
+const program = new Command('doithe')
+  .description('Đổi thẻ đảng viên — quản lý danh sách, thu nhận và đổi thẻ đảng viên')
+  .showHelpAfterError();
+
+const dataOption = () => new Option('--data <dir>', 'thư mục cơ sở dữ liệu nhúng (bỏ qua khi có DATABASE_URL)').default('data');
+
+/** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
+async function withApp<T>(dataDir: string, work: (app: DatabaseHandle) => Promise<T>): Promise<T> {
+  const app = await openApp({ dataDir });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+program
+  .command('serve')
+  .description('chạy máy chủ web và API')
+  .addOption(dataOption())
+  .option('--port <port>', 'cổng', (v) => Number(v), 3000)
+  .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
+  .option('--demo', 'cơ sở dữ liệu trống thì tạo một tỉnh mẫu và tài khoản mẫu')
+  .action(async (opts: { data: string; port: number; host: string; demo?: boolean }) => {
+    const app = await openApp({ dataDir: opts.data });
+    const demo = opts.demo ? await import('../demo/load.ts') : undefined;
+    if (demo) await demo.ensureDemo(app, (line) => console.log(line));
+    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1' });
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await server.close();
+      await app.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await server.listen({ port: opts.port, host: opts.host });
+    console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
+    if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);
+  });
+
+const importCommand = program.command('import').description('nhập dữ liệu từ tệp Excel (.xlsx) hoặc CSV');
+
+importCommand
+  .command('members <file>')
+  .description('nhập danh sách đảng viên')
+  .addOption(dataOption())
+  .option('--dry-run', 'chỉ kiểm tra, không ghi gì')
+  .option('--json', 'dòng cuối của stdout là một đối tượng JSON')
+  .option('--province <code>', 'mã tỉnh (2 số) của danh sách')
+  .option('--organisation <id>', 'tổ chức đảng gốc của danh sách (mã số)')
+  .option('--cell <name>', 'chi bộ cho các dòng không có cột "Chi bộ"')
+  .option('--create-orgs', 'tạo chi bộ/đảng bộ chưa có')
+  .action(async (file: string, opts: { data: string; dryRun?: boolean; json?: boolean; province?: string; organisation?: string; cell?: string; createOrgs?: boolean }) => {
+    await withApp(opts.data, async (app) => {
+      const report = await importMembers(app.db, app.pool, cliActor(), { path: file }, {
+        dryRun: opts.dryRun,
+        provinceCode: opts.province,
+        organisationId: opts.organisation,
+        cell: opts.cell,
+        createOrgs: opts.createOrgs,
+      });
+      if (opts.json) {
+        console.log(
+          JSON.stringify({
+            rows: report.rows,
+            accepted: report.accepted,
+            rejected: report.rejected.map((r) => ({ row: r.row, errors: r.errors.map((e) => ({ field: e.field, code: e.code, message: translate(e.code, e.params) })) })),
+            members: report.members,
+            committed: report.committed,
+            createdOrganisations: report.createdOrganisations,
+          }),
+        );
+      } else {
+        printImportReport(report, opts.dryRun ?? false);
+      }
+    });
+  });
+
+importCommand
+  .command('admin-units <file>')
+  .description('nhập danh mục đơn vị hành chính cấp xã (mã tỉnh, tên tỉnh, mã xã, tên xã, loại)')
+  .addOption(dataOption())
+  .option('--dry-run', 'chỉ kiểm tra, không ghi gì')
+  .option('--json', 'in kết quả dạng JSON')
+  .action(async (file: string, opts: { data: string; dryRun?: boolean; json?: boolean }) => {
+    await withApp(opts.data, async (app) => {
+      const result = await importAdminUnits(app.db, cliActor(), file, { dryRun: opts.dryRun });
+      if (opts.json) {
+        console.log(JSON.stringify({ ...result, rejected: result.rejected.map((r) => ({ row: r.row, errors: r.errors.map((e) => ({ field: e.field, code: e.code, message: translate(e.code, e.params) })) })) }));
+        return;
+      }
+      console.log(`Đã đọc ${result.rows} dòng: ${result.accepted} hợp lệ, ${result.rejected.length} bị từ chối; thêm mới ${result.inserted}, cập nhật ${result.updated}.`);
+      printRejected(result.rejected);
+    });
+  });
+
+program
+  .command('demo')
+  .description('tạo dữ liệu mẫu của một tỉnh (tổ chức, đảng viên, dữ liệu dân cư đối chiếu)')
+  .addOption(dataOption())
+  .option('--province <code>', 'mã tỉnh', '68')
+  .option('--members <n>', 'số đảng viên', (v) => Number(v), 5000)
+  .option('--seed <s>', 'hạt giống ngẫu nhiên', (v) => Number(v), 1)
+  .action(async (opts: { data: string; province: string; members: number; seed: number }) => {
+    const { loadDemo } = await import('../demo/load.ts');
+    await withApp(opts.data, async (app) => {
+      const result = await loadDemo(app, { provinceCode: opts.province, members: opts.members, seed: opts.seed });
+      console.log(`Đã tạo ${result.organisations} tổ chức đảng, ${result.members} đảng viên, ${result.register} bản ghi dân cư cho tỉnh ${opts.province}.`);
+    });
+  });
+
+const userCommand = program.command('user').description('quản lý người dùng');
+userCommand
+  .command('add')
+  .description('thêm người dùng (người quản trị đầu tiên: --role central_admin)')
+  .addOption(dataOption())
+  .requiredOption('--username <name>', 'tên đăng nhập')
+  .option('--password <password>', 'mật khẩu (hoặc biến môi trường DOITHE_PASSWORD)')
+  .option('--full-name <name>', 'họ và tên')
+  .addOption(new Option('--role <role>', 'vai trò').choices(ROLES as string[]).default('central_admin'))
+  .option('--organisation <id>', 'phạm vi: tổ chức đảng (mã số)')
+  .option('--province <code>', 'phạm vi: tỉnh (2 số)')
+  .option('--commune <code>', 'phạm vi: xã/phường (5 số)')
+  .action(async (opts: { data: string; username: string; password?: string; fullName?: string; role: (typeof ROLES)[number]; organisation?: string; province?: string; commune?: string }) => {
+    const password = opts.password ?? process.env.DOITHE_PASSWORD;
+    if (!password) throw new AppError('auth.weak_password', { min: 8 });
+    await withApp(opts.data, async (app) => {
+      const user = await addUser(app.db, cliActor(), {
+        username: opts.username,
+        fullName: opts.fullName ?? opts.username,
+        password,
+        role: opts.role,
+        organisationId: opts.organisation,
+        provinceCode: opts.province,
+        communeCode: opts.commune,
+      });
+      console.log(`Đã thêm người dùng ${user.username} (${user.role}).`);
+    });
+  });
+
+const auditCommand = program.command('audit').description('nhật ký kiểm toán');
+auditCommand
+  .command('verify')
+  .description('kiểm tra chuỗi băm của nhật ký: phát hiện mục bị sửa hoặc xoá')
+  .addOption(dataOption())
+  .action(async (opts: { data: string }) => {
+    await withApp(opts.data, async (app) => {
+      const result = await verifyAudit(app.db);
+      if (result.ok) {
+        console.log(`Nhật ký toàn vẹn: ${result.entries} mục. Mã băm cuối: ${result.headHash}`);
+      } else {
+        console.error(`Nhật ký bị thay đổi tại mục ${result.brokenAt} (${result.reason === 'hash_mismatch' ? 'nội dung bị sửa' : 'chuỗi bị đứt: mục bị xoá hoặc chèn'}).`);
+        process.exitCode = 3;
+      }
+    });
+  });
+
+program
+  .command('migrate')
+  .description('tạo/cập nhật lược đồ cơ sở dữ liệu')
+  .addOption(dataOption())
+  .action(async (opts: { data: string }) => {
+    await withApp(opts.data, async () => console.log('Cơ sở dữ liệu đã cập nhật.'));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof AppError) {
+    console.error(`Lỗi: ${translate(error.code, error.params)}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`Lỗi: ${(error as Error).message ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}

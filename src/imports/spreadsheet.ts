@@ -1,0 +1,705 @@
+/**
+ * Reads a hand-made spreadsheet (.xlsx or CSV) into header-mapped raw records.
+ *
+ * Generic over a table schema: the header row is found by matching cell texts against each field's
+ * synonyms (accent-, case-, space- and punctuation-insensitive). Values are handed over as they are
+ * (string, number, boolean, Date or null); cleaning and validation are the caller's job.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { foldText } from '../common/text.ts';
+import { AppError } from '../platform/errors.ts';
+
+export type CellValue = string | number | boolean | Date | null;
+
+export interface FieldSpec {
+  key: string;
+  synonyms: string[];
+}
+
+export interface TableSchema {
+  fields: FieldSpec[];
+  /** Keys that must all be present to recognise the header row. */
+  required: string[];
+}
+
+export interface RawRecord {
+  /** The row number the spreadsheet shows; for CSV the physical line number of the record's first line. */
+  row: number;
+  values: Record<string, CellValue>;
+  /** Keys whose cell held a formula (the value is the cached result). */
+  formulas: string[];
+}
+
+export interface ReadResult {
+  sheetName: string | null;
+  headerRow: number;
+  /** key → 1-based column. */
+  columns: Record<string, number>;
+  unmappedHeaders: string[];
+  records: RawRecord[];
+}
+
+export interface ReadLimits {
+  maxBytes: number;
+  maxColumns: number;
+  maxRows: number;
+  headerSearchRows: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxBytes: 20 * 1024 * 1024,
+  maxColumns: 200,
+  maxRows: 300_000,
+  headerSearchRows: 30,
+};
+
+export async function readTable(
+  input: { path: string } | { buffer: Buffer; name: string },
+  schema: TableSchema,
+  limits?: Partial<ReadLimits>,
+): Promise<ReadResult> {
+  const lim: ReadLimits = { ...DEFAULT_READ_LIMITS, ...limits };
+  const buffer = await load(input, lim.maxBytes);
+  const matcher = new HeaderMatcher(schema);
+
+  if (isZip(buffer)) {
+    checkXlsxZip(buffer, lim.maxBytes);
+    const sheet = await readXlsxSheet(buffer, lim);
+    return buildTable(sheet, matcher, lim);
+  }
+  const text = decodeText(buffer);
+  if (text === undefined) throw new AppError('file.unreadable');
+  return readCsv(text, matcher, lim);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+const MiB = 1024 * 1024;
+const toMb = (bytes: number) => Number((bytes / MiB).toPrecision(3));
+
+async function load(input: { path: string } | { buffer: Buffer; name: string }, maxBytes: number): Promise<Buffer> {
+  const tooLarge = (size: number) => new AppError('file.too_large', { sizeMb: toMb(size), limitMb: toMb(maxBytes) });
+  if ('buffer' in input) {
+    if (input.buffer.length > maxBytes) throw tooLarge(input.buffer.length);
+    return input.buffer;
+  }
+  let size: number;
+  try {
+    const info = await stat(input.path);
+    if (!info.isFile()) throw new AppError('file.unreadable');
+    size = info.size;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new AppError('file.not_found', { path: input.path });
+    throw new AppError('file.unreadable');
+  }
+  if (size > maxBytes) throw tooLarge(size);
+  // Files within the limit are small enough to hold in memory; reading once avoids a second open.
+  const buffer = await readFile(input.path).catch(() => {
+    throw new AppError('file.unreadable');
+  });
+  if (buffer.length > maxBytes) throw tooLarge(buffer.length);
+  return buffer;
+}
+
+const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/**
+ * Checks the zip's central directory before handing it to exceljs: it must be an Excel workbook
+ * (not a .docx or .ods), and the declared unpacked size must be sane (a zip bomb would otherwise
+ * be inflated to a temp file before a single row is read).
+ */
+function checkXlsxZip(buffer: Buffer, maxBytes: number): void {
+  const maxUnpacked = Math.max(50 * maxBytes, 256 * MiB);
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 0xffff); i--) {
+    if (buffer.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new AppError('file.unreadable');
+  let offset = buffer.readUInt32LE(eocd + 16);
+  if (offset === 0xffffffff) return; // zip64 directory: leave the checks to the reader
+  let unpacked = 0;
+  let hasWorkbook = false;
+  while (offset + 46 <= buffer.length && buffer.readUInt32LE(offset) === 0x02014b50) {
+    let size = buffer.readUInt32LE(offset + 24);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+    if (size === 0xffffffff) size = zip64Size(buffer, offset + 46 + nameLength, extraLength);
+    if (name === 'xl/workbook.xml') hasWorkbook = true;
+    unpacked += size;
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  if (!hasWorkbook || unpacked > maxUnpacked) throw new AppError('file.unreadable');
+}
+
+function zip64Size(buffer: Buffer, start: number, length: number): number {
+  for (let p = start; p + 4 <= start + length && p + 4 <= buffer.length; ) {
+    const id = buffer.readUInt16LE(p);
+    const size = buffer.readUInt16LE(p + 2);
+    if (id === 0x0001 && size >= 8 && p + 12 <= buffer.length) return Number(buffer.readBigUInt64LE(p + 4));
+    p += 4 + size;
+  }
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** Text for CSV parsing, or undefined when the bytes are not text (binary, PDF, HTML/XML). */
+function decodeText(buffer: Buffer): string | undefined {
+  let text: string;
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) {
+    // Excel's "Unicode text" export: UTF-16LE with a BOM.
+    text = new TextDecoder('utf-16le').decode(buffer.subarray(2));
+  } else if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    text = new TextDecoder('utf-16be').decode(buffer.subarray(2));
+  } else {
+    if (buffer.includes(0)) return undefined;
+    text = new TextDecoder('utf-8').decode(buffer); // replaces invalid sequences, strips the BOM
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const head = text.trimStart().slice(0, 16).toLowerCase();
+  if (head.startsWith('<') || head.startsWith('%pdf') || head.startsWith('{\\rtf')) return undefined;
+
+  const sample = text.slice(0, 64 * 1024);
+  let control = 0;
+  let replaced = 0;
+  let visible = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) control++;
+    if (c > 0x20) visible++;
+  }
+  // Text in a legacy 8-bit encoding (Windows-1258) decodes with some replacement characters and is
+  // let through; binary data has control characters or is mostly undecodable.
+  if (control > sample.length / 200 || replaced > visible * 0.4) return undefined;
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sheet model shared by both formats: compact rows, merges applied after header detection.
+
+interface SheetRow {
+  /** 1-based row number (xlsx) or first physical line (CSV). */
+  r: number;
+  /** cells[c - 1] is column c. */
+  cells: CellValue[];
+  /** 1-based columns holding a formula. */
+  formulas?: number[];
+}
+
+interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+interface Sheet {
+  name: string | null;
+  rows: SheetRow[];
+  merges: MergeRange[];
+}
+
+const hasValue = (v: CellValue | undefined): boolean =>
+  v !== null && v !== undefined && (typeof v !== 'string' || v.trim() !== '');
+
+function lastValueColumn(cells: CellValue[]): number {
+  for (let i = cells.length; i > 0; i--) if (hasValue(cells[i - 1])) return i;
+  return 0;
+}
+
+class RowLimiter {
+  private count = 0;
+  constructor(private readonly limits: ReadLimits) {}
+
+  /** Checks a non-blank row against the limits; false for a blank row. */
+  accept(cells: CellValue[]): boolean {
+    const width = lastValueColumn(cells);
+    if (width === 0) return false;
+    if (width > this.limits.maxColumns) {
+      throw new AppError('file.too_many_columns', { columns: width, limit: this.limits.maxColumns });
+    }
+    if (++this.count > this.limits.maxRows) throw new AppError('file.too_many_rows', { limit: this.limits.maxRows });
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX (exceljs streaming reader)
+
+/** The parts of exceljs's streaming reader used here; its typings do not describe them. */
+interface StreamWorkbook extends AsyncIterable<StreamWorksheet> {
+  model?: { sheets?: { name: string; rId: string; state?: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+}
+interface StreamWorksheet extends AsyncIterable<StreamRow> {
+  name: string;
+  state?: string;
+  /** Raw chunks of the sheet XML; replaced below to see the merge ranges the reader skips. */
+  iterator: AsyncIterable<Buffer | string> & { destroy?: () => void };
+}
+interface StreamRow {
+  number: number;
+  eachCell(callback: (cell: { value: unknown }, column: number) => void): void;
+}
+
+const isHidden = (state: string | undefined) => state === 'hidden' || state === 'veryHidden';
+
+async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles are needed to tell date cells from numbers.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  }) as unknown as StreamWorkbook;
+
+  let sheet: Sheet | undefined;
+  let failure: unknown;
+  try {
+    // Worksheets arrive in zip order; the sheet wanted is the first visible one in tab order.
+    // The loop runs to the end even after the sheet is read or has failed, so that exceljs
+    // removes the temp files it writes for sheets stored before the shared strings.
+    for await (const worksheet of reader) {
+      if (sheet || failure || isHidden(worksheet.state) || !isFirstVisible(reader, worksheet)) {
+        worksheet.iterator.destroy?.();
+        continue;
+      }
+      try {
+        sheet = await collectWorksheet(worksheet, limits);
+      } catch (error) {
+        failure = error;
+      }
+    }
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure) throw failure instanceof AppError ? failure : new AppError('file.unreadable');
+  if (!reader.model) throw new AppError('file.unreadable');
+  if (!sheet) throw new AppError('file.no_sheet');
+  return sheet;
+}
+
+function isFirstVisible(reader: StreamWorkbook, worksheet: StreamWorksheet): boolean {
+  const sheets = reader.model?.sheets;
+  const rels = reader.workbookRels;
+  if (!sheets || !rels) return true;
+  const first = sheets.find((s) => {
+    if (isHidden(s.state)) return false;
+    const target = rels.find((rel) => rel.Id === s.rId)?.Target;
+    return target !== undefined && /^worksheets\/sheet\d+\.xml$/.test(target);
+  });
+  // No match means exceljs could not name the sheets either: take the first one it emits.
+  return !first || first.name === worksheet.name;
+}
+
+async function collectWorksheet(worksheet: StreamWorksheet, limits: ReadLimits): Promise<Sheet> {
+  const merges: MergeRange[] = [];
+  worksheet.iterator = tapMergeCells(worksheet.iterator, merges);
+  const limiter = new RowLimiter(limits);
+  const rows: SheetRow[] = [];
+  let sorted = true;
+  for await (const row of worksheet) {
+    const cells: CellValue[] = [];
+    let formulas: number[] | undefined;
+    row.eachCell((cell, column) => {
+      const { value, formula } = toCellValue(cell.value);
+      if (column > cells.length + 1) for (let i = cells.length; i < column - 1; i++) cells[i] = null;
+      cells[column - 1] = value;
+      if (formula) (formulas ??= []).push(column);
+    });
+    if (!limiter.accept(cells)) continue;
+    if (rows.length > 0 && rows[rows.length - 1]!.r >= row.number) sorted = false;
+    rows.push(formulas ? { r: row.number, cells, formulas } : { r: row.number, cells });
+  }
+  if (!sorted) rows.sort((a, b) => a.r - b.r);
+  return { name: worksheet.name, rows, merges };
+}
+
+/** Converts exceljs's cell value (plain, formula, rich text, hyperlink, error) to a CellValue. */
+function toCellValue(raw: unknown): { value: CellValue; formula: boolean } {
+  if (raw === null || raw === undefined) return { value: null, formula: false };
+  if (typeof raw === 'object' && !(raw instanceof Date)) {
+    const o = raw as Record<string, unknown>;
+    if ('formula' in o || 'sharedFormula' in o) return { value: plainValue(o.result), formula: true };
+  }
+  return { value: plainValue(raw), formula: false };
+}
+
+function plainValue(raw: unknown): CellValue {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') return raw === '' ? null : raw;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+  if (typeof raw === 'boolean') return raw;
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw;
+  if (typeof raw === 'object') {
+    const o = raw as Record<string, unknown>;
+    if (Array.isArray(o.richText)) {
+      const text = (o.richText as { text?: unknown }[]).map((run) => (typeof run?.text === 'string' ? run.text : '')).join('');
+      return text === '' ? null : text;
+    }
+    if ('text' in o) return plainValue(o.text); // hyperlink: its display text
+  }
+  return null; // error cells ({ error: '#N/A' }) and anything unknown
+}
+
+const MERGE_TAG = Buffer.from('mergeCell');
+const MERGE_CELL = /<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']+)["'][^>]*>/g;
+
+/**
+ * Passes the sheet XML through unchanged while collecting <mergeCell ref="A1:D1"/> ranges, which
+ * exceljs's streaming reader parses past without exposing. The ranges follow the rows, so they are
+ * applied once the sheet is read. Chunks are decoded only from the first sight of "mergeCell" on.
+ */
+async function* tapMergeCells(source: AsyncIterable<Buffer | string>, merges: MergeRange[]): AsyncGenerator<Buffer | string> {
+  let decoding = false;
+  let carry = '';
+  let previousTail: Buffer = Buffer.alloc(0);
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!decoding) {
+      const seam = Buffer.concat([previousTail, bytes.subarray(0, MERGE_TAG.length)]);
+      if (bytes.includes(MERGE_TAG) || seam.includes(MERGE_TAG)) {
+        decoding = true;
+        carry = previousTail.toString('latin1');
+      }
+      previousTail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 256)));
+    }
+    if (decoding) {
+      const text = carry + bytes.toString('latin1');
+      let end = 0;
+      for (const m of text.matchAll(MERGE_CELL)) {
+        const range = parseRange(m[1]!);
+        if (range) merges.push(range);
+        end = m.index + m[0].length;
+      }
+      // Keep an unfinished tag for the next chunk.
+      const open = text.lastIndexOf('<');
+      carry = open >= end && text.indexOf('>', open) < 0 ? text.slice(open) : '';
+    }
+    yield chunk;
+  }
+}
+
+function parseRange(ref: string): MergeRange | undefined {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/i.exec(ref.trim());
+  if (!m) return undefined;
+  const a = { col: columnNumber(m[1]!), row: Number(m[2]) };
+  const b = { col: columnNumber(m[3]!), row: Number(m[4]) };
+  return { top: Math.min(a.row, b.row), bottom: Math.max(a.row, b.row), left: Math.min(a.col, b.col), right: Math.max(a.col, b.col) };
+}
+
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const SEPARATORS = [',', ';', '\t'] as const;
+
+function readCsv(text: string, matcher: HeaderMatcher, limits: ReadLimits): ReadResult {
+  // Excel writes a "sep=;" first line when asked to; it names the separator.
+  const hint = /^sep=(.)\r?\n/i.exec(text.slice(0, 8));
+  const candidates = hint ? [hint[1]!] : SEPARATORS;
+
+  let best: { separator: string; header: HeaderMatch } | undefined;
+  for (const separator of candidates) {
+    const head: SheetRow[] = [];
+    // The header region plus one row, for a header split over two rows.
+    for (const row of csvRows(text, separator, new RowLimiter(limits))) {
+      if (row.r > limits.headerSearchRows + 1) break;
+      head.push(row);
+    }
+    const header = findHeader({ name: null, rows: head, merges: [] }, matcher, limits.headerSearchRows);
+    if (header && (!best || header.score > best.header.score)) best = { separator, header };
+  }
+  if (!best) throw new AppError('file.no_header', { rows: limits.headerSearchRows });
+
+  const rows = [...csvRows(text, best.separator, new RowLimiter(limits))];
+  return buildTable({ name: null, rows, merges: [] }, matcher, limits);
+}
+
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+/**
+ * RFC 4180 records with their first physical line (LF, CRLF or a lone CR ends a line). Lenient like
+ * Excel: text after a closing quote is kept, an unclosed quote runs to the end of the file.
+ * Blank records are dropped; limits are checked on the others.
+ */
+function* csvRows(text: string, separator: string, limiter: RowLimiter): Generator<SheetRow> {
+  const sep = separator.charCodeAt(0);
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const first = line;
+    const cells: CellValue[] = [];
+    for (;;) {
+      let field: string;
+      if (text.charCodeAt(i) === QUOTE) {
+        field = '';
+        let start = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', start);
+          if (q < 0) {
+            field += text.slice(start);
+            line += countLineBreaks(text, start, n);
+            i = n;
+            break;
+          }
+          line += countLineBreaks(text, start, q);
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            field += text.slice(start, q + 1);
+            start = q + 2;
+          } else {
+            field += text.slice(start, q);
+            i = q + 1;
+            break;
+          }
+        }
+        const rest = i;
+        while (i < n && !isFieldEnd(text.charCodeAt(i), sep)) i++;
+        field += text.slice(rest, i);
+      } else {
+        const start = i;
+        while (i < n && !isFieldEnd(text.charCodeAt(i), sep)) i++;
+        field = text.slice(start, i);
+      }
+      cells.push(field === '' ? null : field);
+      if (i >= n) break;
+      const c = text.charCodeAt(i++);
+      if (c === sep) continue;
+      if (c === CR && text.charCodeAt(i) === LF) i++;
+      line++;
+      break;
+    }
+    if (limiter.accept(cells)) yield { r: first, cells };
+  }
+}
+
+const isFieldEnd = (c: number, sep: number) => c === sep || c === LF || c === CR;
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || (c === CR && text.charCodeAt(i + 1) !== LF)) count++;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header detection
+
+/** Folded form compared with synonyms: no accents, no case, no spaces, no punctuation. */
+const headerKey = (text: string) => foldText(text).replace(/[^\p{L}\p{N}]/gu, '');
+/** A parenthesised format hint or marker after a header: "(dd/mm/yyyy)", "(1)", "(*)". */
+const FORMAT_HINT = /\(\s*[dmy0-9\s/.\-*]*\)/g;
+const NUMBERING_HEADERS = new Set(['stt', 'tt', 'sott', 'sothutu']);
+
+class HeaderMatcher {
+  private readonly byKey = new Map<string, string>();
+  readonly required: string[];
+
+  constructor(schema: TableSchema) {
+    for (const field of schema.fields) {
+      for (const synonym of [field.key, ...field.synonyms]) {
+        const key = headerKey(synonym);
+        if (key && !this.byKey.has(key)) this.byKey.set(key, field.key);
+      }
+    }
+    this.required = schema.required;
+  }
+
+  /** The field a header text names, if any. */
+  field(text: string): string | undefined {
+    const exact = this.byKey.get(headerKey(text));
+    if (exact) return exact;
+    const folded = foldText(text);
+    const withoutHint = folded.replace(FORMAT_HINT, ' ');
+    return withoutHint === folded ? undefined : this.byKey.get(headerKey(withoutHint));
+  }
+
+  isNumbering(text: string): boolean {
+    return NUMBERING_HEADERS.has(headerKey(text));
+  }
+}
+
+interface HeaderMatch {
+  row: number;
+  /** The last row of the header (row + 1 for a header split over two rows). */
+  lastRow: number;
+  columns: Map<string, number>;
+  unmapped: string[];
+  score: number;
+}
+
+function cellText(value: CellValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Scans the first `searchRows` rows for the row (or pair of rows, for a header split over two
+ * merged rows) mapping all required fields, and returns the one mapping the most fields.
+ */
+function findHeader(sheet: Sheet, matcher: HeaderMatcher, searchRows: number): HeaderMatch | undefined {
+  const grid = new Map<number, CellValue[]>();
+  for (const row of sheet.rows) {
+    if (row.r > searchRows + 1) break;
+    grid.set(row.r, row.cells.slice());
+  }
+  // Within the header region a merged cell's text counts for every column and row it covers.
+  for (const m of sheet.merges) {
+    if (m.top > searchRows + 1) continue;
+    const value = grid.get(m.top)?.[m.left - 1];
+    if (!hasValue(value)) continue;
+    for (let r = m.top; r <= Math.min(m.bottom, searchRows + 1); r++) {
+      const cells = grid.get(r) ?? [];
+      grid.set(r, cells);
+      for (let c = m.left; c <= m.right; c++) if (!hasValue(cells[c - 1])) cells[c - 1] = value!;
+    }
+  }
+
+  let best: HeaderMatch | undefined;
+  const consider = (candidate: HeaderMatch) => {
+    if (!matcher.required.every((key) => candidate.columns.has(key))) return;
+    if (!best || candidate.score > best.score) best = candidate;
+  };
+  const numbers = [...grid.keys()].filter((r) => r <= searchRows).sort((a, b) => a - b);
+  for (const r of numbers) {
+    const top = grid.get(r)!;
+    consider(mapHeader(r, r, top.map((v) => [cellText(v)]), matcher));
+    const bottom = grid.get(r + 1);
+    if (!bottom) continue;
+    const width = Math.max(top.length, bottom.length);
+    const labels: string[][] = [];
+    for (let c = 0; c < width; c++) {
+      const upper = cellText(top[c]);
+      const lower = cellText(bottom[c]);
+      labels.push(upper === lower || !lower ? [upper] : !upper ? [lower] : [`${upper} ${lower}`, lower, upper]);
+    }
+    consider(mapHeader(r, r + 1, labels, matcher));
+  }
+  return best;
+}
+
+/** Maps header columns to fields; labels[c] lists the texts to try for column c + 1, best first. */
+function mapHeader(row: number, lastRow: number, labels: string[][], matcher: HeaderMatcher): HeaderMatch {
+  const columns = new Map<string, number>();
+  const unmapped: string[] = [];
+  labels.forEach((texts, index) => {
+    if (!texts[0]) return;
+    for (const text of texts) {
+      const key = matcher.field(text);
+      if (key && !columns.has(key)) {
+        columns.set(key, index + 1);
+        return;
+      }
+    }
+    if (!matcher.isNumbering(texts[0])) unmapped.push(texts[0]);
+  });
+  // On equal mapping a one-row header wins over a two-row one.
+  return { row, lastRow, columns, unmapped, score: columns.size * 2 + (row === lastRow ? 1 : 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+// Matched against folded cell texts of rows lacking a required field.
+const FOOTER_TOTAL = /^(tong cong|tong so)\b|^cong\s*(:|\d)/;
+const FOOTER_SIGNATURE = /^(nguoi lap|xac nhan cua|ky ten|\(?ky,? ghi ro)|^t\s*\/?\s*m\b|ngay[\s.…_]*\d*[\s.…_]*thang[\s.…_]*\d*[\s.…_]*nam[\s.…_]*\d*$/;
+const COLUMN_NUMBER = /^\(?\s*(\d{1,3}|[a-z])\s*\)?$/i;
+
+function buildTable(sheet: Sheet, matcher: HeaderMatcher, limits: ReadLimits): ReadResult {
+  const header = findHeader(sheet, matcher, limits.headerSearchRows);
+  if (!header) throw new AppError('file.no_header', { rows: limits.headerSearchRows });
+  const columns = [...header.columns];
+
+  const data = sheet.rows.filter((row) => row.r > header.lastRow);
+  fillVerticalMerges(data, sheet.merges, header.lastRow);
+
+  const records: RawRecord[] = [];
+  let inFooter = false;
+  let first = true;
+  for (const row of data) {
+    if (first) {
+      first = false;
+      if (isColumnNumbering(row.cells)) continue;
+    }
+    const values: Record<string, CellValue> = {};
+    const formulas: string[] = [];
+    for (const [key, column] of columns) {
+      values[key] = row.cells[column - 1] ?? null;
+      if (row.formulas?.includes(column)) formulas.push(key);
+    }
+    const present = matcher.required.filter((key) => hasValue(values[key])).length;
+    if (present === 0) continue;
+    if (present < matcher.required.length) {
+      // Totals and signature blocks below the table; after a signature line everything is footer.
+      if (inFooter) continue;
+      const texts = row.cells.filter((v) => typeof v === 'string').map((v) => foldText(v as string));
+      if (texts.some((t) => FOOTER_SIGNATURE.test(t))) {
+        inFooter = true;
+        continue;
+      }
+      if (texts.some((t) => FOOTER_TOTAL.test(t))) continue;
+    }
+    records.push({ row: row.r, values, formulas });
+  }
+
+  return {
+    sheetName: sheet.name,
+    headerRow: header.row,
+    columns: Object.fromEntries(columns),
+    unmappedHeaders: header.unmapped,
+    records,
+  };
+}
+
+/**
+ * A cell merged over several data rows (a "Chi bộ" column) gives its value to every covered row,
+ * in its own column only: a merge spanning columns in the data region is a label, not a value
+ * for the neighbouring fields.
+ */
+function fillVerticalMerges(rows: SheetRow[], merges: MergeRange[], headerLastRow: number): void {
+  const vertical = merges.filter((m) => m.bottom > m.top && m.top > headerLastRow);
+  if (vertical.length === 0) return;
+  const byNumber = new Map(rows.map((row) => [row.r, row]));
+  for (const m of vertical) {
+    const source = byNumber.get(m.top);
+    const value = source?.cells[m.left - 1];
+    if (!source || !hasValue(value)) continue;
+    const formula = source.formulas?.includes(m.left) ?? false;
+    for (let r = m.top + 1; r <= m.bottom; r++) {
+      const row = byNumber.get(r);
+      if (!row || hasValue(row.cells[m.left - 1])) continue;
+      for (let i = row.cells.length; i < m.left - 1; i++) row.cells[i] = null;
+      row.cells[m.left - 1] = value!;
+      if (formula) (row.formulas ??= []).push(m.left);
+    }
+  }
+}
+
+/** The "(1) (2) (3) …" or "1 2 3 …" row some forms put under the header. */
+function isColumnNumbering(cells: CellValue[]): boolean {
+  const tokens = cells.filter(hasValue).map((v) => cellText(v));
+  if (tokens.length < 3 || !tokens.every((t) => COLUMN_NUMBER.test(t))) return false;
+  const numbers = tokens.map((t) => Number(t.replace(/[()\s]/g, ''))).filter((n) => !Number.isNaN(n));
+  return numbers.every((n, i) => i === 0 || n > numbers[i - 1]!);
+}

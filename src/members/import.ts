@@ -1,0 +1,349 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { withClientTransaction, type Db, type Queryable } from '../platform/db.ts';
+import { AppError, type Issue } from '../platform/errors.ts';
+import { requirePermission } from '../platform/permissions.ts';
+import type { OrganisationKind } from '../platform/schema.ts';
+import type { Actor } from '../platform/scope.ts';
+import { appendAudit } from '../audit/store.ts';
+import { todayInVietnam } from '../common/dates.ts';
+import { cleanText, foldText } from '../common/text.ts';
+import { readTable, type CellValue, type ReadLimits } from '../imports/spreadsheet.ts';
+import { cellKindUnder, holdsMembers } from '../organisations/domain.ts';
+import { getOrganisation } from '../organisations/service.ts';
+import { insertOrganisation, type OrganisationRow } from '../organisations/store.ts';
+import { provinceCommittee } from '../reference/service.ts';
+import { MEMBER_TABLE_SCHEMA } from './domain/fields.ts';
+import { isEligible, validateMember, type MemberDraft } from './domain/validate.ts';
+import { existingByPersonalId, nameKeys } from './store.ts';
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Base of the list: a unit, or a province's committee. */
+  organisationId?: string;
+  provinceCode?: string;
+  /** Cell for rows without a "Chi bộ" column/value. */
+  cell?: string;
+  /** Create missing cells (and committees) under the base instead of rejecting their rows. */
+  createOrgs?: boolean;
+  /** Corrected cell values by spreadsheet row (from the web wizard). */
+  fixes?: ReadonlyMap<number, Record<string, string>>;
+  /** Rows the user chose to leave out. */
+  skipRows?: ReadonlySet<number>;
+  /** Commit nothing while any row is still rejected (the web wizard: fix or skip every bad row first). */
+  allOrNothing?: boolean;
+  today?: string;
+  limits?: Partial<ReadLimits>;
+}
+
+export interface ImportedMember {
+  row: number;
+  personalId: string;
+  fullName: string;
+  dateOfBirth: string | null;
+  gender: 'male' | 'female';
+  partyCardNumber: string | null;
+  admittedOn: string | null;
+  officialOn: string | null;
+  eligible: boolean;
+  status: MemberDraft['status'];
+  cell: string | null;
+}
+
+export interface RowRecord {
+  row: number;
+  values: Record<string, string>;
+  errors: Issue[];
+}
+
+export interface ImportReport {
+  fileName: string;
+  rows: number;
+  accepted: number;
+  skipped: number;
+  rejected: { row: number; errors: Issue[] }[];
+  members: ImportedMember[];
+  /** Raw values of rejected rows (and the first accepted ones), for the fix-or-skip screen. */
+  records: RowRecord[];
+  columns: string[];
+  committed: boolean;
+  createdOrganisations: number;
+}
+
+type Input = { path: string } | { buffer: Buffer; name: string };
+
+interface Candidate {
+  row: number;
+  draft: MemberDraft;
+  cellKey: string;
+}
+
+/** Cell names compare without "Chi bộ" in front, accents, case or spacing. */
+function unitKey(name: string): string {
+  return foldText(name).replace(/^(chi bo co so|chi bo|dang bo co so|dang bo)\s+/, '');
+}
+
+function rawText(value: CellValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    return `${String(value.getUTCDate()).padStart(2, '0')}/${String(value.getUTCMonth() + 1).padStart(2, '0')}/${value.getUTCFullYear()}`;
+  }
+  return String(value);
+}
+
+/**
+ * Reads a member list, checks every row, resolves cells, and (unless a dry run) writes the accepted rows
+ * in one transaction: all or nothing.
+ */
+export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: Input, options: ImportOptions = {}): Promise<ImportReport> {
+  requirePermission(actor, 'member.import');
+  const today = options.today ?? todayInVietnam();
+  const table = await readTable(input, MEMBER_TABLE_SCHEMA, options.limits);
+  const base = await resolveBase(db, actor, options);
+  const units = await loadUnits(db, base);
+
+  const rejected: ImportReport['rejected'] = [];
+  const candidates: Candidate[] = [];
+  const seen = new Map<string, number>();
+  const records: RowRecord[] = [];
+  let skipped = 0;
+  const defaultCell = options.cell ? cleanText(options.cell) : null;
+
+  for (const record of table.records) {
+    if (options.skipRows?.has(record.row)) {
+      skipped++;
+      continue;
+    }
+    const fix = options.fixes?.get(record.row);
+    const values: Record<string, CellValue> = fix ? { ...record.values, ...fix } : record.values;
+    const formulas = fix ? record.formulas.filter((f) => !(f in fix)) : record.formulas;
+    const { draft, errors } = validateMember(values, { today, formulas });
+    if (draft) {
+      const other = seen.get(draft.personalId);
+      if (other !== undefined) errors.push({ field: 'personalId', code: 'personal_id.duplicate_in_file', params: { otherRow: other } });
+      else seen.set(draft.personalId, record.row);
+      draft.cell ??= defaultCell;
+      const cell = units.resolve(draft, options.createOrgs ?? false);
+      if ('error' in cell) errors.push(cell.error);
+      else if (errors.length === 0) candidates.push({ row: record.row, draft, cellKey: cell.key });
+    }
+    if (errors.length > 0) rejected.push({ row: record.row, errors });
+    if (errors.length > 0 || records.length < 20) {
+      records.push({ row: record.row, values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, rawText(v)])), errors });
+    }
+  }
+
+  // Against the registry: only rows still accepted need the look-up.
+  const existing = await existingByPersonalId(db, candidates.map((c) => c.draft.personalId));
+  const accepted = candidates.filter((c) => {
+    const name = existing.get(c.draft.personalId);
+    if (name === undefined) return true;
+    const issue: Issue = { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
+    rejected.push({ row: c.row, errors: [issue] });
+    const shown = records.find((r) => r.row === c.row);
+    if (shown) shown.errors.push(issue);
+    else records.push({ row: c.row, values: Object.fromEntries(Object.entries(table.records.find((r) => r.row === c.row)!.values).map(([k, v]) => [k, rawText(v)])), errors: [issue] });
+    return false;
+  });
+  rejected.sort((a, b) => a.row - b.row);
+  records.sort((a, b) => a.row - b.row);
+
+  let createdOrganisations = 0;
+  let committed = false;
+  if (!options.dryRun && accepted.length > 0 && !(options.allOrNothing && rejected.length > 0)) {
+    createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
+      const cellIds = await units.materialise(trx);
+      await copyMembers(client, accepted, cellIds);
+      await appendAudit(trx, actor, {
+        action: 'member.import',
+        entity: 'member',
+        details: { file: 'path' in input ? input.path.split('/').pop() : input.name, rows: table.records.length, accepted: accepted.length, rejected: rejected.length, baseId: base.id },
+      });
+      return units.created();
+    });
+    committed = true;
+  }
+
+  return {
+    fileName: 'path' in input ? input.path.split('/').pop()! : input.name,
+    rows: table.records.length,
+    accepted: accepted.length,
+    skipped,
+    rejected,
+    members: accepted.map(({ row, draft }) => ({
+      row,
+      personalId: draft.personalId,
+      fullName: draft.fullName,
+      dateOfBirth: draft.dateOfBirth,
+      gender: draft.gender,
+      partyCardNumber: draft.partyCardNumber,
+      admittedOn: draft.admittedOn,
+      officialOn: draft.officialOn,
+      eligible: isEligible(draft),
+      status: draft.status,
+      cell: draft.cell,
+    })),
+    records,
+    columns: Object.entries(table.columns)
+      .sort(([, a], [, b]) => a - b)
+      .map(([key]) => key),
+    committed,
+    createdOrganisations,
+  };
+}
+
+async function resolveBase(db: Queryable, actor: Actor, options: ImportOptions): Promise<OrganisationRow> {
+  if (options.organisationId) return getOrganisation(db, actor, options.organisationId);
+  if (options.provinceCode) {
+    const committee = await provinceCommittee(db, options.provinceCode);
+    return getOrganisation(db, actor, committee.id);
+  }
+  if (actor.scope.organisationPath) {
+    const id = actor.scope.organisationPath.split('/').filter(Boolean).pop()!;
+    return getOrganisation(db, actor, id);
+  }
+  throw new AppError('import.base_required');
+}
+
+interface PendingUnit {
+  key: string;
+  name: string;
+  kind: OrganisationKind;
+  parentKey: string | null;
+}
+
+/** The units under the base, matched by name, and the ones to create on commit. */
+async function loadUnits(db: Queryable, base: OrganisationRow) {
+  const rows = await db
+    .selectFrom('organisations')
+    .select(['id', 'parent_id as parentId', 'name', 'kind', 'path', 'depth', 'province_code as provinceCode', 'commune_code as communeCode'])
+    .where('path', 'like', `${base.path}%`)
+    .where('closed_at', 'is', null)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const cellsByName = new Map<string, string[]>();
+  const committeesByName = new Map<string, string[]>();
+  for (const r of rows) {
+    const map = holdsMembers(r.kind) ? cellsByName : committeesByName;
+    const key = unitKey(r.name);
+    map.set(key, [...(map.get(key) ?? []), r.id]);
+  }
+  const pending = new Map<string, PendingUnit>();
+  let createdCount = 0;
+
+  const committeeFor = (name: string, create: boolean): { key: string } | { error: Issue } | null => {
+    const ids = committeesByName.get(unitKey(name)) ?? [];
+    if (ids.length === 1) return { key: ids[0]! };
+    if (ids.length > 1) return { error: { field: 'committee', code: 'cell.ambiguous', params: { name } } };
+    if (!create) return { error: { field: 'committee', code: 'cell.unknown', params: { name } } };
+    const key = `new:committee:${unitKey(name)}`;
+    const folded = foldText(name);
+    const kind: OrganisationKind = /^dang bo (xa|phuong|dac khu)\b/.test(folded) && base.kind === 'provincial_committee' ? 'commune_committee' : 'grassroots_committee';
+    if (!pending.has(key)) pending.set(key, { key, name, kind, parentKey: null });
+    return { key };
+  };
+
+  return {
+    resolve(draft: MemberDraft, create: boolean): { key: string } | { error: Issue } {
+      if (!draft.cell) {
+        if (holdsMembers(base.kind)) return { key: base.id };
+        return { error: { field: 'cell', code: 'cell.missing' } };
+      }
+      let parent: { key: string } | null = null;
+      if (draft.committee) {
+        const found = committeeFor(draft.committee, create);
+        if (found && 'error' in found) return found;
+        parent = found;
+      }
+      const name = draft.cell;
+      const candidates = (cellsByName.get(unitKey(name)) ?? []).filter(
+        (id) => !parent || parent.key.startsWith('new:') || byId.get(id)!.path.includes(`/${parent.key}/`),
+      );
+      if (candidates.length === 1 && !parent?.key.startsWith('new:')) return { key: candidates[0]! };
+      if (candidates.length > 1) return { error: { field: 'cell', code: 'cell.ambiguous', params: { name } } };
+      if (!create) return { error: { field: 'cell', code: 'cell.unknown', params: { name } } };
+      const key = `new:cell:${parent?.key ?? ''}:${unitKey(name)}`;
+      if (!pending.has(key)) {
+        const parentKind = parent ? (parent.key.startsWith('new:') ? pending.get(parent.key)!.kind : byId.get(parent.key)!.kind) : base.kind;
+        pending.set(key, { key, name: /^chi bo/.test(foldText(name)) ? name : `Chi bộ ${name}`, kind: cellKindUnder(parentKind), parentKey: parent?.key ?? null });
+      }
+      return { key };
+    },
+    /** Creates the pending units inside the commit transaction; returns cell key → id. */
+    async materialise(trx: Db): Promise<(key: string) => string> {
+      const ids = new Map<string, string>();
+      const unitOf = (key: string | null): OrganisationRow => {
+        if (key === null) return base;
+        const id = ids.get(key) ?? key;
+        const r = byId.get(id)!;
+        return { ...r, closed: false };
+      };
+      // Parents before children: a pending cell may sit under a pending committee.
+      const pendingParent = (u: PendingUnit) => (u.parentKey?.startsWith('new:') ? 1 : 0);
+      for (const unit of [...pending.values()].sort((a, b) => pendingParent(a) - pendingParent(b))) {
+        const parent = unitOf(unit.parentKey);
+        const created = await insertOrganisation(trx, {
+          parentId: parent.id,
+          parentPath: parent.path,
+          depth: parent.depth + 1,
+          name: unit.name,
+          kind: unit.kind,
+          provinceCode: parent.provinceCode,
+          communeCode: parent.communeCode,
+        });
+        byId.set(created.id, { ...created, parentId: created.parentId });
+        ids.set(unit.key, created.id);
+        createdCount++;
+      }
+      return (key: string) => ids.get(key) ?? key;
+    },
+    created: () => createdCount,
+  };
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes. */
+function copyField(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+export const COPY_COLUMNS = [
+  'personal_id', 'full_name', 'name_folded', 'name_key', 'date_of_birth', 'birth_year', 'gender', 'hometown', 'permanent_address',
+  'temporary_address', 'ethnicity', 'admitted_on', 'official_on', 'party_card_number', 'record_number', 'status', 'organisation_id',
+  'phone', 'needs_home_visit',
+] as const;
+
+export function copyLine(d: MemberDraft, organisationId: string): string {
+  const keys = nameKeys(d.fullName);
+  return [
+    d.personalId, d.fullName, keys.name_folded, keys.name_key, d.dateOfBirth, d.birthYear, d.gender, d.hometown, d.permanentAddress,
+    d.temporaryAddress, d.ethnicity, d.admittedOn, d.officialOn, d.partyCardNumber, d.recordNumber, d.status, organisationId,
+    d.phone, d.needsHomeVisit,
+  ].map(copyField).join('\t') + '\n';
+}
+
+/** Streams rows into members with COPY, in chunks, honouring back-pressure. */
+export async function copyLines(client: pg.PoolClient, lines: Iterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(`COPY members (${COPY_COLUMNS.join(', ')}) FROM STDIN`));
+  async function* chunks() {
+    let buffer = '';
+    for (const line of lines) {
+      buffer += line;
+      if (buffer.length > 1 << 20) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), stream);
+}
+
+async function copyMembers(client: pg.PoolClient, accepted: Candidate[], cellId: (key: string) => string): Promise<void> {
+  await copyLines(client, (function* () {
+    for (const c of accepted) yield copyLine(c.draft, cellId(c.cellKey));
+  })());
+}

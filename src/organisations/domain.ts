@@ -1,0 +1,45 @@
+import type { OrganisationKind } from '../platform/schema.ts';
+
+/** Which kinds may sit under which: the tree is of uneven depth, but not arbitrary. */
+const ALLOWED_CHILDREN: Record<OrganisationKind, readonly OrganisationKind[]> = {
+  central: ['provincial_committee', 'central_committee'],
+  provincial_committee: ['commune_committee', 'grassroots_committee', 'grassroots_cell'],
+  central_committee: ['grassroots_committee', 'grassroots_cell'],
+  commune_committee: ['grassroots_committee', 'grassroots_cell', 'cell'],
+  grassroots_committee: ['grassroots_committee', 'cell'],
+  grassroots_cell: [],
+  cell: [],
+};
+
+export function mayContain(parent: OrganisationKind, child: OrganisationKind): boolean {
+  return ALLOWED_CHILDREN[parent].includes(child);
+}
+
+/** Units members can belong to directly. */
+export function holdsMembers(kind: OrganisationKind): boolean {
+  return kind === 'cell' || kind === 'grassroots_cell';
+}
+
+export function childPath(parentPath: string, id: string): string {
+  return `${parentPath}${id}/`;
+}
+
+/** True when `candidate` is `node` itself or below it. */
+export function isWithin(candidatePath: string, nodePath: string): boolean {
+  return candidatePath.startsWith(nodePath);
+}
+
+/** Default cell kind when creating a unit from an import "Chi bộ" name under a parent. */
+export function cellKindUnder(parent: OrganisationKind): OrganisationKind {
+  return parent === 'commune_committee' || parent === 'grassroots_committee' ? 'cell' : 'grassroots_cell';
+}
+
+export const KIND_LABELS_VI: Record<OrganisationKind, string> = {
+  central: 'Trung ương',
+  provincial_committee: 'Đảng bộ tỉnh/thành phố',
+  central_committee: 'Đảng bộ trực thuộc Trung ương',
+  commune_committee: 'Đảng bộ xã/phường/đặc khu',
+  grassroots_committee: 'Đảng bộ cơ sở',
+  grassroots_cell: 'Chi bộ cơ sở',
+  cell: 'Chi bộ',
+};

@@ -1,0 +1,259 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Queryable } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
+import { requirePermission } from '../platform/permissions.ts';
+import type { Role } from '../platform/schema.ts';
+import type { Actor, Scope } from '../platform/scope.ts';
+import { appendAudit } from '../audit/store.ts';
+import { cleanText } from '../common/text.ts';
+import { findProvince } from '../reference/provinces.ts';
+import { organisationInScope } from '../organisations/scope.ts';
+import { DUMMY_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './domain/password.ts';
+import { LOCK_MINUTES, lockAfterFailure } from './domain/lockout.ts';
+
+export const SESSION_HOURS = 12;
+export const ROLES: readonly Role[] = ['central_admin', 'provincial_admin', 'party_officer', 'intake_officer', 'supervisor', 'inspector'];
+
+export interface UserView {
+  id: string;
+  username: string;
+  fullName: string;
+  role: Role;
+  scope: { all: boolean; organisationId?: string; organisationName?: string; provinceCode?: string; communeCode?: string };
+  locked: boolean;
+  disabled: boolean;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  full_name: string;
+  role: Role;
+  scope_organisation_id: string | null;
+  scope_province_code: string | null;
+  scope_commune_code: string | null;
+  locked_until: Date | null;
+  disabled: boolean;
+}
+
+async function resolveScope(db: Queryable, user: UserRow): Promise<{ scope: Scope; view: UserView['scope'] }> {
+  if (user.role === 'central_admin' && !user.scope_organisation_id && !user.scope_province_code && !user.scope_commune_code) {
+    return { scope: { all: true }, view: { all: true } };
+  }
+  const scope: Scope = { all: false };
+  const view: UserView['scope'] = { all: false };
+  if (user.scope_organisation_id) {
+    const unit = await db.selectFrom('organisations').select(['path', 'name']).where('id', '=', user.scope_organisation_id).executeTakeFirst();
+    // A deleted scope unit must not widen the scope: keep an impossible path.
+    scope.organisationPath = unit?.path ?? '/none/';
+    view.organisationId = user.scope_organisation_id;
+    if (unit) view.organisationName = unit.name;
+  }
+  if (user.scope_province_code) scope.provinceCode = view.provinceCode = user.scope_province_code;
+  if (user.scope_commune_code) scope.communeCode = view.communeCode = user.scope_commune_code;
+  return { scope, view };
+}
+
+async function toView(db: Queryable, u: UserRow): Promise<UserView> {
+  return {
+    id: u.id,
+    username: u.username,
+    fullName: u.full_name,
+    role: u.role,
+    scope: (await resolveScope(db, u)).view,
+    locked: u.locked_until !== null && u.locked_until > new Date(),
+    disabled: u.disabled,
+  };
+}
+
+const userColumns = ['id', 'username', 'full_name', 'role', 'scope_organisation_id', 'scope_province_code', 'scope_commune_code', 'locked_until', 'disabled'] as const;
+
+export interface UserInput {
+  username: string;
+  fullName: string;
+  password: string;
+  role: Role;
+  organisationId?: string | null;
+  provinceCode?: string | null;
+  communeCode?: string | null;
+}
+
+/** Checks that a scope given to a user is real and inside the granting actor's own scope. */
+async function checkGrantedScope(db: Queryable, actor: Actor, role: Role, input: Pick<UserInput, 'organisationId' | 'provinceCode' | 'communeCode'>) {
+  const none = !input.organisationId && !input.provinceCode && !input.communeCode;
+  if (none && role !== 'central_admin') throw new AppError('user.scope_required');
+  if (none && !actor.scope.all) throw new AppError('auth.forbidden');
+  if (role === 'central_admin' && !actor.scope.all) throw new AppError('auth.forbidden');
+  if (input.provinceCode && !findProvince(input.provinceCode)) throw new AppError('reference.province_unknown', { code: input.provinceCode });
+  if (input.communeCode) {
+    const commune = await db.selectFrom('communes').select('province_code').where('code', '=', input.communeCode).executeTakeFirst();
+    if (!commune) throw new AppError('reference.commune_unknown', { code: input.communeCode });
+    if (actor.scope.provinceCode && commune.province_code !== actor.scope.provinceCode) throw new AppError('auth.forbidden');
+  }
+  if (input.provinceCode && actor.scope.provinceCode && input.provinceCode !== actor.scope.provinceCode) throw new AppError('auth.forbidden');
+  if (input.organisationId) {
+    const visible = await db
+      .selectFrom('organisations as o')
+      .select('o.id')
+      .where('o.id', '=', input.organisationId)
+      .where(organisationInScope(actor.scope, 'o'))
+      .executeTakeFirst();
+    if (!visible) throw new AppError('organisation.not_found', { id: input.organisationId });
+  }
+  // A scoped admin may only grant scopes inside its own: without an organisation, it must bound by geography.
+  if (!actor.scope.all && !input.organisationId && actor.scope.organisationPath) throw new AppError('auth.forbidden');
+}
+
+export async function addUser(db: Db, actor: Actor, input: UserInput): Promise<UserView> {
+  requirePermission(actor, 'user.manage');
+  const username = cleanText(input.username).toLowerCase();
+  if (!/^[a-z0-9._-]{3,40}$/.test(username)) throw new AppError('user.username_shape');
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw new AppError('auth.weak_password', { min: MIN_PASSWORD_LENGTH });
+  if (!ROLES.includes(input.role)) throw new AppError('user.role_unknown', { role: input.role });
+  return db.transaction().execute(async (trx) => {
+    await checkGrantedScope(trx, actor, input.role, input);
+    const exists = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+    if (exists) throw new AppError('user.duplicate', { username });
+    const row = await trx
+      .insertInto('users')
+      .values({
+        username,
+        full_name: cleanText(input.fullName) || username,
+        password_hash: await hashPassword(input.password),
+        role: input.role,
+        scope_organisation_id: input.organisationId ?? null,
+        scope_province_code: input.provinceCode ?? null,
+        scope_commune_code: input.communeCode ?? null,
+      })
+      .returning(userColumns)
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, actor, { action: 'user.create', entity: 'user', entityId: row.id, details: { username, role: input.role } });
+    return toView(trx, row);
+  });
+}
+
+/** Users the actor may manage: those whose scope lies inside the actor's. */
+export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]> {
+  requirePermission(actor, 'user.manage');
+  let qb = db.selectFrom('users as u').select(userColumns.map((c) => `u.${c}` as const)).orderBy('u.username');
+  if (!actor.scope.all) {
+    qb = qb.where((eb) =>
+      eb.or([
+        eb('u.scope_organisation_id', 'in', eb.selectFrom('organisations as o').select('o.id').where(organisationInScope(actor.scope, 'o'))),
+        ...(actor.scope.provinceCode && !actor.scope.organisationPath
+          ? [eb.and([eb('u.scope_organisation_id', 'is', null), eb('u.scope_province_code', '=', actor.scope.provinceCode)])]
+          : []),
+      ]),
+    );
+  }
+  const rows = await qb.execute();
+  return Promise.all(rows.map((r) => toView(db, r)));
+}
+
+export async function updateUser(db: Db, actor: Actor, id: string, patch: Partial<UserInput> & { disabled?: boolean }): Promise<UserView> {
+  requirePermission(actor, 'user.manage');
+  return db.transaction().execute(async (trx) => {
+    const visible = (await listUsers(trx, actor)).find((u) => u.id === id);
+    if (!visible) throw new AppError('user.not_found', { id });
+    const current = await trx.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirstOrThrow();
+    const role = patch.role ?? current.role;
+    const scopeChanged = patch.role !== undefined || 'organisationId' in patch || 'provinceCode' in patch || 'communeCode' in patch;
+    const next = {
+      organisationId: 'organisationId' in patch ? patch.organisationId ?? null : current.scope_organisation_id,
+      provinceCode: 'provinceCode' in patch ? patch.provinceCode ?? null : current.scope_province_code,
+      communeCode: 'communeCode' in patch ? patch.communeCode ?? null : current.scope_commune_code,
+    };
+    if (scopeChanged) await checkGrantedScope(trx, actor, role, next);
+    if (patch.password !== undefined && patch.password.length < MIN_PASSWORD_LENGTH) throw new AppError('auth.weak_password', { min: MIN_PASSWORD_LENGTH });
+    const row = await trx
+      .updateTable('users')
+      .set({
+        full_name: patch.fullName !== undefined ? cleanText(patch.fullName) : current.full_name,
+        role,
+        scope_organisation_id: next.organisationId,
+        scope_province_code: next.provinceCode,
+        scope_commune_code: next.communeCode,
+        disabled: patch.disabled ?? current.disabled,
+        ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null } : {}),
+      })
+      .where('id', '=', id)
+      .returning(userColumns)
+      .executeTakeFirstOrThrow();
+    if (patch.password !== undefined || patch.disabled) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await appendAudit(trx, actor, {
+      action: 'user.update',
+      entity: 'user',
+      entityId: id,
+      details: { fields: Object.keys(patch).filter((k) => k !== 'password').concat(patch.password !== undefined ? ['password'] : []) },
+    });
+    return toView(trx, row);
+  });
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface SignedIn {
+  token: string;
+  csrfToken: string;
+  user: UserView;
+  actor: Actor;
+}
+
+/** Checks a password with lockout; every attempt is audited. Unknown users cost the same time as known ones. */
+export async function login(db: Db, username: string, password: string, client: string): Promise<SignedIn> {
+  const name = cleanText(username).toLowerCase();
+  const user = await db.selectFrom('users').select([...userColumns, 'password_hash', 'failed_logins']).where('username', '=', name).executeTakeFirst();
+  const now = new Date();
+  const anonymous: Actor = { userId: null, username: name.slice(0, 60) || '?', role: 'inspector', scope: { all: false } };
+  if (user?.locked_until && user.locked_until > now) {
+    await db.transaction().execute((trx) => appendAudit(trx, anonymous, { action: 'auth.login_locked', entity: 'user', entityId: user.id, details: { client } }));
+    throw new AppError('auth.locked', { minutes: Math.ceil((user.locked_until.getTime() - now.getTime()) / 60000) });
+  }
+  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  if (!user || !ok || user.disabled) {
+    await db.transaction().execute(async (trx) => {
+      if (user) {
+        const failures = user.failed_logins + 1;
+        await trx.updateTable('users').set({ failed_logins: failures, locked_until: lockAfterFailure(failures, now) }).where('id', '=', user.id).execute();
+      }
+      await appendAudit(trx, anonymous, { action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, details: { client } });
+    });
+    if (user && lockAfterFailure(user.failed_logins + 1, now)) throw new AppError('auth.locked', { minutes: LOCK_MINUTES });
+    throw new AppError('auth.bad_credentials');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const { scope } = await resolveScope(db, user);
+  const actor: Actor = { userId: user.id, username: user.username, role: user.role, scope };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await trx.deleteFrom('sessions').where('expires_at', '<', now).execute();
+    await trx
+      .insertInto('sessions')
+      .values({ token_hash: tokenHash(token), user_id: user.id, csrf_token: csrfToken, expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000) })
+      .execute();
+    await appendAudit(trx, actor, { action: 'auth.login', entity: 'user', entityId: user.id, details: { client } });
+  });
+  return { token, csrfToken, user: await toView(db, user), actor };
+}
+
+export async function sessionFor(db: Queryable, token: string): Promise<{ actor: Actor; user: UserView; csrfToken: string } | undefined> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token'])
+    .where('s.token_hash', '=', tokenHash(token))
+    .where('s.expires_at', '>', new Date())
+    .where('u.disabled', '=', false)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { scope } = await resolveScope(db, row);
+  return { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: await toView(db, row), csrfToken: row.csrf_token };
+}
+
+export async function logout(db: Db, token: string, actor: Actor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
+    await appendAudit(trx, actor, { action: 'auth.logout', entity: 'user', entityId: actor.userId });
+  });
+}

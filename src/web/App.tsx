@@ -1,0 +1,89 @@
+import { Center, Loader, Stack } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { setUnauthorizedHandler } from './api.ts';
+import { ErrorAlert } from './common/ErrorAlert.tsx';
+import { NotFound } from './common/NotFound.tsx';
+import { isAdmin } from './common/roles.ts';
+import { LoginPage } from './session/LoginPage.tsx';
+import { SESSION_KEY, useSession } from './session/session.ts';
+import { AppLayout } from './shell/AppLayout.tsx';
+
+const MembersPage = lazy(() => import('./members/MembersPage.tsx'));
+const MemberDetailPage = lazy(() => import('./members/MemberDetailPage.tsx'));
+const OrganisationsPage = lazy(() => import('./organisations/OrganisationsPage.tsx'));
+const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
+const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
+
+function PageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center py="xl">
+      <Loader aria-label={t('common.loading')} />
+    </Center>
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const [location, navigate] = useLocation();
+  const [sessionEnded, setSessionEnded] = useState(false);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setSessionEnded(true);
+      queryClient.setQueryData(SESSION_KEY, null);
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [queryClient]);
+
+  if (session.isPending) return <PageLoader />;
+  if (session.isError) {
+    return (
+      <Center mih="100vh" p="md">
+        <Stack maw={480}>
+          <ErrorAlert error={session.error} onRetry={() => void session.refetch()} />
+        </Stack>
+      </Center>
+    );
+  }
+  if (!session.data) {
+    return (
+      <LoginPage
+        sessionEnded={sessionEnded}
+        onSignedIn={() => {
+          setSessionEnded(false);
+          if (location === '/' || location === '/login') navigate('/members', { replace: true });
+        }}
+      />
+    );
+  }
+
+  const admin = isAdmin(session.data.user.role);
+  return (
+    <AppLayout>
+      <Suspense fallback={<PageLoader />}>
+        <Switch>
+          <Route path="/">
+            <Redirect to="/members" replace />
+          </Route>
+          <Route path="/login">
+            <Redirect to="/members" replace />
+          </Route>
+          <Route path="/members" component={MembersPage} />
+          <Route path="/members/:id">{(params) => <MemberDetailPage id={params.id} />}</Route>
+          <Route path="/organisations" component={OrganisationsPage} />
+          <Route path="/import" component={ImportPage} />
+          <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </Suspense>
+    </AppLayout>
+  );
+}

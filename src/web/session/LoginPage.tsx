@@ -1,0 +1,78 @@
+import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
+import { useLogin } from './session.ts';
+
+interface Props {
+  onSignedIn: () => void;
+  sessionEnded?: boolean;
+}
+
+export function LoginPage({ onSignedIn, sessionEnded = false }: Props) {
+  const { t } = useTranslation();
+  const login = useLogin();
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { username: '', password: '' },
+    validate: {
+      username: (value) => (value.trim() === '' ? t('auth.usernameRequired') : null),
+      password: (value) => (value === '' ? t('auth.passwordRequired') : null),
+    },
+  });
+
+  const submit = form.onSubmit((values) => {
+    login.mutate({ username: values.username.trim(), password: values.password }, { onSuccess: onSignedIn });
+  });
+
+  return (
+    <Box mih="100vh" bg="gray.0">
+      <Group justify="flex-end" p="md">
+        <LanguageSwitch />
+      </Group>
+      <Center px="md" pb="xl">
+        <Paper component="main" withBorder shadow="sm" radius="md" p="xl" w={400} maw="100%">
+          <Stack gap="xs" mb="lg">
+            <Text c="red.8" fw={700} size="lg">
+              {t('app.name')}
+            </Text>
+            <Title order={1} size="h2">
+              {t('auth.title')}
+            </Title>
+          </Stack>
+          <form onSubmit={submit} noValidate aria-label={t('auth.title')}>
+            <Stack>
+              {sessionEnded && !login.error && (
+                <Alert color="yellow" variant="light" role="status">
+                  {t('auth.sessionEnded')}
+                </Alert>
+              )}
+              {login.error ? <ErrorAlert error={login.error} title={t('auth.failed')} /> : null}
+              <TextInput
+                label={t('auth.username')}
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                data-autofocus
+                autoFocus
+                withAsterisk
+                {...form.getInputProps('username')}
+              />
+              <PasswordInput
+                label={t('auth.password')}
+                autoComplete="current-password"
+                withAsterisk
+                visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
+                {...form.getInputProps('password')}
+              />
+              <Button type="submit" loading={login.isPending} fullWidth mt="sm">
+                {t('auth.submit')}
+              </Button>
+            </Stack>
+          </form>
+        </Paper>
+      </Center>
+    </Box>
+  );
+}
