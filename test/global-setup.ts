@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -27,6 +27,8 @@ export async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-test-'));
+    // The server runs as user postgres when the tests run as root.
+    chmodSync(dataDir, 0o755);
     server = await startEmbedded(dataDir);
     adminUrl = server.url('postgres');
   }

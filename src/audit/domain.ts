@@ -43,7 +43,8 @@ export function verifyChain(entries: Iterable<StoredEntry>, state = { prev: GENE
   for (const entry of entries) {
     state.count++;
     if (entry.prevHash !== state.prev) return { ok: false, entries: state.count, brokenAt: entry.id, reason: 'chain_broken' };
-    if (entryHash(entry.prevHash, entry) !== entry.hash) return { ok: false, entries: state.count, brokenAt: entry.id, reason: 'hash_mismatch' };
+    const { id: _id, prevHash: _prev, hash: _hash, ...fields } = entry;
+    if (entryHash(entry.prevHash, fields) !== entry.hash) return { ok: false, entries: state.count, brokenAt: entry.id, reason: 'hash_mismatch' };
     state.prev = entry.hash;
   }
   return { ok: true, entries: state.count, headHash: state.prev };

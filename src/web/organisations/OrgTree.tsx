@@ -9,8 +9,8 @@ import { fetchChildren, orgKeys } from './queries.ts';
 import { findNode, orgOf, replaceChildren, replaceRoots } from './treeData.ts';
 
 export interface OrgTreeHandle {
-  /** Reloads the children of these units (null = the roots), keeping what else is open. */
-  refresh: (parentIds: readonly (string | null)[]) => Promise<void>;
+  /** Reloads the roots and every level that is open, after a unit was created, moved, merged or closed. */
+  refresh: () => Promise<void>;
   /** Opens the path to a unit: its ancestors from the top, loading each level. */
   reveal: (ancestorIds: readonly string[]) => Promise<void>;
 }
@@ -88,30 +88,65 @@ export function OrgTree({ label, selectedId, onSelect, onActivate, disabledIds =
   useImperativeHandle(
     ref,
     () => ({
-      refresh: async (parentIds) => {
-        for (const id of parentIds) {
-          if (id === null) {
-            const fresh = await fetchChildren(queryClient, null, true);
-            setNodes((previous) => replaceRoots(previous, fresh));
-          } else if (findNode(nodesRef.current, id)) {
-            await loadChildren(id, true);
-          }
-        }
-      },
-      reveal: async (ancestorIds) => {
-        for (const id of ancestorIds) {
-          const node = findNode(nodesRef.current, id);
-          if (node && !node.children) await loadChildren(id);
-        }
-        setExpanded((previous) => {
-          const next = { ...previous };
-          for (const id of ancestorIds) next[id] = true;
+      refresh: async () => {
+        // what is open now, parents before children
+        const loaded: string[] = [];
+        const walk = (list: readonly TreeNodeData[]) => {
+          for (const node of list) if (node.children) loaded.push(node.value);
+          for (const node of list) if (node.children) walk(node.children);
+        };
+        walk(nodesRef.current);
+        const [roots, ...children] = await Promise.all([
+          fetchChildren(queryClient, null, true),
+          ...loaded.map((id) => fetchChildren(queryClient, id, true).catch(() => null)),
+        ]);
+        setNodes((previous) => {
+          let next = replaceRoots(previous, roots ?? []);
+          loaded.forEach((id, index) => {
+            const list = children[index];
+            if (list) next = replaceChildren(next, id, list);
+          });
           return next;
         });
+      },
+      reveal: async (ancestorIds) => {
+        try {
+          // every level at once: one round trip on a slow line
+          const [roots, ...lists] = await Promise.all([
+            fetchChildren(queryClient, null),
+            ...ancestorIds.map((id) => fetchChildren(queryClient, id)),
+          ]);
+          setNodes((previous) => {
+            let next = replaceRoots(previous, roots ?? []);
+            ancestorIds.forEach((id, index) => {
+              const list = lists[index];
+              if (list) next = replaceChildren(next, id, list);
+            });
+            return next;
+          });
+          setExpanded((previous) => {
+            const next = { ...previous };
+            for (const id of ancestorIds) next[id] = true;
+            return next;
+          });
+        } catch (error) {
+          setLoadError(error);
+        }
       },
     }),
     [loadChildren, queryClient],
   );
+
+  // bring the chosen unit into view once it is in the tree (e.g. after a link opened its path)
+  const scrolledTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (!selectedId || scrolledTo.current === selectedId) return;
+    const element = document.querySelector(`[role=treeitem][data-value="${CSS.escape(selectedId)}"]`);
+    if (element) {
+      scrolledTo.current = selectedId;
+      element.scrollIntoView({ block: 'nearest' });
+    }
+  }, [selectedId, nodes, expanded]);
 
   const choose = (value: string | null | undefined, activate = false) => {
     if (!value || disabledIds.includes(value)) return;

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+import { verifyAudit } from '../src/audit/store.ts';
+import { createTestDatabase } from './database.ts';
+import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { Client, startServer } from './http.ts';
+
+let handle: DatabaseHandle;
+let server: Awaited<ReturnType<typeof startServer>>;
+let seed: Awaited<ReturnType<typeof seedTwoCommunes>>;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  seed = await seedTwoCommunes(handle);
+  server = await startServer(handle);
+});
+afterAll(async () => {
+  await server?.close();
+  await handle?.close();
+});
+
+async function memberId(personalId: string) {
+  return (await handle.db.selectFrom('members').select('id').where('personal_id', '=', personalId).executeTakeFirstOrThrow()).id;
+}
+
+describe('sign-in', () => {
+  it('refuses a wrong password in Vietnamese, and English on request', async () => {
+    const client = new Client(server.base);
+    const vi = await client.login('canbo.a', 'sai-mat-khau');
+    expect(vi.status).toBe(400);
+    expect(vi.body.error).toMatchObject({ code: 'auth.bad_credentials', message: 'Tên đăng nhập hoặc mật khẩu không đúng.' });
+    const en = await client.request('POST', '/api/session', { username: 'canbo.a', password: 'x' }, { 'accept-language': 'en' });
+    expect(en.body.error.message).toBe('Wrong username or password.');
+  });
+
+  it('locks an account after five failures, even for the right password', async () => {
+    const client = new Client(server.base);
+    await handle.db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('username', '=', 'quantri').execute();
+    for (let i = 0; i < 4; i++) expect((await client.login('quantri', 'wrong')).status).toBe(400);
+    const fifth = await client.login('quantri', 'wrong');
+    expect(fifth.status).toBe(429);
+    expect((await client.login('quantri', PASSWORD)).body.error.code).toBe('auth.locked');
+    await handle.db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('username', '=', 'quantri').execute();
+    expect((await client.login('quantri', PASSWORD)).status).toBe(200);
+  });
+
+  it('needs the CSRF token for changes made with a session cookie', async () => {
+    const client = new Client(server.base);
+    await client.login('canbo.a', PASSWORD);
+    const id = await memberId('068062001001');
+    const token = client.csrf;
+    client.csrf = '';
+    const forged = await client.request('PATCH', `/api/members/${id}`, { version: 1, phone: '0912345678' });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('auth.csrf');
+    client.csrf = token;
+  });
+
+  it('answers 401 without a session', async () => {
+    const r = await new Client(server.base).request('GET', '/api/members');
+    expect(r.status).toBe(401);
+  });
+});
+
+describe('scope', () => {
+  it('an officer of one commune never sees another commune’s member', async () => {
+    const a = new Client(server.base);
+    await a.login('canbo.a', PASSWORD);
+    const foreign = await memberId('068058001004');
+    const direct = await a.request('GET', `/api/members/${foreign}`);
+    expect(direct.status).toBe(404);
+    expect(direct.body.error.code).toBe('member.not_found');
+    const byId = await a.request('GET', '/api/members?q=068058001004');
+    expect(byId.body.items).toEqual([]);
+    const all = await a.request('GET', '/api/members?pageSize=200');
+    expect(all.body.items.map((m: { personalId: string }) => m.personalId).sort()).toEqual(['068062001001', '068165001002', '068170001003']);
+    const foreignUnit = await a.request('GET', `/api/organisations/${seed.cellB.id}/children`);
+    expect(foreignUnit.status).toBe(404);
+    const edit = await a.request('PATCH', `/api/members/${foreign}`, { version: 1, phone: '0912345678' });
+    expect(edit.status).toBe(404);
+    const roots = await a.request('GET', '/api/organisations/roots');
+    expect(roots.body.map((u: { id: string }) => u.id)).toEqual([seed.communeA.id]);
+  });
+
+  it('a filter on a unit outside the scope is not found rather than empty', async () => {
+    const a = new Client(server.base);
+    await a.login('canbo.a', PASSWORD);
+    const r = await a.request('GET', `/api/members?organisationId=${seed.cellB.id}`);
+    expect(r.status).toBe(404);
+  });
+});
+
+describe('member search', () => {
+  it('finds names without diacritics, and accent-exactly with any tone placement', async () => {
+    const admin = new Client(server.base);
+    await admin.login('quantri', PASSWORD);
+    const names = async (q: string, exact = false) =>
+      (await admin.request('GET', `/api/members?q=${encodeURIComponent(q)}&exact=${exact}`)).body.items.map((m: { fullName: string }) => m.fullName);
+    expect(await names('nguyen van an')).toEqual(['Nguyễn Văn An']);
+    expect(await names('hoa')).toEqual(['Lê Thị Hoa', 'Trần Thị Hòa']);
+    expect(await names('Hoà', true)).toEqual(['Trần Thị Hòa']);
+    expect(await names('Hoa', true)).toEqual(['Lê Thị Hoa']);
+    expect(await names('thủy', true)).toEqual(['Đặng Thị Thuỷ']);
+    expect(await names('068165001002')).toEqual(['Trần Thị Hòa']);
+    expect(await names('68165001002')).toEqual(['Trần Thị Hòa']);
+  });
+
+  it('sorts with Vietnamese collation (D before Đ)', async () => {
+    const admin = new Client(server.base);
+    await admin.login('quantri', PASSWORD);
+    const r = await admin.request('GET', '/api/members?pageSize=2');
+    expect(r.body.items.map((m: { fullName: string }) => m.fullName)).toEqual(['Đặng Thị Thuỷ', 'Lê Thị Hoa']);
+    expect(r.body.hasMore).toBe(true);
+  });
+});
+
+describe('member edit', () => {
+  it('validates fields, refuses stale versions and audits reads and changes', async () => {
+    const a = new Client(server.base);
+    await a.login('canbo.a', PASSWORD);
+    const id = await memberId('068170001003');
+    const detail = await a.request('GET', `/api/members/${id}`);
+    expect(detail.body).toMatchObject({ fullName: 'Lê Thị Hoa', status: 'probationary', eligible: false, version: 1 });
+    const bad = await a.request('PATCH', `/api/members/${id}`, { version: 1, officialOn: '01/01/1990' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues).toEqual([expect.objectContaining({ field: 'officialOn', code: 'date.official_before_admitted', message: 'Ngày chính thức phải sau ngày vào Đảng.' })]);
+    const ok = await a.request('PATCH', `/api/members/${id}`, { version: 1, officialOn: '01/01/1999', status: 'official', partyCardNumber: '68.000009' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ officialOn: '1999-01-01', eligible: true, version: 2 });
+    const stale = await a.request('PATCH', `/api/members/${id}`, { version: 1, phone: '0912345678' });
+    expect(stale.status).toBe(409);
+    const reads = await handle.db.selectFrom('audit_log').select(['action', 'actor']).where('entity', '=', 'member').where('entity_id', '=', id).execute();
+    expect(reads).toEqual(expect.arrayContaining([{ action: 'member.read', actor: 'canbo.a' }, { action: 'member.update', actor: 'canbo.a' }]));
+  });
+
+  it('shows SQL and HTML in names back as plain text', async () => {
+    const a = new Client(server.base);
+    await a.login('canbo.a', PASSWORD);
+    const id = await memberId('068062001001');
+    const current = await a.request('GET', `/api/members/${id}`);
+    const r = await a.request('PATCH', `/api/members/${id}`, { version: current.body.version, fullName: "<b>An</b>'); DELETE FROM members;--" });
+    expect(r.status).toBe(200);
+    expect(r.body.fullName).toBe("<b>an</b>'); Delete From Members;--");
+    expect(Number((await handle.db.selectFrom('members').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n)).toBe(5);
+  });
+});
+
+describe('audit trail', () => {
+  it('verifies, then detects an edited entry', async () => {
+    expect(await verifyAudit(handle.db)).toMatchObject({ ok: true });
+    await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(handle.db);
+    await sql`UPDATE audit_log SET actor = 'ke-gian' WHERE id = (SELECT min(id) + 3 FROM audit_log)`.execute(handle.db);
+    await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(handle.db);
+    expect(await verifyAudit(handle.db)).toMatchObject({ ok: false, reason: 'hash_mismatch' });
+  });
+
+  it('refuses updates and deletes through SQL', async () => {
+    await expect(sql`DELETE FROM audit_log`.execute(handle.db)).rejects.toThrow(/append-only/);
+  });
+});

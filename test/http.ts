@@ -1,0 +1,41 @@
+import type { AddressInfo } from 'node:net';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+import { buildServer } from '../src/server.ts';
+
+/** The real server on a loopback port, and a cookie-keeping client for it. */
+export async function startServer(handle: DatabaseHandle) {
+  const app = await buildServer({ db: handle.db, pool: handle.pool });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { base, close: () => app.close() };
+}
+
+export class Client {
+  private cookie = '';
+  csrf = '';
+  constructor(private readonly base: string) {}
+
+  async request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const isForm = body instanceof FormData;
+    const response = await fetch(this.base + url, {
+      method,
+      headers: {
+        ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  }
+
+  async login(username: string, password: string) {
+    const r = await this.request('POST', '/api/session', { username, password });
+    if (r.status === 200) this.csrf = r.body.csrfToken;
+    return r;
+  }
+}
