@@ -265,6 +265,9 @@ async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet>
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as StreamWorkbook;
+  // exceljs reads this.model.sheets when a worksheet precedes xl/workbook.xml in the zip;
+  // checkXlsxZip has made sure the workbook part exists.
+  reader.model = { sheets: [] };
 
   let sheet: Sheet | undefined;
   let failure: unknown;
@@ -291,7 +294,6 @@ async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet>
     failure ??= error;
   }
   if (failure) throw failure instanceof AppError ? failure : new AppError('file.unreadable');
-  if (!reader.model) throw new AppError('file.unreadable');
   if (!sheet) throw new AppError('file.no_sheet');
   return sheet;
 }

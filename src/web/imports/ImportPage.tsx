@@ -193,7 +193,7 @@ export default function ImportPage() {
                 check.reset();
                 setReport(null);
               }}
-              error={fileError ?? (fileProblem ? check.error.message : null)}
+              error={fileError ?? (fileProblem && check.error ? check.error.message : null)}
             />
             {check.error && !fileProblem ? <ErrorAlert error={check.error} /> : null}
             <Paper withBorder p="md">

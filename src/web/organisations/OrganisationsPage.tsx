@@ -40,7 +40,7 @@ export default function OrganisationsPage() {
       <Title order={1} size="h2">
         {t('orgs.title')}
       </Title>
-      <Grid gutter="md">
+      <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Paper withBorder p="xs">
             <ScrollArea h="calc(100vh - 170px)" type="auto" offsetScrollbars>

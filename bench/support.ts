@@ -1,0 +1,43 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openApp } from '../src/platform/context.ts';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+
+export const tiny = process.env.BENCH_SIZE === 'tiny';
+
+/** A throw-away embedded database (or DATABASE_URL's, which must then be empty). */
+export async function benchDatabase(): Promise<DatabaseHandle & { dispose(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'doithe-bench-'));
+  chmodSync(dir, 0o755);
+  const handle = await openApp({ dataDir: dir, poolSize: 4 });
+  return {
+    ...handle,
+    async dispose() {
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Samples RSS while work runs; returns the peak in MB. */
+export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number; seconds: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const started = performance.now();
+  try {
+    const result = await work();
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakRssMb: Math.round(peak / 1048576), seconds };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,305 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../platform/errors.ts';
+import { readTable, type ReadLimits, type TableSchema } from './spreadsheet.ts';
+
+const SCHEMA: TableSchema = {
+  fields: [
+    { key: 'personalId', synonyms: ['Số định danh cá nhân', 'Số CCCD', 'Số ĐDCN', 'CCCD/ĐDCN'] },
+    { key: 'fullName', synonyms: ['Họ và tên', 'Họ tên'] },
+    { key: 'dateOfBirth', synonyms: ['Ngày sinh', 'Ngày tháng năm sinh'] },
+    { key: 'admittedOn', synonyms: ['Ngày vào Đảng', 'Ngày vào Đảng dự bị'] },
+    { key: 'officialOn', synonyms: ['Ngày chính thức', 'Ngày vào Đảng chính thức'] },
+    { key: 'cell', synonyms: ['Chi bộ'] },
+    { key: 'phone', synonyms: ['Số điện thoại', 'SĐT'] },
+  ],
+  required: ['personalId', 'fullName'],
+};
+
+const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'doithe-spreadsheet-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  build(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The AppError a read fails with (code and params), for exact assertions. */
+async function failure(
+  input: Parameters<typeof readTable>[0],
+  limits?: Partial<ReadLimits>,
+): Promise<{ code: string; params: Record<string, string | number> }> {
+  try {
+    await readTable(input, SCHEMA, limits);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    const { code, params } = error as AppError;
+    return { code, params };
+  }
+  throw new Error('expected the read to fail');
+}
+
+describe('readTable, xlsx', () => {
+  it('reads a hand-made member list: title rows, odd header spellings, merged cells, footer', async () => {
+    const buffer = await xlsx((wb) => {
+      const ws = wb.addWorksheet('Danh sách');
+      ws.getCell('A1').value = 'DANH SÁCH ĐẢNG VIÊN ĐỔI THẺ';
+      ws.mergeCells('A1:G1');
+      ws.getCell('A2').value = 'Chi bộ Thôn 1 - Đảng bộ xã Đức Trọng';
+      ws.mergeCells('A2:G2');
+      ws.getRow(4).values = ['STT', 'HỌ TÊN', 'Ngày sinh (dd/mm/yyyy)', 'SỐ ĐDCN', 'Chi bộ', 'Ghi chú', 'SĐT'];
+      ws.getRow(5).values = ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)', '(7)'];
+      ws.getRow(6).values = [1, 'Nguyễn Văn An', utc(1960, 3, 7), 68090000001, 'Chi bộ Thôn 1', null, '0912345678'];
+      ws.getCell('C6').numFmt = 'dd/mm/yyyy';
+      ws.getRow(7).values = [2, { richText: [{ text: 'Trần Thị ' }, { font: { bold: true }, text: 'Bình' }] }, '07/03/1955', '001092012345'];
+      // Row 8 holds only the merged "Chi bộ" cell: not a record.
+      ws.mergeCells('E6:E8');
+      ws.getRow(9).values = [
+        3,
+        { text: 'Lê Văn Cường', hyperlink: 'mailto:cuong@example.vn' },
+        1948,
+        { formula: '"0680"&"12345678"', result: '068012345678' },
+        'Chi bộ Thôn 2',
+        'chuyển đến',
+        { error: '#N/A' },
+      ];
+      ws.getRow(10).values = [4, 'Phạm Thị Dung', null, null, 'Chi bộ Thôn 2'];
+      ws.getRow(12).values = [null, 'Tổng cộng: 4 đảng viên'];
+      ws.mergeCells('B12:D12');
+      ws.getRow(14).values = [null, 'Người lập biểu', null, null, 'XÁC NHẬN CỦA CẤP ỦY'];
+      ws.getRow(15).values = [null, '(Ký, ghi rõ họ tên)', null, null, 'Đức Trọng, ngày 12 tháng 8 năm 2025'];
+      ws.getRow(18).values = [null, 'Hoàng Văn Em', null, null, 'Vũ Thị Giang'];
+    });
+    const path = join(dir, 'members.xlsx');
+    await writeFile(path, buffer);
+
+    const result = await readTable({ path }, SCHEMA);
+
+    expect(result.sheetName).toBe('Danh sách');
+    expect(result.headerRow).toBe(4);
+    expect(result.columns).toEqual({ fullName: 2, dateOfBirth: 3, personalId: 4, cell: 5, phone: 7 });
+    expect(result.unmappedHeaders).toEqual(['Ghi chú']);
+    expect(result.records).toEqual([
+      {
+        row: 6,
+        values: { fullName: 'Nguyễn Văn An', dateOfBirth: utc(1960, 3, 7), personalId: 68090000001, cell: 'Chi bộ Thôn 1', phone: '0912345678' },
+        formulas: [],
+      },
+      {
+        row: 7,
+        values: { fullName: 'Trần Thị Bình', dateOfBirth: '07/03/1955', personalId: '001092012345', cell: 'Chi bộ Thôn 1', phone: null },
+        formulas: [],
+      },
+      {
+        row: 9,
+        values: { fullName: 'Lê Văn Cường', dateOfBirth: 1948, personalId: '068012345678', cell: 'Chi bộ Thôn 2', phone: null },
+        formulas: ['personalId'],
+      },
+      // A real member with no ID number stays a record: the caller reports it.
+      { row: 10, values: { fullName: 'Phạm Thị Dung', dateOfBirth: null, personalId: null, cell: 'Chi bộ Thôn 2', phone: null }, formulas: [] },
+    ]);
+  });
+
+  it('accepts the same list as a buffer', async () => {
+    const buffer = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.addRow(['Họ và tên', 'CCCD/ĐDCN']);
+      ws.addRow(['Nguyễn Văn An', '068090000001']);
+    });
+    const result = await readTable({ buffer, name: 'ds.xlsx' }, SCHEMA);
+    expect(result.records).toEqual([{ row: 2, values: { fullName: 'Nguyễn Văn An', personalId: '068090000001' }, formulas: [] }]);
+  });
+
+  it('reads the first visible sheet and a header split over two merged rows', async () => {
+    const buffer = await xlsx((wb) => {
+      const hidden = wb.addWorksheet('Ẩn');
+      hidden.addRow(['Họ và tên', 'Số CCCD']);
+      hidden.addRow(['Không đọc', '1']);
+      hidden.state = 'hidden';
+      const ws = wb.addWorksheet('Chi bộ 3');
+      ws.getCell('A1').value = 'DANH SÁCH ĐẢNG VIÊN';
+      ws.mergeCells('A1:E1');
+      ws.getRow(2).values = ['TT', 'Họ và tên', 'Số định danh cá nhân', 'Ngày vào Đảng'];
+      ws.getRow(3).values = [null, null, null, 'Dự bị', 'Chính thức'];
+      ws.mergeCells('A2:A3');
+      ws.mergeCells('B2:B3');
+      ws.mergeCells('C2:C3');
+      ws.mergeCells('D2:E2');
+      ws.getRow(4).values = [1, 'Đỗ Văn Hòa', '068090000002', '03/02/1980', '03/02/1981'];
+    });
+    const result = await readTable({ buffer, name: 'x.xlsx' }, SCHEMA);
+    expect(result.sheetName).toBe('Chi bộ 3');
+    expect(result.headerRow).toBe(2);
+    expect(result.columns).toEqual({ fullName: 2, personalId: 3, admittedOn: 4, officialOn: 5 });
+    expect(result.unmappedHeaders).toEqual([]);
+    expect(result.records).toEqual([
+      { row: 4, values: { fullName: 'Đỗ Văn Hòa', personalId: '068090000002', admittedOn: '03/02/1980', officialOn: '03/02/1981' }, formulas: [] },
+    ]);
+  });
+
+  it('reads a file written by the streaming writer (inline strings, no shared strings)', async () => {
+    const path = join(dir, 'streamed.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path });
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(['Ho ten', 'So CCCD', 'Ngay sinh']).commit();
+    const row = ws.addRow(['Bùi Thị Thủy', 1092012345, utc(1990, 12, 31)]);
+    row.getCell(3).numFmt = 'd/m/yyyy';
+    row.commit();
+    ws.addRow(['A & B <c>', 'x', true]).commit();
+    await ws.commit();
+    await wb.commit();
+
+    const result = await readTable({ path }, SCHEMA);
+    expect(result.records).toEqual([
+      { row: 2, values: { fullName: 'Bùi Thị Thủy', personalId: 1092012345, dateOfBirth: utc(1990, 12, 31) }, formulas: [] },
+      { row: 3, values: { fullName: 'A & B <c>', personalId: 'x', dateOfBirth: true }, formulas: [] },
+    ]);
+  });
+
+  it('fails with file.no_sheet for a workbook without sheets and file.no_header for a blank sheet', async () => {
+    expect(await failure({ buffer: await xlsx(() => {}), name: 'e.xlsx' })).toEqual({ code: 'file.no_sheet', params: {} });
+    const blank = await xlsx((wb) => wb.addWorksheet('Trống'));
+    expect(await failure({ buffer: blank, name: 'b.xlsx' })).toEqual({ code: 'file.no_header', params: { rows: 30 } });
+  });
+
+  it('fails with file.no_header when the header is missing or below the rows searched', async () => {
+    const noHeader = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.addRow(['Tên', 'Số']);
+      ws.addRow(['Nguyễn Văn An', '068090000001']);
+    });
+    expect(await failure({ buffer: noHeader, name: 'n.xlsx' })).toEqual({ code: 'file.no_header', params: { rows: 30 } });
+
+    const low = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.getRow(5).values = ['Họ và tên', 'Số CCCD'];
+      ws.getRow(6).values = ['Nguyễn Văn An', '068090000001'];
+    });
+    expect(await failure({ buffer: low, name: 'l.xlsx' }, { headerSearchRows: 4 })).toEqual({ code: 'file.no_header', params: { rows: 4 } });
+    expect((await readTable({ buffer: low, name: 'l.xlsx' }, SCHEMA, { headerSearchRows: 5 })).headerRow).toBe(5);
+  });
+
+  it('fails with file.too_many_columns for a sheet 1,000 columns wide', async () => {
+    const buffer = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.addRow(['Họ và tên', 'Số CCCD']);
+      ws.addRow(Array.from({ length: 1000 }, (_, i) => `v${i}`));
+    });
+    expect(await failure({ buffer, name: 'w.xlsx' })).toEqual({ code: 'file.too_many_columns', params: { columns: 1000, limit: 200 } });
+  });
+
+  it('fails with file.too_many_rows past maxRows', async () => {
+    const buffer = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      ws.addRow(['Họ và tên', 'Số CCCD']);
+      for (let i = 0; i < 20; i++) ws.addRow([`Người ${i}`, String(i)]);
+    });
+    expect(await failure({ buffer, name: 'r.xlsx' }, { maxRows: 10 })).toEqual({ code: 'file.too_many_rows', params: { limit: 10 } });
+    expect((await readTable({ buffer, name: 'r.xlsx' }, SCHEMA, { maxRows: 21 })).records).toHaveLength(20);
+  });
+
+  it('gives file.unreadable for a damaged or non-Excel zip', async () => {
+    const good = await xlsx((wb) => {
+      const ws = wb.addWorksheet('S');
+      for (let i = 0; i < 200; i++) ws.addRow([`Người ${i}`, `${i}`.repeat(20)]);
+    });
+    expect(await failure({ buffer: good.subarray(0, good.length >> 1), name: 'cut.xlsx' })).toEqual({ code: 'file.unreadable', params: {} });
+
+    const damaged = Buffer.from(good);
+    for (let i = 200; i < damaged.length - 2000; i += 7) damaged[i] = (damaged[i]! * 31 + 17) & 0xff;
+    expect((await failure({ buffer: damaged, name: 'bad.xlsx' })).code).toBe('file.unreadable');
+
+    // A zip without xl/workbook.xml (a .docx, an .ods): an empty zip archive is the smallest.
+    const emptyZip = Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Buffer.alloc(26), 0x50, 0x4b, 0x05, 0x06, ...Buffer.alloc(18)]);
+    expect(await failure({ buffer: emptyZip, name: 'z.xlsx' })).toEqual({ code: 'file.unreadable', params: {} });
+  });
+});
+
+describe('readTable, csv', () => {
+  it('reads UTF-8 with BOM, ";" separator, CRLF, quoted newline and doubled quotes, with line numbers', async () => {
+    const csv =
+      '\uFEFFDANH SÁCH ĐẢNG VIÊN;;\r\n' +
+      '\r\n' +
+      'STT;Họ và tên;Số định danh cá nhân;Ngày sinh;Chi bộ\r\n' +
+      '1;Nguyễn Văn An;068090000001;07/03/1960;"Chi bộ\r\nThôn 1"\r\n' +
+      '2;"Trần Thị ""Bé"" Bình";001092012345;1955;"Chi bộ; Thôn 2"\r\n' +
+      ';;;;\r\n' +
+      ';Tổng cộng: 2 đảng viên;;;\r\n';
+    const path = join(dir, 'list.csv');
+    await writeFile(path, csv);
+    const result = await readTable({ path }, SCHEMA);
+    expect(result.sheetName).toBeNull();
+    expect(result.headerRow).toBe(3);
+    expect(result.columns).toEqual({ fullName: 2, personalId: 3, dateOfBirth: 4, cell: 5 });
+    expect(result.records).toEqual([
+      { row: 4, values: { fullName: 'Nguyễn Văn An', personalId: '068090000001', dateOfBirth: '07/03/1960', cell: 'Chi bộ\r\nThôn 1' }, formulas: [] },
+      { row: 6, values: { fullName: 'Trần Thị "Bé" Bình', personalId: '001092012345', dateOfBirth: '1955', cell: 'Chi bộ; Thôn 2' }, formulas: [] },
+    ]);
+  });
+
+  it('detects "," and tab separators, LF endings, no BOM, decomposed (NFD) header text', async () => {
+    const comma = 'Họ và tên,Số CCCD\n"Lê, Văn C",068090000003\n'.normalize('NFD');
+    const r1 = await readTable({ buffer: Buffer.from(comma), name: 'a.csv' }, SCHEMA);
+    expect(r1.records).toEqual([{ row: 2, values: { fullName: 'Lê, Văn C'.normalize('NFD'), personalId: '068090000003' }, formulas: [] }]);
+
+    const tab = 'HỌ  TÊN\tSỐ ĐDCN\tGhi chú\nNgô Thị D\t068090000004\t\n';
+    const r2 = await readTable({ buffer: Buffer.from(tab), name: 'b.txt' }, SCHEMA);
+    expect(r2.unmappedHeaders).toEqual(['Ghi chú']);
+    expect(r2.records).toEqual([{ row: 2, values: { fullName: 'Ngô Thị D', personalId: '068090000004' }, formulas: [] }]);
+  });
+
+  it('lets text in a legacy 8-bit encoding through with replacement characters', async () => {
+    // "Họ tên;Số CCCD" is ASCII-safe in this header; the name uses Windows-1258 bytes.
+    const bytes = Buffer.concat([Buffer.from('Ho ten;So CCCD\r\nNguy'), Buffer.from([0xea, 0xde]), Buffer.from('n V'), Buffer.from([0xe3]), Buffer.from('n A;068090000005\r\n')]);
+    const result = await readTable({ buffer: bytes, name: 'old.csv' }, SCHEMA);
+    expect(result.records).toEqual([{ row: 2, values: { fullName: 'Nguy\uFFFD\uFFFDn V\uFFFDn A', personalId: '068090000005' }, formulas: [] }]);
+  });
+
+  it('fails with file.too_many_columns and file.no_header', async () => {
+    const wide = `Họ và tên;Số CCCD\n${Array.from({ length: 1000 }, (_, i) => `v${i}`).join(';')}\n`;
+    expect(await failure({ buffer: Buffer.from(wide), name: 'w.csv' })).toEqual({ code: 'file.too_many_columns', params: { columns: 1000, limit: 200 } });
+    expect(await failure({ buffer: Buffer.from('a;b\n1;2\n'), name: 'n.csv' })).toEqual({ code: 'file.no_header', params: { rows: 30 } });
+  });
+});
+
+describe('readTable, input checks', () => {
+  it('fails with file.not_found for a missing path', async () => {
+    const path = join(dir, 'missing.xlsx');
+    expect(await failure({ path })).toEqual({ code: 'file.not_found', params: { path } });
+  });
+
+  it('checks the size before parsing', async () => {
+    const path = join(dir, 'big.csv');
+    await writeFile(path, 'x'.repeat(2 * 1024 * 1024));
+    expect(await failure({ path }, { maxBytes: 1024 * 1024 })).toEqual({ code: 'file.too_large', params: { sizeMb: 2, limitMb: 1 } });
+    expect(await failure({ buffer: Buffer.alloc(3000, 0x41), name: 'a.csv' }, { maxBytes: 1000 })).toEqual({
+      code: 'file.too_large',
+      params: { sizeMb: 0.00286, limitMb: 0.000954 },
+    });
+  });
+
+  it.each([
+    ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
+    ['a PDF', Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n')],
+    ['HTML renamed .xlsx', Buffer.from('<!DOCTYPE html><html><body><table><tr><td>Họ và tên</td><td>Số CCCD</td></tr></table></body></html>')],
+    ['an old .xls (OLE2)', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])],
+    ['control characters', Buffer.from('Họ và tên;Số CCCD\n\x01\x02\x03\x04\x05\x06\x07\x08 binary\n')],
+    ['an empty file', Buffer.alloc(0)],
+  ])('gives file.unreadable for %s', async (_name, buffer) => {
+    const result = await failure({ buffer, name: 'danh-sach.xlsx' }).catch((e: unknown) => e);
+    // An empty file has no header rather than being unreadable.
+    if (buffer.length === 0) expect(result).toEqual({ code: 'file.no_header', params: { rows: 30 } });
+    else expect(result).toEqual({ code: 'file.unreadable', params: {} });
+  });
+});
