@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { withClientTransaction, type DatabaseHandle } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
@@ -10,6 +9,8 @@ import { copyLines, copyLine } from '../members/import.ts';
 import type { MemberDraft } from '../members/domain/validate.ts';
 import { findProvince } from '../reference/provinces.ts';
 import { provinceCommittee } from '../reference/service.ts';
+import { getOrganisation } from '../organisations/service.ts';
+import { insertOrganisationsBulk } from '../organisations/store.ts';
 import { addUser } from '../users/service.ts';
 import { generateDemoProvince, type DemoCommune, type DemoMember } from './domain/generate.ts';
 
@@ -69,18 +70,18 @@ export async function loadDemo(app: DatabaseHandle, options: { provinceCode: str
         .onConflict((oc) => oc.column('code').doNothing())
         .execute();
     }
-    // Ids first, so paths can be computed here and the units inserted in bulk.
-    const ids = await sql<{ id: string }>`SELECT nextval('organisations_id_seq')::text AS id FROM generate_series(1, ${demo.organisations.length})`.execute(trx);
-    const units = new Map<string, { id: string; path: string; depth: number }>();
-    const rows = demo.organisations.map((o, i) => {
-      const id = ids.rows[i]!.id;
-      const parent = o.parentKey === null ? { id: committee.id, path: committee.path, depth: committee.depth } : units.get(o.parentKey);
-      if (!parent) throw new Error(`demo unit ${o.key} listed before its parent ${o.parentKey}`);
-      const unit = { id, path: `${parent.path}${id}/`, depth: parent.depth + 1 };
-      units.set(o.key, unit);
-      return { id, parent_id: parent.id, path: unit.path, depth: unit.depth, name: o.name, kind: o.kind, province_code: options.provinceCode, commune_code: o.communeCode };
-    });
-    for (let i = 0; i < rows.length; i += 2000) await trx.insertInto('organisations').values(rows.slice(i, i + 2000)).execute();
+    const root = await getOrganisation(trx, cliActor(), committee.id);
+    const units = await insertOrganisationsBulk(
+      trx,
+      demo.organisations.map((o) => ({
+        key: o.key,
+        parent: o.parentKey ?? root,
+        name: o.name,
+        kind: o.kind,
+        provinceCode: options.provinceCode,
+        communeCode: o.communeCode,
+      })),
+    );
 
     await copyLines(client, (function* () {
       for (const m of demo.members()) yield copyLine(toDraft(m), units.get(m.organisationKey)!.id);
@@ -104,7 +105,7 @@ export async function loadDemo(app: DatabaseHandle, options: { provinceCode: str
       registerStream,
     );
     await appendAudit(trx, cliActor(), { action: 'demo.load', entity: 'organisation', entityId: committee.id, details: { ...options } });
-    return { organisations: rows.length, members: demo.memberCount, register };
+    return { organisations: units.size, members: demo.memberCount, register };
   });
 }
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../platform/errors.ts';
@@ -34,6 +35,58 @@ async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
   build(wb);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+/** A zip of stored (uncompressed) entries in the given order, to hand-craft xlsx parts. */
+function zip(files: [name: string, content: string][]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of files) {
+    const nameBytes = Buffer.from(name);
+    const data = Buffer.from(content);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+const STYLES =
+  `<styleSheet xmlns="${MAIN_NS}"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>` +
+  '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs></styleSheet>';
+const rels = (targets: string[]) =>
+  `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${targets
+    .map((t, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="${t}"/>`)
+    .join('')}</Relationships>`;
+const workbook = (sheets: string, pr = '') => `<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">${pr}<sheets>${sheets}</sheets></workbook>`;
+const worksheet = (rows: string) => `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN_NS}"><sheetData>${rows}</sheetData></worksheet>`;
 
 /** The AppError a read fails with (code and params), for exact assertions. */
 async function failure(
@@ -167,6 +220,60 @@ describe('readTable, xlsx', () => {
     ]);
   });
 
+  it('reads hand-crafted SpreadsheetML: prefixes, inline rich text, missing refs, CDATA, entities, merges', async () => {
+    const sheet =
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><x:worksheet xmlns:x="${MAIN_NS}">` +
+      '<!-- a comment with <x:row r="1"> in it --><x:sheetData>' +
+      '<x:row r="2"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c r="B2" t="inlineStr"><x:is><x:t>Số CCCD</x:t></x:is></x:c>' +
+      '<x:c t="inlineStr"><x:is><x:t>Ngày sinh</x:t></x:is></x:c></x:row>\n' +
+      '<x:row><x:c t="inlineStr"><x:is><x:r><x:t xml:space="preserve">Nguyễn </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>Văn &amp; An</x:t></x:r>' +
+      '<x:rPh sb="0" eb="1"><x:t>PHONETIC</x:t></x:rPh></x:is></x:c><x:c><x:v>68090000001</x:v></x:c><x:c s="1"><x:v>21982</x:v></x:c></x:row>\n' +
+      '<x:row r="5" spans="1:3"><x:c r="A5" t="str"><x:v><![CDATA[Trần <Thị> B]]></x:v></x:c>' +
+      '<x:c r="B5" t="str"><x:f>"0"&amp;"01092012345"</x:f><x:v>001092012345</x:v></x:c><x:c r="C5" t="b"><x:v>1</x:v></x:c></x:row>\n' +
+      '<x:row r="6"><x:c r="A6" t="inlineStr"><x:is><x:t>Ph&#7841;m &#x110;&#xF4;</x:t></x:is></x:c><x:c r="B6" t="e"><x:v>#REF!</x:v></x:c></x:row>' +
+      '</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="C5:C6"/></x:mergeCells>' +
+      '<x:dataValidations count="1"><x:dataValidation type="whole" error="phải > 0 <x:mergeCell ref=&quot;A1:B9&quot;/>" sqref="D1"/></x:dataValidations>' +
+      '</x:worksheet>';
+    // Shared strings before the sheet and xl/workbook.xml last: exceljs emits the sheet before it knows its name.
+    const buffer = zip([
+      ['[Content_Types].xml', CONTENT_TYPES],
+      ['xl/_rels/workbook.xml.rels', rels(['worksheets/sheet1.xml'])],
+      ['xl/sharedStrings.xml', `<sst xmlns="${MAIN_NS}" count="1" uniqueCount="1"><si><t>Họ và tên</t></si></sst>`],
+      ['xl/styles.xml', STYLES],
+      ['xl/worksheets/sheet1.xml', sheet],
+      ['xl/workbook.xml', workbook('<sheet name="Raw" sheetId="1" r:id="rId1"/>')],
+    ]);
+    const result = await readTable({ buffer, name: 'raw.xlsx' }, SCHEMA);
+    expect(result.sheetName).toBe('Raw');
+    expect(result.headerRow).toBe(2);
+    expect(result.columns).toEqual({ fullName: 1, personalId: 2, dateOfBirth: 3 });
+    expect(result.records).toEqual([
+      { row: 3, values: { fullName: 'Nguyễn Văn & An', personalId: 68090000001, dateOfBirth: utc(1960, 3, 7) }, formulas: [] },
+      { row: 5, values: { fullName: 'Trần <Thị> B', personalId: '001092012345', dateOfBirth: true }, formulas: ['personalId'] },
+      { row: 6, values: { fullName: 'Phạm Đô', personalId: null, dateOfBirth: true }, formulas: [] },
+    ]);
+  });
+
+  it('takes the first visible sheet in tab order, not zip order, and reads 1904-based dates', async () => {
+    const header = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c><c r="B1" t="inlineStr"><is><t>Số CCCD</t></is></c><c r="C1" t="inlineStr"><is><t>Ngày sinh</t></is></c></row>';
+    const row = (name: string) => `<row r="2"><c r="A2" t="inlineStr"><is><t>${name}</t></is></c><c r="B2"><v>1</v></c><c r="C2" s="1"><v>31776</v></c></row>`;
+    const buffer = zip([
+      ['[Content_Types].xml', CONTENT_TYPES],
+      ['xl/workbook.xml', workbook(
+        '<sheet name="Ẩn" sheetId="3" state="hidden" r:id="rId3"/><sheet name="Tab A" sheetId="2" r:id="rId2"/><sheet name="Tab B" sheetId="1" r:id="rId1"/>',
+        '<workbookPr date1904="1"/>',
+      )],
+      ['xl/_rels/workbook.xml.rels', rels(['worksheets/sheet1.xml', 'worksheets/sheet2.xml', 'worksheets/sheet3.xml'])],
+      ['xl/styles.xml', STYLES],
+      ['xl/worksheets/sheet1.xml', worksheet(header + row('Tab B'))],
+      ['xl/worksheets/sheet2.xml', worksheet(header + row('Tab A'))],
+      ['xl/worksheets/sheet3.xml', worksheet(header + row('Ẩn'))],
+    ]);
+    const result = await readTable({ buffer, name: 'tabs.xlsx' }, SCHEMA);
+    expect(result.sheetName).toBe('Tab A');
+    expect(result.records).toEqual([{ row: 2, values: { fullName: 'Tab A', personalId: 1, dateOfBirth: utc(1990, 12, 31) }, formulas: [] }]);
+  });
+
   it('fails with file.no_sheet for a workbook without sheets and file.no_header for a blank sheet', async () => {
     expect(await failure({ buffer: await xlsx(() => {}), name: 'e.xlsx' })).toEqual({ code: 'file.no_sheet', params: {} });
     const blank = await xlsx((wb) => wb.addWorksheet('Trống'));
@@ -295,11 +402,11 @@ describe('readTable, input checks', () => {
     ['HTML renamed .xlsx', Buffer.from('<!DOCTYPE html><html><body><table><tr><td>Họ và tên</td><td>Số CCCD</td></tr></table></body></html>')],
     ['an old .xls (OLE2)', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)])],
     ['control characters', Buffer.from('Họ và tên;Số CCCD\n\x01\x02\x03\x04\x05\x06\x07\x08 binary\n')],
-    ['an empty file', Buffer.alloc(0)],
   ])('gives file.unreadable for %s', async (_name, buffer) => {
-    const result = await failure({ buffer, name: 'danh-sach.xlsx' }).catch((e: unknown) => e);
-    // An empty file has no header rather than being unreadable.
-    if (buffer.length === 0) expect(result).toEqual({ code: 'file.no_header', params: { rows: 30 } });
-    else expect(result).toEqual({ code: 'file.unreadable', params: {} });
+    expect(await failure({ buffer, name: 'danh-sach.xlsx' })).toEqual({ code: 'file.unreadable', params: {} });
+  });
+
+  it('finds no header in an empty file', async () => {
+    expect(await failure({ buffer: Buffer.alloc(0), name: 'empty.csv' })).toEqual({ code: 'file.no_header', params: { rows: 30 } });
   });
 });

@@ -7,6 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { foldText } from '../common/text.ts';
 import { AppError } from '../platform/errors.ts';
@@ -65,7 +66,6 @@ export async function readTable(
   const matcher = new HeaderMatcher(schema);
 
   if (isZip(buffer)) {
-    checkXlsxZip(buffer, lim.maxBytes);
     const sheet = await readXlsxSheet(buffer, lim);
     return buildTable(sheet, matcher, lim);
   }
@@ -107,49 +107,6 @@ async function load(input: { path: string } | { buffer: Buffer; name: string }, 
 }
 
 const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
-
-/**
- * Checks the zip's central directory before handing it to exceljs: it must be an Excel workbook
- * (not a .docx or .ods), and the declared unpacked size must be sane (a zip bomb would otherwise
- * be inflated to a temp file before a single row is read).
- */
-function checkXlsxZip(buffer: Buffer, maxBytes: number): void {
-  const maxUnpacked = Math.max(50 * maxBytes, 256 * MiB);
-  let eocd = -1;
-  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 0xffff); i--) {
-    if (buffer.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new AppError('file.unreadable');
-  let offset = buffer.readUInt32LE(eocd + 16);
-  if (offset === 0xffffffff) return; // zip64 directory: leave the checks to the reader
-  let unpacked = 0;
-  let hasWorkbook = false;
-  while (offset + 46 <= buffer.length && buffer.readUInt32LE(offset) === 0x02014b50) {
-    let size = buffer.readUInt32LE(offset + 24);
-    const nameLength = buffer.readUInt16LE(offset + 28);
-    const extraLength = buffer.readUInt16LE(offset + 30);
-    const commentLength = buffer.readUInt16LE(offset + 32);
-    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
-    if (size === 0xffffffff) size = zip64Size(buffer, offset + 46 + nameLength, extraLength);
-    if (name === 'xl/workbook.xml') hasWorkbook = true;
-    unpacked += size;
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  if (!hasWorkbook || unpacked > maxUnpacked) throw new AppError('file.unreadable');
-}
-
-function zip64Size(buffer: Buffer, start: number, length: number): number {
-  for (let p = start; p + 4 <= start + length && p + 4 <= buffer.length; ) {
-    const id = buffer.readUInt16LE(p);
-    const size = buffer.readUInt16LE(p + 2);
-    if (id === 0x0001 && size >= 8 && p + 12 <= buffer.length) return Number(buffer.readBigUInt64LE(p + 4));
-    p += 4 + size;
-  }
-  return Number.MAX_SAFE_INTEGER;
-}
 
 /** Text for CSV parsing, or undefined when the bytes are not text (binary, PDF, HTML/XML). */
 function decodeText(buffer: Buffer): string | undefined {
@@ -235,80 +192,235 @@ class RowLimiter {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 //
-// exceljs's streaming WorkbookReader unpacks the zip and reads the workbook, relationships, shared
-// strings and styles. Its per-worksheet row reader is not used: it builds Row and Cell objects for
-// every cell (about 3/4 of the time on a 125,000-row list), skips merge ranges, and keeps only the
-// last run of inline rich text. SheetXmlScanner below reads the worksheet XML chunks instead.
+// exceljs's streaming WorkbookReader parses the workbook, its relationships, the shared strings and
+// the styles. Two parts of it are not used:
+// - its zip pass (unzipper, one streaming pass over the file) intermittently drops entries: a
+//   worksheet or xl/workbook.xml goes missing (exceljs issues #2790, #3064; seen here on 2 of 40
+//   reads of a 3-sheet workbook, and on every read when entries are stored uncompressed). The file
+//   is in memory anyway, so entries are found through the zip's central directory and inflated with
+//   node:zlib, the worksheet as a stream.
+// - its worksheet row reader builds Row and Cell objects for every cell (3/4 of the time on a
+//   125,000-row list), skips merge ranges, and keeps only the last run of inline rich text.
+//   SheetXmlScanner reads the worksheet XML instead.
 
-/** The parts of exceljs's streaming reader used here; its typings do not describe them. */
-interface StreamWorkbook extends AsyncIterable<StreamWorksheet> {
+/** The WorkbookReader part parsers used here (not in exceljs's typings). */
+interface WorkbookParts {
+  _parseRels(stream: Readable): Promise<void>;
+  _parseWorkbook(stream: Readable): Promise<void>;
+  _parseStyles(stream: Readable): Promise<void>;
+  _parseSharedStrings(stream: Readable): AsyncIterable<unknown>;
+  workbookRels?: { Id: string; Type?: string; Target: string }[];
   model?: { sheets?: { name: string; rId: string; state?: string }[] };
-  workbookRels?: { Id: string; Target: string }[];
   sharedStrings?: unknown[];
   styles: { getStyleModel(id: number): { numFmt?: string } | null | undefined };
   properties?: { model?: { date1904?: boolean } };
-}
-interface StreamWorksheet {
-  name: string;
-  state?: string;
-  /** Raw chunks of the worksheet XML. */
-  iterator: AsyncIterable<Buffer | string> & { destroy?: () => void };
 }
 
 const isHidden = (state: string | undefined) => state === 'hidden' || state === 'veryHidden';
 
 async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
-    worksheets: 'emit',
+  const zip = new ZipArchive(buffer, Math.max(50 * limits.maxBytes, 256 * MiB));
+  const parts = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
     styles: 'cache', // number formats tell date cells from numbers
     hyperlinks: 'ignore',
+    worksheets: 'ignore',
     entries: 'ignore',
-  }) as unknown as StreamWorkbook;
-  // exceljs reads this.model.sheets when a worksheet precedes xl/workbook.xml in the zip;
-  // checkXlsxZip has made sure the workbook part exists.
-  reader.model = { sheets: [] };
+  }) as unknown as WorkbookParts;
+  const part = (name: string) => Readable.from([zip.inflate(name)]);
+  const rels = zip.has('xl/_rels/workbook.xml.rels');
+  if (!zip.has('xl/workbook.xml') || !rels) throw new AppError('file.unreadable');
 
-  let sheet: Sheet | undefined;
-  let failure: unknown;
   try {
-    // Worksheets arrive in zip order; the sheet wanted is the first visible one in tab order.
-    // The loop runs to the end even after the sheet is read or has failed, so that exceljs
-    // removes the temp files it writes for sheets stored before the shared strings.
-    for await (const worksheet of reader) {
-      if (sheet || failure || isHidden(worksheet.state) || !isFirstVisible(reader, worksheet)) {
-        worksheet.iterator.destroy?.();
-        continue;
-      }
-      try {
-        const scanner = new SheetXmlScanner(cellContext(reader), new RowLimiter(limits));
-        for await (const chunk of worksheet.iterator) scanner.write(chunk);
-        scanner.end();
-        sheet = { name: worksheet.name, rows: scanner.rows, merges: scanner.merges };
-      } catch (error) {
-        failure = error;
-        worksheet.iterator.destroy?.();
-      }
+    await parts._parseRels(part('xl/_rels/workbook.xml.rels'));
+    await parts._parseWorkbook(part('xl/workbook.xml'));
+    const target = (type: string, fallback: string) => {
+      const rel = parts.workbookRels?.find((r) => r.Type?.endsWith(`/${type}`));
+      return rel ? partName(rel.Target) : fallback;
+    };
+    const styles = target('styles', 'xl/styles.xml');
+    if (zip.has(styles)) await parts._parseStyles(part(styles));
+    const sharedStrings = target('sharedStrings', 'xl/sharedStrings.xml');
+    if (zip.has(sharedStrings)) {
+      // A generator: it caches the strings on the reader as it runs.
+      for await (const _ of parts._parseSharedStrings(part(sharedStrings))) void _;
     }
   } catch (error) {
-    failure ??= error;
+    if (error instanceof AppError) throw error;
+    throw new AppError('file.unreadable');
   }
-  if (failure) throw failure instanceof AppError ? failure : new AppError('file.unreadable');
-  if (!sheet) throw new AppError('file.no_sheet');
-  return sheet;
+
+  // The first visible worksheet in tab order (chart sheets and missing parts skipped).
+  const chosen = (parts.model?.sheets ?? [])
+    .filter((sheet) => !isHidden(sheet.state))
+    .map((sheet) => ({ sheet, rel: parts.workbookRels?.find((r) => r.Id === sheet.rId) }))
+    .find(({ rel }) => rel && (rel.Type ?? '/worksheet').endsWith('/worksheet') && zip.has(partName(rel.Target)));
+  if (!chosen) throw new AppError('file.no_sheet');
+
+  const scanner = new SheetXmlScanner(cellContext(parts), new RowLimiter(limits));
+  try {
+    for await (const chunk of zip.stream(partName(chosen.rel!.Target))) scanner.write(chunk);
+    scanner.end();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('file.unreadable');
+  }
+  return { name: chosen.sheet.name, rows: scanner.rows, merges: scanner.merges };
 }
 
-function isFirstVisible(reader: StreamWorkbook, worksheet: StreamWorksheet): boolean {
-  const sheets = reader.model?.sheets;
-  const rels = reader.workbookRels;
-  if (!sheets || !rels) return true;
-  const first = sheets.find((s) => {
-    if (isHidden(s.state)) return false;
-    const target = rels.find((rel) => rel.Id === s.rId)?.Target;
-    return target !== undefined && /^worksheets\/sheet\d+\.xml$/.test(target);
-  });
-  // No match means exceljs could not name the sheets either: take the first one it emits.
-  return !first || first.name === worksheet.name;
+/** A workbook relationship target ("worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml") as a zip path. */
+function partName(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+}
+
+interface ZipEntry {
+  method: number;
+  flags: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/**
+ * Entries of an in-memory zip, found through its central directory. Inflated bytes are counted
+ * against a budget so that a zip bomb is stopped while inflating, whatever sizes it declares.
+ */
+class ZipArchive {
+  private readonly entries = new Map<string, ZipEntry>();
+  private budget: number;
+
+  constructor(
+    private readonly buffer: Buffer,
+    maxUnpacked: number,
+  ) {
+    this.budget = maxUnpacked;
+    const end = this.findEndOfDirectory();
+    let offset = buffer.readUInt32LE(end + 16);
+    if (offset === 0xffffffff) offset = this.zip64DirectoryOffset(end);
+    let declared = 0;
+    while (offset + 46 <= buffer.length && buffer.readUInt32LE(offset) === 0x02014b50) {
+      const nameLength = buffer.readUInt16LE(offset + 28);
+      const extraLength = buffer.readUInt16LE(offset + 30);
+      const commentLength = buffer.readUInt16LE(offset + 32);
+      const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+      const entry: ZipEntry = {
+        flags: buffer.readUInt16LE(offset + 8),
+        method: buffer.readUInt16LE(offset + 10),
+        crc: buffer.readUInt32LE(offset + 16),
+        compressedSize: buffer.readUInt32LE(offset + 20),
+        size: buffer.readUInt32LE(offset + 24),
+        localOffset: buffer.readUInt32LE(offset + 42),
+      };
+      this.applyZip64(entry, offset + 46 + nameLength, extraLength);
+      declared += entry.size;
+      this.entries.set(name.replace(/\\/g, '/').toLowerCase(), entry);
+      offset += 46 + nameLength + extraLength + commentLength;
+    }
+    if (declared > maxUnpacked) throw new AppError('file.unreadable');
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name.toLowerCase());
+  }
+
+  /** A small part, whole. */
+  inflate(name: string): Buffer {
+    const entry = this.entry(name);
+    const data = this.data(entry);
+    const out = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: Math.max(1, this.budget) });
+    this.spend(out.length);
+    if (crc32(out) !== entry.crc) throw new AppError('file.unreadable');
+    return out;
+  }
+
+  /** A large part, inflated chunk by chunk; stopping the iteration stops the inflating. */
+  async *stream(name: string): AsyncGenerator<Buffer> {
+    const entry = this.entry(name);
+    const data = this.data(entry);
+    let crc = 0;
+    if (entry.method === 0) {
+      for (let i = 0; i < data.length; i += 64 * 1024) {
+        const chunk = data.subarray(i, i + 64 * 1024);
+        this.spend(chunk.length);
+        crc = crc32(chunk, crc);
+        yield chunk;
+      }
+    } else {
+      const inflater = createInflateRaw();
+      inflater.end(data);
+      try {
+        for await (const chunk of inflater as AsyncIterable<Buffer>) {
+          this.spend(chunk.length);
+          crc = crc32(chunk, crc);
+          yield chunk;
+        }
+      } finally {
+        inflater.destroy();
+      }
+    }
+    if (crc !== entry.crc) throw new AppError('file.unreadable');
+  }
+
+  private entry(name: string): ZipEntry {
+    const entry = this.entries.get(name.toLowerCase());
+    // Only stored and deflated, unencrypted entries occur in xlsx files.
+    if (!entry || (entry.method !== 0 && entry.method !== 8) || entry.flags & 1) throw new AppError('file.unreadable');
+    return entry;
+  }
+
+  private data(entry: ZipEntry): Buffer {
+    const local = entry.localOffset;
+    if (local + 30 > this.buffer.length || this.buffer.readUInt32LE(local) !== 0x04034b50) throw new AppError('file.unreadable');
+    const start = local + 30 + this.buffer.readUInt16LE(local + 26) + this.buffer.readUInt16LE(local + 28);
+    if (start + entry.compressedSize > this.buffer.length) throw new AppError('file.unreadable');
+    return this.buffer.subarray(start, start + entry.compressedSize);
+  }
+
+  private spend(bytes: number): void {
+    this.budget -= bytes;
+    if (this.budget < 0) throw new AppError('file.unreadable');
+  }
+
+  private findEndOfDirectory(): number {
+    const b = this.buffer;
+    for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
+      if (b.readUInt32LE(i) === 0x06054b50) return i;
+    }
+    throw new AppError('file.unreadable');
+  }
+
+  private zip64DirectoryOffset(end: number): number {
+    const b = this.buffer;
+    const locator = end - 20;
+    if (locator < 0 || b.readUInt32LE(locator) !== 0x07064b50) throw new AppError('file.unreadable');
+    const record = Number(b.readBigUInt64LE(locator + 8));
+    if (record + 56 > b.length || b.readUInt32LE(record) !== 0x06064b50) throw new AppError('file.unreadable');
+    return Number(b.readBigUInt64LE(record + 48));
+  }
+
+  /** Sizes and offset of 0xffffffff are in the zip64 extra field, in this order, when present. */
+  private applyZip64(entry: ZipEntry, start: number, length: number): void {
+    const b = this.buffer;
+    for (let p = start; p + 4 <= start + length && p + 4 <= b.length; ) {
+      const id = b.readUInt16LE(p);
+      const size = b.readUInt16LE(p + 2);
+      if (id === 0x0001) {
+        let q = p + 4;
+        const next = () => {
+          if (q + 8 > p + 4 + size || q + 8 > b.length) throw new AppError('file.unreadable');
+          const value = Number(b.readBigUInt64LE(q));
+          q += 8;
+          return value;
+        };
+        if (entry.size === 0xffffffff) entry.size = next();
+        if (entry.compressedSize === 0xffffffff) entry.compressedSize = next();
+        if (entry.localOffset === 0xffffffff) entry.localOffset = next();
+        return;
+      }
+      p += 4 + size;
+    }
+  }
 }
 
 interface CellContext {
@@ -317,7 +429,7 @@ interface CellContext {
   date1904: boolean;
 }
 
-function cellContext(reader: StreamWorkbook): CellContext {
+function cellContext(reader: WorkbookParts): CellContext {
   const strings = reader.sharedStrings ?? [];
   const dateStyles: boolean[] = [];
   return {

@@ -13,7 +13,7 @@ import { cleanText, foldText } from '../common/text.ts';
 import { readTable, type CellValue, type ReadLimits } from '../imports/spreadsheet.ts';
 import { cellKindUnder, holdsMembers } from '../organisations/domain.ts';
 import { getOrganisation } from '../organisations/service.ts';
-import { insertOrganisation, type OrganisationRow } from '../organisations/store.ts';
+import { insertOrganisationsBulk, type OrganisationRow } from '../organisations/store.ts';
 import { provinceCommittee } from '../reference/service.ts';
 import { MEMBER_TABLE_SCHEMA } from './domain/fields.ts';
 import { isEligible, validateMember, type MemberDraft } from './domain/validate.ts';
@@ -273,31 +273,30 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
     },
     /** Creates the pending units inside the commit transaction; returns cell key → id. */
     async materialise(trx: Db): Promise<(key: string) => string> {
-      const ids = new Map<string, string>();
-      const unitOf = (key: string | null): OrganisationRow => {
+      const existing = (key: string | null): OrganisationRow => {
         if (key === null) return base;
-        const id = ids.get(key) ?? key;
-        const r = byId.get(id)!;
-        return { ...r, closed: false };
+        return { ...byId.get(key)!, closed: false };
       };
       // Parents before children: a pending cell may sit under a pending committee.
       const pendingParent = (u: PendingUnit) => (u.parentKey?.startsWith('new:') ? 1 : 0);
-      for (const unit of [...pending.values()].sort((a, b) => pendingParent(a) - pendingParent(b))) {
-        const parent = unitOf(unit.parentKey);
-        const created = await insertOrganisation(trx, {
-          parentId: parent.id,
-          parentPath: parent.path,
-          depth: parent.depth + 1,
-          name: unit.name,
-          kind: unit.kind,
-          provinceCode: parent.provinceCode,
-          communeCode: parent.communeCode,
-        });
-        byId.set(created.id, { ...created, parentId: created.parentId });
-        ids.set(unit.key, created.id);
-        createdCount++;
-      }
-      return (key: string) => ids.get(key) ?? key;
+      const ordered = [...pending.values()].sort((a, b) => pendingParent(a) - pendingParent(b));
+      const created = await insertOrganisationsBulk(
+        trx,
+        ordered.map((u) => {
+          const parent = u.parentKey?.startsWith('new:') ? u.parentKey : existing(u.parentKey);
+          const parentRow = typeof parent === 'string' ? null : parent;
+          return {
+            key: u.key,
+            parent,
+            name: u.name,
+            kind: u.kind,
+            provinceCode: parentRow ? parentRow.provinceCode : base.provinceCode,
+            communeCode: parentRow ? parentRow.communeCode : base.communeCode,
+          };
+        }),
+      );
+      createdCount = created.size;
+      return (key: string) => created.get(key)?.id ?? key;
     },
     created: () => createdCount,
   };

@@ -161,3 +161,56 @@ export async function countOpenContents(db: Queryable, unit: OrganisationRow): P
          + (SELECT count(*) FROM members WHERE organisation_id = ${unit.id} AND status IN ('official', 'probationary')) AS n`.execute(db);
   return Number(r.rows[0]!.n);
 }
+
+export interface BulkUnit {
+  key: string;
+  /** An existing unit, or the key of a unit earlier in the same list. */
+  parent: OrganisationRow | string;
+  name: string;
+  kind: OrganisationKind;
+  provinceCode: string | null;
+  communeCode: string | null;
+}
+
+/** Creates many units in a few statements: ids drawn at once, paths computed here. Parents must precede children. */
+export async function insertOrganisationsBulk(db: Queryable, units: BulkUnit[]): Promise<Map<string, OrganisationRow>> {
+  const created = new Map<string, OrganisationRow>();
+  if (units.length === 0) return created;
+  const ids = await sql<{ id: string }>`SELECT nextval('organisations_id_seq')::text AS id FROM generate_series(1, ${units.length})`.execute(db);
+  const rows = units.map((u, i) => {
+    const parent = typeof u.parent === 'string' ? created.get(u.parent) : u.parent;
+    if (!parent) throw new Error(`unit ${u.key} comes before its parent ${String(u.parent)}`);
+    const id = ids.rows[i]!.id;
+    const row: OrganisationRow = {
+      id,
+      parentId: parent.id,
+      path: `${parent.path}${id}/`,
+      depth: parent.depth + 1,
+      name: u.name,
+      kind: u.kind,
+      provinceCode: u.provinceCode,
+      communeCode: u.communeCode,
+      closed: false,
+    };
+    created.set(u.key, row);
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += 2000) {
+    await db
+      .insertInto('organisations')
+      .values(
+        rows.slice(i, i + 2000).map((r) => ({
+          id: r.id,
+          parent_id: r.parentId,
+          path: r.path,
+          depth: r.depth,
+          name: r.name,
+          kind: r.kind,
+          province_code: r.provinceCode,
+          commune_code: r.communeCode,
+        })),
+      )
+      .execute();
+  }
+  return created;
+}

@@ -11,8 +11,9 @@ import { initI18n } from './i18n/index.ts';
 initI18n();
 
 const theme = createTheme({
-  primaryColor: 'red',
-  primaryShade: 8,
+  // blue, so that red stays the colour of errors (rejected cells, invalid fields)
+  primaryColor: 'blue',
+  primaryShade: 7,
   focusRing: 'auto',
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif',

@@ -39,11 +39,11 @@ export function maleShare(age: number): number {
 
 /** Probationary members were admitted within the last year, so they are mostly young. */
 export function probationaryRate(age: number): number {
-  return age < 30 ? 0.085 : age < 40 ? 0.025 : 0.0035;
+  return age < 30 ? 0.11 : age < 40 ? 0.035 : 0.0045;
 }
 
 export function homeVisitRate(age: number): number {
-  return age >= 90 ? 0.5 : age >= 85 ? 0.3 : age >= 80 ? 0.14 : age >= 75 ? 0.04 : 0.004;
+  return age >= 90 ? 0.6 : age >= 85 ? 0.4 : age >= 80 ? 0.2 : age >= 75 ? 0.05 : 0.005;
 }
 
 export function phoneRate(age: number): number {
@@ -84,12 +84,15 @@ export class MemberFactory {
   private readonly recordSerial: (index: number) => number;
   private readonly recordLetters: string;
   private readonly latestOfficialAdmission: number;
+  /** Birth dates (day numbers) that give each age on `today`: bornAfter[age] ≤ birth ≤ bornBy[age]. */
+  private readonly bornAfter: Int32Array;
+  private readonly bornBy: Int32Array;
   private officialCount = 0;
   private memberCount = 0;
 
   constructor(
     private readonly plan: ProvincePlan,
-    seed: number,
+    private readonly seed: number,
     private readonly today: number,
   ) {
     this.random = new Random(seed, 2);
@@ -109,12 +112,14 @@ export class MemberFactory {
     this.recordSerial = createPermutation(SERIALS, hash32(seed, 0x7ec0));
     this.recordLetters = recordLetters(plan.shortName);
     this.latestOfficialAdmission = addYears(today, -1);
+    this.bornAfter = new Int32Array(MAX_AGE + 1).map((_, age) => addYears(today, -(age + 1)) + 1);
+    this.bornBy = new Int32Array(MAX_AGE + 1).map((_, age) => addYears(today, -age));
   }
 
   next(cell: CellPlan): GeneratedMember {
     const r = this.random;
     const age = AGES.sample(r);
-    const birth = r.int(addYears(this.today, -(age + 1)) + 1, addYears(this.today, -age));
+    const birth = r.int(this.bornAfter[age]!, this.bornBy[age]!);
     const [birthYear, birthMonth, birthDay] = civilFromDays(birth);
     const gender = r.chance(maleShare(age)) ? 'male' : 'female';
 
@@ -212,7 +217,9 @@ export class MemberFactory {
     const century = Math.floor(birthYear / 100) - 19;
     const slot = ((OLD_INDEX.get(oldCode)! * CENTURY_DIGITS + century * 2 + (gender === 'female' ? 1 : 0)) * YEARS_PER_CENTURY) + (birthYear % 100);
     const count = this.idCounters[slot]!++;
-    return this.idSerial((this.idSliceStart + count) % SERIALS);
+    // Start each prefix at its own place in the slice, so serials don't repeat across prefixes.
+    const position = count < SERIAL_SLICE ? this.idSliceStart + ((count + (hash32(this.seed, slot) % SERIAL_SLICE)) % SERIAL_SLICE) : (this.idSliceStart + count) % SERIALS;
+    return this.idSerial(position);
   }
 }
 

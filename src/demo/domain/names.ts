@@ -237,12 +237,15 @@ export class Namer {
 }
 
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/;
+/** A quick test on NFC text: a word ending in oa/oe/uy with a tone mark on either vowel. */
+const MAYBE_FLIPPABLE = /(?:[òóỏõọ][ae]|o[àáảãạèéẻẽẹ]|[ùúủũụ]y|u[ỳýỷỹỵ])(?:\s|$)/iu;
 
 /**
  * Moves the tone mark between the old and new placement ("Hòa" ↔ "Hoà", "Thủy" ↔ "Thuỷ") in every
  * open oa/oe/uy syllable of a name; returns the name unchanged when it has no such syllable.
  */
 export function flipTonePlacement(name: string): string {
+  if (!MAYBE_FLIPPABLE.test(name)) return name;
   return name
     .split(' ')
     .map((word) => flipWordCached.get(word) ?? flipWord(word))

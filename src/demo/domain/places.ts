@@ -87,6 +87,8 @@ const KINH_PLACE_SECOND = words(`
   Lâm Mỹ Xuân Quang Phước Long Khánh Tân Vinh Yên Định Lạc Đức Dương Hội Nghĩa Điền Hạ Thượng Kiều Cường
   Giang Lương Thạnh Ninh Hồng Mai Liên Trạch Tường Đoài Cát Châu Sở Xá Đình Tiên Chánh Thới Quới
 `);
+/** Villages of the delta named by position: "Thôn Đông", "Thôn Thượng". */
+const VILLAGE_SINGLE = words('Đông Tây Nam Bắc Thượng Hạ Trung Đoài Chùa Đình Giữa Ngoài Trong Cầu Chợ');
 const TAY_FIRST = words('Nà Khuổi Pác Bản Còn Phai Lũng Pò Khau Cốc Nặm Bó Slam Tẩu Kéo Pắc Khòn Bằng');
 const TAY_SECOND = words('Pàn Sla Mạ Lầy Hin Hẩu Thày Rị Cáy Coóc Mò Riềng Phầy Lạn Nưa Sliến Luông Chang Pục Khoang Tổng Vài Đeng Bây Nhừ Thin');
 const THAI_FIRST = words('Nà Hua Huổi Co Pá Phiêng Nậm Bó Púng Ten Xum Tà Mường Hát Noong');
@@ -149,7 +151,7 @@ function namedArea(random: Random, region: Region, urban: boolean, type: string,
     if (region === 'northwest') return `${type} ${twoSyllables(random, THAI_FIRST, THAI_SECOND)}`;
     if (provinceCode === '66' && random.chance(0.5)) return `Buôn ${twoSyllables(random, EDE_FIRST, EDE_SECOND)}`;
     if (provinceCode === '52' && random.chance(0.5)) return `Làng ${twoSyllables(random, JARAI_FIRST, JARAI_SECOND)}`;
-    if (region === 'red_river' && random.chance(0.25)) return `${type} ${random.pick(KINH_PLACE_FIRST)}`;
+    if (region === 'red_river' && random.chance(0.25)) return `${type} ${random.pick(VILLAGE_SINGLE)}`;
   }
   return `${type} ${twoSyllables(random, KINH_PLACE_FIRST, KINH_PLACE_SECOND)}`;
 }

@@ -84,14 +84,14 @@ export function planProvince(province: Province, givenCommunes: DemoCommune[] | 
   const homeOldCodes = assignHomeOldCodes(communes, oldCodesOf(province.code));
   const communePlans: CommunePlan[] = communes.map((commune, i) => {
     const placeName = commune.name.replace(KIND_PREFIX, '').trim();
-    // Minorities cluster in some communes and are fewer in towns.
-    const factor = Math.min(4, Math.max(0.15, Math.exp(0.8 * random.normal()))) * (commune.kind === 'phuong' ? 0.4 : 1);
+    // Minorities cluster in some communes and are fewer in towns: vary the share on the logit scale.
+    const logit = Math.log(ethnic.minorityShare / (1 - ethnic.minorityShare)) + 0.9 * random.normal() - (commune.kind === 'phuong' ? 1 : 0);
     return {
       commune,
       placeName,
       addressName: `${KIND_WORD[commune.kind]} ${placeName}`,
       homeOldCode: homeOldCodes[i]!,
-      minorityShare: Math.min(0.98, ethnic.minorityShare * factor),
+      minorityShare: ethnic.minorityShare > 0 ? 1 / (1 + Math.exp(-logit)) : 0,
       areas: [],
     };
   });
@@ -159,7 +159,8 @@ export function planProvince(province: Province, givenCommunes: DemoCommune[] | 
     });
     const taken = new Set<string>();
     unitSizes.forEach((size, i) => {
-      const template = communeUnit(random, plan.placeName, size >= GRASSROOTS_COMMITTEE_MIN);
+      let template = communeUnit(random, plan.placeName, size >= GRASSROOTS_COMMITTEE_MIN);
+      for (let attempt = 0; taken.has(template.name) && attempt < 5; attempt++) template = communeUnit(random, plan.placeName, size >= GRASSROOTS_COMMITTEE_MIN);
       let name = template.name;
       for (let n = 2; taken.has(name); n++) name = `${template.name} số ${n}`;
       taken.add(name);
@@ -224,7 +225,7 @@ function allocate(total: number, weights: number[]): number[] {
 
 /** Relative size of a commune: log-normal, wards larger, special zones small. */
 function communeWeight(random: Random, commune: DemoCommune): number {
-  const base = Math.min(3.3, Math.max(0.3, Math.exp(0.55 * random.normal())));
+  const base = Math.min(3, Math.max(0.45, Math.exp(0.55 * random.normal())));
   return base * (commune.kind === 'phuong' ? 1.3 : commune.kind === 'dac_khu' ? 0.4 : 1);
 }
 

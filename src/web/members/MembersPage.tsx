@@ -1,4 +1,4 @@
-import { Group, Loader, Paper, Select, Stack, Switch, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Button, Group, Loader, Paper, Select, Stack, Switch, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,6 +97,9 @@ export default function MembersPage() {
               spellCheck={false}
               style={{ flex: '1 1 320px' }}
             />
+            <Button type="submit" variant="default">
+              {t('members.searchButton')}
+            </Button>
             <Tooltip label={t('members.exactHelp')} multiline w={280} withArrow>
               <Switch
                 label={t('members.exact')}

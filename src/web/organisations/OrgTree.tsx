@@ -2,7 +2,7 @@ import { ActionIcon, Badge, Group, Loader, Text, Tree, useTree, VisuallyHidden, 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Organisation } from '../api.ts';
+import { api, type Organisation } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { formatNumber } from '../format.ts';
 import { fetchChildren, orgKeys } from './queries.ts';
@@ -45,7 +45,7 @@ export function OrgTree({ label, selectedId, onSelect, onActivate, disabledIds =
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
 
-  const roots = useQuery({ queryKey: orgKeys.roots(), queryFn: () => fetchChildren(queryClient, null) });
+  const roots = useQuery({ queryKey: orgKeys.roots(), queryFn: () => api.organisationRoots(), staleTime: 60_000 });
   useEffect(() => {
     if (roots.data) setNodes((previous) => replaceRoots(previous, roots.data));
   }, [roots.data]);

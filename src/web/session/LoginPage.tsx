@@ -56,13 +56,11 @@ export function LoginPage({ onSignedIn, sessionEnded = false }: Props) {
                 spellCheck={false}
                 data-autofocus
                 autoFocus
-                withAsterisk
                 {...form.getInputProps('username')}
               />
               <PasswordInput
                 label={t('auth.password')}
                 autoComplete="current-password"
-                withAsterisk
                 visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
                 {...form.getInputProps('password')}
               />
