@@ -160,6 +160,8 @@ describe('generateDemoProvince', () => {
   it('makes about one commune per 900 members, with varied sizes', () => {
     expect(big.demo.communes).toHaveLength(67);
     expect(big.demo.communes.every((c) => /^\d{5}$/.test(c.code) && /^(Xã|Phường) \p{Lu}/u.test(c.name))).toBe(true);
+    // Made-up codes stay clear of the official ones (which stop near 33000).
+    expect(big.demo.communes.every((c) => Number(c.code) >= 40_000)).toBe(true);
     const perCommune = new Map<string, number>();
     for (const m of members) {
       const key = m.organisationKey.split('.').slice(0, 2).join('.');
@@ -241,6 +243,17 @@ describe('generateDemoProvince', () => {
     const b = [...generateDemoProvince({ ...options, members: 500, seed: 2 }).members()];
     expect(a.map((m) => m.fullName)).not.toEqual(b.map((m) => m.fullName));
     expect(a.map((m) => m.personalId)).not.toEqual(b.map((m) => m.personalId));
+  });
+
+  it('never repeats a made-up commune code between provinces', () => {
+    const codesOf = (provinceCode: string, members: number) => generateDemoProvince({ provinceCode, members, seed: 1 }).communes.map((c) => c.code);
+    const codes = PROVINCES.flatMap((p) => codesOf(p.code, 200_000));
+    expect(new Set(codes).size).toBe(codes.length);
+    // The most communes a province can have still fit its own range.
+    const largest = codesOf('96', 1_000_000);
+    expect(largest).toHaveLength(1111);
+    const others = new Set(PROVINCES.filter((p) => p.code !== '96').flatMap((p) => codesOf(p.code, 200_000)));
+    expect(largest.every((code) => !others.has(code) && Number(code) < 100_000)).toBe(true);
   });
 
   it('never repeats an ID between provinces loaded side by side', () => {

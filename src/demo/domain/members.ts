@@ -1,5 +1,6 @@
 import { findOldProvince, findProvince, OLD_PROVINCES, oldCodesOf, PROVINCES } from '../../reference/provinces.ts';
 import { composePersonalId } from '../../members/domain/personal-id.ts';
+import type { Gender } from '../../platform/schema.ts';
 import { addYears, anniversary, civilFromDays, isoFromCivil, isoFromDays } from './days.ts';
 import { flipTonePlacement, Namer } from './names.ts';
 import { communePlaceName, ethnicMixOf, regionOf, surnameRegionOf } from './places.ts';
@@ -178,8 +179,8 @@ export class MemberFactory {
     return [home.commune, home.area];
   }
 
-  /** Any address in the province: someone's new or temporary residence. */
-  anyAddress(): string {
+  /** Any address in the province: someone's temporary residence. */
+  private anyAddress(): string {
     const r = this.random;
     const commune = r.int(0, this.plan.communes.length - 1);
     return r.pick(this.areaAddresses[commune]!);
@@ -213,7 +214,7 @@ export class MemberFactory {
     return this.communeAddresses[candidates ? r.pick(candidates) : r.int(0, this.communeAddresses.length - 1)]!;
   }
 
-  private nextIdSerial(oldCode: string, birthYear: number, gender: 'male' | 'female'): number {
+  private nextIdSerial(oldCode: string, birthYear: number, gender: Gender): number {
     const century = Math.floor(birthYear / 100) - 19;
     const slot = ((OLD_INDEX.get(oldCode)! * CENTURY_DIGITS + century * 2 + (gender === 'female' ? 1 : 0)) * YEARS_PER_CENTURY) + (birthYear % 100);
     const count = this.idCounters[slot]!++;

@@ -1,3 +1,4 @@
+import type { Gender } from '../../platform/schema.ts';
 import { Random, Weighted } from './random.ts';
 
 /**
@@ -6,7 +7,6 @@ import { Random, Weighted } from './random.ts';
  * All strings in this file are NFC and in proper case.
  */
 
-export type Gender = 'male' | 'female';
 /** Where the Kinh surnames Hoàng/Huỳnh and Vũ/Võ split. */
 export type SurnameRegion = 'north' | 'central' | 'south';
 

@@ -1,4 +1,4 @@
-import { oldCodesOf, type Province } from '../../reference/provinces.ts';
+import { oldCodesOf, PROVINCES, type Province } from '../../reference/provinces.ts';
 import {
   communePlaceName,
   communeUnit,
@@ -262,12 +262,20 @@ function assignHomeOldCodes(communes: DemoCommune[], oldCodes: string[]): string
   return result;
 }
 
+/**
+ * Official commune codes stop near 33000, so made-up communes take codes from 40000 up, in a
+ * range per province: they can never clash with imported communes or another demo province.
+ */
+const GENERATED_CODES_START = 40_000;
+const GENERATED_CODES_PER_PROVINCE = Math.floor((100_000 - GENERATED_CODES_START) / PROVINCES.length);
+
 function generateCommunes(random: Random, provinceCode: string, region: Region, count: number): DemoCommune[] {
   const wards = Math.max(1, Math.round(count * 0.2));
   const taken = new Set<string>();
-  let code = Number(provinceCode) * 331 + random.int(0, 30);
+  const maxGap = Math.max(0, Math.min(11, Math.floor((GENERATED_CODES_PER_PROVINCE - count) / count)));
+  let code = GENERATED_CODES_START + PROVINCES.findIndex((p) => p.code === provinceCode) * GENERATED_CODES_PER_PROVINCE - 1;
   return Array.from({ length: count }, (_, i) => {
-    code += 3 * random.int(1, 8);
+    code += 1 + random.int(0, maxGap);
     let name = communePlaceName(random, region);
     for (let attempt = 0; taken.has(name) && attempt < 8; attempt++) name = communePlaceName(random, region);
     for (let n = 2; taken.has(name); n++) name = `${name.replace(/ \d+$/, '')} ${n}`;
