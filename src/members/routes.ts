@@ -72,6 +72,7 @@ export function memberRoutes(app: App, { db, pool }: AppContext) {
           personalId: z.string().max(20).optional(),
           fullName: z.string().max(200).optional(),
           dateOfBirth: text.optional(),
+          birthYear: z.number().int().min(1880).max(2100).optional(),
           gender: z.enum(['male', 'female']).optional(),
           hometown: text.optional(),
           permanentAddress: text.optional(),
@@ -89,8 +90,14 @@ export function memberRoutes(app: App, { db, pool }: AppContext) {
       },
     },
     async (request) => {
-      const { needsHomeVisit, ...rest } = request.body;
-      return updateMember(db, actorOf(request), request.params.id, { ...rest, ...(needsHomeVisit !== undefined ? { needsHomeVisit: needsHomeVisit ? 'x' : '' } : {}) });
+      const { needsHomeVisit, birthYear, ...rest } = request.body;
+      // A birth date known only by its year comes as { dateOfBirth: null, birthYear }.
+      const dateOfBirth = rest.dateOfBirth === null && birthYear !== undefined ? String(birthYear) : rest.dateOfBirth;
+      return updateMember(db, actorOf(request), request.params.id, {
+        ...rest,
+        ...(dateOfBirth !== undefined ? { dateOfBirth } : {}),
+        ...(needsHomeVisit !== undefined ? { needsHomeVisit: needsHomeVisit ? 'x' : '' } : {}),
+      });
     },
   );
 

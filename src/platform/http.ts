@@ -119,10 +119,12 @@ export async function createHttp(options: HttpOptions): Promise<App> {
 
   const webDir = options.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: 'index.html' });
     // Client-side routes all serve the app shell.
     app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') return sendError(request, reply, new AppError('route.not_found'));
+      // A missing asset (e.g. from a build newer than the page) is a 404, not the app shell.
+      const isFile = /\.[a-z0-9]+$/i.test(request.url.split('?')[0]!);
+      if (request.url.startsWith('/api/') || request.method !== 'GET' || isFile) return sendError(request, reply, new AppError('route.not_found'));
       return reply.type('text/html').sendFile('index.html');
     });
   } else {

@@ -19,3 +19,28 @@ export function looseIssues(error: unknown, knownFields: readonly string[] = [])
     .map((issue) => issue.message)
     .filter((message) => message !== '' && message !== error.message);
 }
+
+/** Server issues by field, several messages for one field joined. */
+export function fieldMessages(error: unknown, toField: (field: string) => string | undefined = (field) => field): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return result;
+  for (const issue of error.issues) {
+    const field = issue.field ? toField(issue.field) : undefined;
+    if (!field || !issue.message) continue;
+    result[field] = result[field] ? `${result[field]} ${issue.message}` : issue.message;
+  }
+  return result;
+}
+
+/** Moves the focus to the first field in error (Mantine inputs carry data-path). */
+export function focusFirstError(fields: readonly string[]): void {
+  requestAnimationFrame(() => {
+    for (const field of fields) {
+      const element = document.querySelector<HTMLElement>(`[data-path="${CSS.escape(field)}"]`);
+      if (element) {
+        element.focus();
+        return;
+      }
+    }
+  });
+}

@@ -20,6 +20,7 @@ import { api, ApiError, type ImportCommitResult, type ImportPreview } from '../a
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { formatNumber } from '../format.ts';
 import { OrgPicker, type OrgChoice } from '../organisations/OrgPicker.tsx';
+import { useCurrentUser } from '../session/session.ts';
 import { FileChooser, isAcceptedFile } from './FileChooser.tsx';
 import {
   applyServerCheck,
@@ -58,7 +59,7 @@ function Steps({ step }: { step: Step }) {
           key={item.key}
           gap={6}
           aria-current={index === current ? 'step' : undefined}
-          c={index === current ? 'red.8' : index < current ? 'green.8' : 'dimmed'}
+          c={index === current ? 'blue.8' : index < current ? 'green.8' : 'dimmed'}
         >
           <Text span fw={700} size="sm">
             {index + 1}.
@@ -98,6 +99,10 @@ export default function ImportPage() {
   const [result, setResult] = useState<ImportCommitResult | null>(null);
   const [refused, setRefused] = useState<ApiError | null>(null);
   const [showAccepted, setShowAccepted] = useState(false);
+  const user = useCurrentUser();
+  // the server takes the account's own unit when none is chosen; accounts without one must choose
+  const needsOrganisation = !user.scope.organisationId;
+  const [organisationMissing, setOrganisationMissing] = useState(false);
 
   const check = useMutation({
     mutationFn: (input: { file: File; options: Options }) =>
@@ -153,6 +158,10 @@ export default function ImportPage() {
       return;
     }
     setFileError(null);
+    if (needsOrganisation && !options.organisation) {
+      setOrganisationMissing(true);
+      return;
+    }
     check.mutate({ file, options });
   };
 
@@ -203,9 +212,14 @@ export default function ImportPage() {
               <Stack gap="sm">
                 <OrgPicker
                   label={t('import.organisation')}
-                  description={t('import.organisationHelp')}
+                  description={needsOrganisation ? t('import.organisationHelpRequired') : t('import.organisationHelp')}
                   value={options.organisation}
-                  onChange={(organisation) => setOptions((previous) => ({ ...previous, organisation }))}
+                  onChange={(organisation) => {
+                    setOrganisationMissing(false);
+                    setOptions((previous) => ({ ...previous, organisation }));
+                  }}
+                  required={needsOrganisation}
+                  error={organisationMissing ? t('import.errors.noOrganisation') : undefined}
                 />
                 <TextInput
                   label={t('import.defaultCell')}

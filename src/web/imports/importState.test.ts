@@ -60,6 +60,13 @@ describe('import report state', () => {
     expect(outstandingRows(state)).toEqual([7]);
   });
 
+  it('keeps the errors of skipped rows, which the server did not check', () => {
+    let state = setSkipped(initialReport(preview), [9], true);
+    state = applyServerCheck(state, []);
+    expect(state.rows.find((row) => row.row === 9)?.errors).toHaveLength(1);
+    expect(state.rows.find((row) => row.row === 7)?.errors).toEqual([]);
+  });
+
   it('keeps fixes and skips when the same file is checked again', () => {
     let state = setSkipped(setFix(initialReport(preview), 7, 'personalId', '001092012345'), [9], true);
     state = initialReport(preview, state);

@@ -94,7 +94,8 @@ export function applyServerCheck(state: ReportState, rejected: readonly Rejected
   return {
     ...state,
     fixes,
-    rows: state.rows.map((row) => ({ ...row, errors: byRow.get(row.row) ?? [] })),
+    // skipped rows were not checked: they keep their errors
+    rows: state.rows.map((row) => (state.skipped.has(row.row) ? row : { ...row, errors: byRow.get(row.row) ?? [] })),
   };
 }
 

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError, MEMBER_STATUSES, type MemberDetail } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { fieldMessages, focusFirstError } from '../common/errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useCurrentUser } from '../session/session.ts';
 import { EligibleBadge, StatusBadge } from './MemberTable.tsx';
@@ -95,26 +96,24 @@ function MemberEditor({ member, onReload }: { member: MemberDetail; onReload: ()
         setNotice({ kind: 'stale', message: error.message });
         return;
       }
-      if (error instanceof ApiError) {
-        const fieldErrors: Record<string, string> = {};
-        for (const issue of error.issues) {
-          const field = issue.field ? formFieldOf(issue.field) : undefined;
-          if (field && !fieldErrors[field]) fieldErrors[field] = issue.message;
-        }
-        form.setErrors(fieldErrors);
-      }
+      const fieldErrors = fieldMessages(error, formFieldOf);
+      form.setErrors(fieldErrors);
+      focusFirstError(FORM_FIELDS.filter((field) => field in fieldErrors));
     },
   });
 
-  const submit = form.onSubmit((values) => {
-    setNotice(null);
-    const patch = buildPatch(form.getInitialValues(), values, current.version);
-    if (!patch) {
-      setNotice({ kind: 'unchanged' });
-      return;
-    }
-    save.mutate(patch);
-  });
+  const submit = form.onSubmit(
+    (values) => {
+      setNotice(null);
+      const patch = buildPatch(form.getInitialValues(), values, current.version);
+      if (!patch) {
+        setNotice({ kind: 'unchanged' });
+        return;
+      }
+      save.mutate(patch);
+    },
+    (errors) => focusFirstError(FORM_FIELDS.filter((field) => field in errors)),
+  );
 
   const reload = async () => {
     const result = (await onReload()) as { data?: MemberDetail };

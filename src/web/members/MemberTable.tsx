@@ -49,7 +49,7 @@ function moveFocus(event: KeyboardEvent<HTMLTableRowElement>, direction: 1 | -1)
 export function MemberTable({ label, items, onOpen, showOrganisation = true }: Props) {
   const { t } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={showOrganisation ? 900 : 700}>
       <Table striped highlightOnHover verticalSpacing={6} aria-label={label}>
         <Table.Thead>
           <Table.Tr>

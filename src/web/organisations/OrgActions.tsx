@@ -3,8 +3,9 @@ import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, ORG_KINDS, type Organisation, type OrganisationDetail, type OrgKind } from '../api.ts';
+import { api, ORG_KINDS, type Organisation, type OrganisationDetail, type OrgKind } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { fieldMessages } from '../common/errors.ts';
 import { OrgPicker, type OrgChoice } from './OrgPicker.tsx';
 
 export type OrgAction = 'create' | 'rename' | 'move' | 'merge' | 'close';
@@ -80,8 +81,7 @@ function Buttons({ onCancel, pending, submitLabel, color }: { onCancel: () => vo
 }
 
 function fieldError(error: unknown, field: string): string | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  return error.issues.find((issue) => issue.field === field)?.message;
+  return fieldMessages(error)[field];
 }
 
 function CreateChild({ org, onDone, onCancel }: StepProps) {

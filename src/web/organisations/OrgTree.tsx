@@ -199,7 +199,7 @@ export function OrgTree({ label, selectedId, onSelect, onActivate, disabledIds =
                 ...elementProps.style,
                 cursor: disabled ? 'not-allowed' : 'pointer',
                 borderRadius: 4,
-                background: selected ? 'var(--mantine-color-red-light)' : undefined,
+                background: selected ? 'var(--mantine-color-blue-light)' : undefined,
                 opacity: disabled ? 0.5 : 1,
               }}
             >
@@ -220,11 +220,11 @@ export function OrgTree({ label, selectedId, onSelect, onActivate, disabledIds =
               ) : (
                 <span style={{ display: 'inline-block', width: 22 }} aria-hidden="true" />
               )}
-              <Text size="sm" fw={selected ? 600 : 400} style={{ flex: 1, minWidth: 0 }} truncate>
+              <Text size="sm" fw={selected ? 600 : 400} style={{ flex: 1, minWidth: 0 }} truncate title={org?.name}>
                 {node.value && org ? org.name : node.label}
               </Text>
               {org?.closed && (
-                <Badge size="xs" color="gray" variant="light">
+                <Badge size="xs" color="gray" variant="light" tt="none">
                   {t('orgs.closed')}
                 </Badge>
               )}

@@ -41,14 +41,14 @@ export default function OrganisationsPage() {
         {t('orgs.title')}
       </Title>
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: 4 }}>
           <Paper withBorder p="xs">
             <ScrollArea h="calc(100vh - 170px)" type="auto" offsetScrollbars>
               <OrgTree ref={treeRef} label={t('orgs.treeLabel')} selectedId={selectedId} onSelect={(org) => select(org.id)} />
             </ScrollArea>
           </Paper>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, md: 8 }}>
           {!selectedId && (
             <Paper withBorder p="lg">
               <Text c="dimmed">{t('orgs.selectHint')}</Text>
@@ -198,6 +198,7 @@ function OrgDetails({ org, onSelect, onChanged }: DetailsProps) {
                 label={t('orgs.membersTableLabel', { name: org.name })}
                 items={members.data.items}
                 onOpen={(id) => navigate(`/members/${encodeURIComponent(id)}`)}
+                showOrganisation={org.childCount > 0}
               />
               <Pager data={members.data} page={page} onPage={setPage} fetching={members.isFetching} />
             </>

@@ -3,8 +3,9 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, ROLES, type Province, type Role, type Scope, type User, type UserCreate, type UserPatch } from '../api.ts';
+import { api, ROLES, type Province, type Role, type Scope, type User, type UserCreate, type UserPatch } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { fieldMessages, focusFirstError } from '../common/errors.ts';
 import { OrgPicker, type OrgChoice } from '../organisations/OrgPicker.tsx';
 
 type ScopeKind = 'all' | 'organisation' | 'province' | 'commune' | 'provinceOptional';
@@ -204,13 +205,11 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       onDone();
     },
     onError: (error) => {
-      if (!(error instanceof ApiError)) return;
-      const errors: Record<string, string> = {};
-      for (const issue of error.issues) {
-        if (issue.field === 'organisationId') setOrganisationError(issue.message);
-        else if (issue.field && FIELDS.includes(issue.field) && !errors[issue.field]) errors[issue.field] = issue.message;
-      }
+      const messages = fieldMessages(error);
+      if (messages.organisationId) setOrganisationError(messages.organisationId);
+      const errors = Object.fromEntries(Object.entries(messages).filter(([field]) => FIELDS.includes(field) && field !== 'organisationId'));
       form.setErrors(errors);
+      focusFirstError(FIELDS.filter((field) => field in errors));
     },
   });
 
