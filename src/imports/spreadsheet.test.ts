@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../platform/errors.ts';
-import { readTable, type ReadLimits, type TableSchema } from './spreadsheet.ts';
+import { DEFAULT_READ_LIMITS, readTable, RowLimiter, SheetXmlScanner, type CellContext, type ReadLimits, type TableSchema } from './spreadsheet.ts';
 
 const SCHEMA: TableSchema = {
   fields: [
@@ -37,28 +37,32 @@ async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
 }
 
 /** A zip of stored (uncompressed) entries in the given order, to hand-craft xlsx parts. */
-function zip(files: [name: string, content: string][]): Buffer {
+function zip(files: [name: string, content: string, options?: { deflate?: boolean; declaredSize?: number }][]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of files) {
+  for (const [name, content, options] of files) {
     const nameBytes = Buffer.from(name);
-    const data = Buffer.from(content);
-    const crc = crc32(data);
+    const raw = Buffer.from(content);
+    const data = options?.deflate ? deflateRawSync(raw) : raw;
+    const crc = crc32(raw);
+    const size = options?.declaredSize ?? raw.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(options?.deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(options?.deflate ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);
@@ -274,6 +278,22 @@ describe('readTable, xlsx', () => {
     expect(result.records).toEqual([{ row: 2, values: { fullName: 'Tab A', personalId: 1, dateOfBirth: utc(1990, 12, 31) }, formulas: [] }]);
   });
 
+  it('stops inflating a zip bomb, whatever size it declares', async () => {
+    const header = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c><c r="B1" t="inlineStr"><is><t>Số CCCD</t></is></c></row>';
+    const bomb = (declaredSize?: number) =>
+      zip([
+        ['xl/workbook.xml', workbook('<sheet name="S" sheetId="1" r:id="rId1"/>')],
+        ['xl/_rels/workbook.xml.rels', rels(['worksheets/sheet1.xml'])],
+        ['xl/worksheets/sheet1.xml', worksheet(header + ' '.repeat(4 * 1024 * 1024)), { deflate: true, declaredSize }],
+      ]);
+    const honest = bomb();
+    expect(honest.length).toBeLessThan(20_000);
+    expect(await failure({ buffer: honest, name: 'b.xlsx' }, { maxBytes: 20_000 })).toEqual({ code: 'file.unreadable', params: {} });
+    expect(await failure({ buffer: bomb(500), name: 'b.xlsx' }, { maxBytes: 20_000 })).toEqual({ code: 'file.unreadable', params: {} });
+    // Within a normal limit the same file is fine.
+    expect((await readTable({ buffer: honest, name: 'b.xlsx' }, SCHEMA)).columns).toEqual({ fullName: 1, personalId: 2 });
+  });
+
   it('fails with file.no_sheet for a workbook without sheets and file.no_header for a blank sheet', async () => {
     expect(await failure({ buffer: await xlsx(() => {}), name: 'e.xlsx' })).toEqual({ code: 'file.no_sheet', params: {} });
     const blank = await xlsx((wb) => wb.addWorksheet('Trống'));
@@ -327,6 +347,17 @@ describe('readTable, xlsx', () => {
     for (let i = 200; i < damaged.length - 2000; i += 7) damaged[i] = (damaged[i]! * 31 + 17) & 0xff;
     expect((await failure({ buffer: damaged, name: 'bad.xlsx' })).code).toBe('file.unreadable');
 
+    // Stored (uncompressed) data has no inflate check: the CRC catches a changed byte.
+    const stored = zip([
+      ['xl/workbook.xml', workbook('<sheet name="S" sheetId="1" r:id="rId1"/>')],
+      ['xl/_rels/workbook.xml.rels', rels(['worksheets/sheet1.xml'])],
+      ['xl/worksheets/sheet1.xml', worksheet('<row r="1"><c t="inlineStr"><is><t>Họ và tên</t></is></c><c t="inlineStr"><is><t>Số CCCD</t></is></c></row><row r="2"><c><v>123</v></c><c><v>456</v></c></row>')],
+    ]);
+    expect((await readTable({ buffer: stored, name: 's.xlsx' }, SCHEMA)).records).toEqual([{ row: 2, values: { fullName: 123, personalId: 456 }, formulas: [] }]);
+    const changed = Buffer.from(stored);
+    changed[changed.indexOf('<v>456</v>') + 3] = 0x39; // 456 → 956
+    expect(await failure({ buffer: changed, name: 's.xlsx' })).toEqual({ code: 'file.unreadable', params: {} });
+
     // A zip without xl/workbook.xml (a .docx, an .ods): an empty zip archive is the smallest.
     const emptyZip = Buffer.from([0x50, 0x4b, 0x03, 0x04, ...Buffer.alloc(26), 0x50, 0x4b, 0x05, 0x06, ...Buffer.alloc(18)]);
     expect(await failure({ buffer: emptyZip, name: 'z.xlsx' })).toEqual({ code: 'file.unreadable', params: {} });
@@ -367,10 +398,21 @@ describe('readTable, csv', () => {
   });
 
   it('lets text in a legacy 8-bit encoding through with replacement characters', async () => {
-    // "Họ tên;Số CCCD" is ASCII-safe in this header; the name uses Windows-1258 bytes.
+    // An unaccented header, and a name in Windows-1258 bytes ("Nguyễn Văn A").
     const bytes = Buffer.concat([Buffer.from('Ho ten;So CCCD\r\nNguy'), Buffer.from([0xea, 0xde]), Buffer.from('n V'), Buffer.from([0xe3]), Buffer.from('n A;068090000005\r\n')]);
     const result = await readTable({ buffer: bytes, name: 'old.csv' }, SCHEMA);
     expect(result.records).toEqual([{ row: 2, values: { fullName: 'Nguy\uFFFD\uFFFDn V\uFFFDn A', personalId: '068090000005' }, formulas: [] }]);
+  });
+
+  it('reads Excel\'s "Unicode text" (UTF-16LE with BOM, tabs) and a "sep=" line', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Họ và tên\tSố CCCD\r\nĐinh Thị E\t068090000006\r\n', 'utf16le')]);
+    expect((await readTable({ buffer: utf16, name: 'u.txt' }, SCHEMA)).records).toEqual([
+      { row: 2, values: { fullName: 'Đinh Thị E', personalId: '068090000006' }, formulas: [] },
+    ]);
+    const hinted = 'sep=|\nHọ và tên|Số CCCD\nLý Văn F|068090000007\n';
+    expect((await readTable({ buffer: Buffer.from(hinted), name: 'h.csv' }, SCHEMA)).records).toEqual([
+      { row: 3, values: { fullName: 'Lý Văn F', personalId: '068090000007' }, formulas: [] },
+    ]);
   });
 
   it('fails with file.too_many_columns and file.no_header', async () => {
@@ -408,5 +450,37 @@ describe('readTable, input checks', () => {
 
   it('finds no header in an empty file', async () => {
     expect(await failure({ buffer: Buffer.alloc(0), name: 'empty.csv' })).toEqual({ code: 'file.no_header', params: { rows: 30 } });
+  });
+});
+
+describe('SheetXmlScanner', () => {
+  const context: CellContext = { sharedString: (i) => `s${i}`, isDateStyle: (id) => id === 1, date1904: false };
+  const scan = (chunks: Buffer[]) => {
+    const scanner = new SheetXmlScanner(context, new RowLimiter(DEFAULT_READ_LIMITS));
+    for (const chunk of chunks) scanner.write(chunk);
+    scanner.end();
+    return { rows: scanner.rows, merges: scanner.merges };
+  };
+
+  it('gives the same result wherever the chunks are cut', () => {
+    const xml = Buffer.from(
+      `<worksheet xmlns="${MAIN_NS}"><!-- <row r="9"> --><sheetData>` +
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Nguyễn &amp; Thị &#7868;</t></is></c><c r="B1" t="s"><v>12</v></c><c r="C1" s="1"><v>21982</v></c></row>' +
+        '<row r="2"><c r="A2" t="str"><f>A1</f><v><![CDATA[a<b]]>&lt;c</v></c><c r="D2" t="b"><v>0</v></c><c r="E2"><v>1.5</v></c></row>' +
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>dòng 1\r\ndòng 2</t></is></c></row>' +
+        '</sheetData><mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells></worksheet>',
+    );
+    const whole = scan([xml]);
+    expect(whole).toEqual({
+      rows: [
+        { r: 1, cells: ['Nguyễn & Thị Ẽ', 's12', utc(1960, 3, 7)] },
+        { r: 2, cells: ['a<b<c', null, null, false, 1.5], formulas: [1] },
+        { r: 3, cells: ['dòng 1\ndòng 2'] },
+      ],
+      merges: [{ top: 2, left: 1, bottom: 3, right: 1 }],
+    });
+    for (let cut = 1; cut < xml.length; cut++) {
+      expect(scan([xml.subarray(0, cut), xml.subarray(cut)])).toEqual(whole);
+    }
   });
 });

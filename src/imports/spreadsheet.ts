@@ -6,8 +6,9 @@
  * (string, number, boolean, Date or null); cleaning and validation are the caller's job.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { foldText } from '../common/text.ts';
 import { AppError } from '../platform/errors.ts';
@@ -121,7 +122,7 @@ function decodeText(buffer: Buffer): string | undefined {
     text = new TextDecoder('utf-8').decode(buffer); // replaces invalid sequences, strips the BOM
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const head = text.trimStart().slice(0, 16).toLowerCase();
+  const head = text.slice(0, 1024).trimStart().slice(0, 16).toLowerCase();
   if (head.startsWith('<') || head.startsWith('%pdf') || head.startsWith('{\\rtf')) return undefined;
 
   const sample = text.slice(0, 64 * 1024);
@@ -173,7 +174,8 @@ function lastValueColumn(cells: CellValue[]): number {
   return 0;
 }
 
-class RowLimiter {
+/** (Exported for tests.) Drops blank rows and enforces the row and column limits as rows arrive. */
+export class RowLimiter {
   private count = 0;
   constructor(private readonly limits: ReadLimits) {}
 
@@ -219,7 +221,18 @@ interface WorkbookParts {
 const isHidden = (state: string | undefined) => state === 'hidden' || state === 'veryHidden';
 
 async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet> {
-  const zip = new ZipArchive(buffer, Math.max(50 * limits.maxBytes, 256 * MiB));
+  try {
+    return await readFirstSheet(buffer, limits);
+  } catch (error) {
+    // exceljs and zlib fail on damaged files with their own errors.
+    throw error instanceof AppError ? error : new AppError('file.unreadable');
+  }
+}
+
+async function readFirstSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet> {
+  // Real workbooks unpack to 5–15 times their size.
+  const zip = new ZipArchive(buffer, 50 * limits.maxBytes);
+  if (!zip.has('xl/workbook.xml') || !zip.has('xl/_rels/workbook.xml.rels')) throw new AppError('file.unreadable');
   const parts = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
     styles: 'cache', // number formats tell date cells from numbers
@@ -227,50 +240,45 @@ async function readXlsxSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet>
     worksheets: 'ignore',
     entries: 'ignore',
   }) as unknown as WorkbookParts;
-  const part = (name: string) => Readable.from([zip.inflate(name)]);
-  const rels = zip.has('xl/_rels/workbook.xml.rels');
-  if (!zip.has('xl/workbook.xml') || !rels) throw new AppError('file.unreadable');
+  const part = (name: string) => Readable.from(zip.stream(name));
 
-  try {
-    await parts._parseRels(part('xl/_rels/workbook.xml.rels'));
-    await parts._parseWorkbook(part('xl/workbook.xml'));
-    const target = (type: string, fallback: string) => {
-      const rel = parts.workbookRels?.find((r) => r.Type?.endsWith(`/${type}`));
-      return rel ? partName(rel.Target) : fallback;
-    };
-    const styles = target('styles', 'xl/styles.xml');
-    if (zip.has(styles)) await parts._parseStyles(part(styles));
-    const sharedStrings = target('sharedStrings', 'xl/sharedStrings.xml');
-    if (zip.has(sharedStrings)) {
-      // A generator: it caches the strings on the reader as it runs.
-      for await (const _ of parts._parseSharedStrings(part(sharedStrings))) void _;
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('file.unreadable');
+  await parts._parseRels(part('xl/_rels/workbook.xml.rels'));
+  await parts._parseWorkbook(part('xl/workbook.xml'));
+  const rels = parts.workbookRels ?? [];
+  const target = (type: string, fallback: string) => {
+    const rel = rels.find((r) => r.Type?.endsWith(`/${type}`));
+    return rel ? partName(rel.Target) : fallback;
+  };
+  const styles = target('styles', 'xl/styles.xml');
+  const hasStyles = zip.has(styles);
+  if (hasStyles) await parts._parseStyles(part(styles));
+  const sharedStrings = target('sharedStrings', 'xl/sharedStrings.xml');
+  if (zip.has(sharedStrings)) {
+    // A generator: it caches the strings on the reader as it runs.
+    for await (const _ of parts._parseSharedStrings(part(sharedStrings))) void _;
   }
 
   // The first visible worksheet in tab order (chart sheets and missing parts skipped).
-  const chosen = (parts.model?.sheets ?? [])
-    .filter((sheet) => !isHidden(sheet.state))
-    .map((sheet) => ({ sheet, rel: parts.workbookRels?.find((r) => r.Id === sheet.rId) }))
-    .find(({ rel }) => rel && (rel.Type ?? '/worksheet').endsWith('/worksheet') && zip.has(partName(rel.Target)));
+  let chosen: { name: string; part: string } | undefined;
+  for (const sheet of parts.model?.sheets ?? []) {
+    const rel = rels.find((r) => r.Id === sheet.rId);
+    if (isHidden(sheet.state) || !rel || !(rel.Type ?? '/worksheet').endsWith('/worksheet')) continue;
+    if (zip.has(partName(rel.Target))) {
+      chosen = { name: sheet.name, part: partName(rel.Target) };
+      break;
+    }
+  }
   if (!chosen) throw new AppError('file.no_sheet');
 
-  const scanner = new SheetXmlScanner(cellContext(parts), new RowLimiter(limits));
-  try {
-    for await (const chunk of zip.stream(partName(chosen.rel!.Target))) scanner.write(chunk);
-    scanner.end();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('file.unreadable');
-  }
-  return { name: chosen.sheet.name, rows: scanner.rows, merges: scanner.merges };
+  const scanner = new SheetXmlScanner(cellContext(parts, hasStyles), new RowLimiter(limits));
+  for await (const chunk of zip.stream(chosen.part)) scanner.write(chunk);
+  scanner.end();
+  return { name: chosen.name, rows: scanner.rows, merges: scanner.merges };
 }
 
 /** A workbook relationship target ("worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml") as a zip path. */
 function partName(target: string): string {
-  return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+  return target.startsWith('/') ? posix.normalize(target).slice(1) : posix.join('xl', target);
 }
 
 interface ZipEntry {
@@ -324,17 +332,7 @@ class ZipArchive {
     return this.entries.has(name.toLowerCase());
   }
 
-  /** A small part, whole. */
-  inflate(name: string): Buffer {
-    const entry = this.entry(name);
-    const data = this.data(entry);
-    const out = entry.method === 0 ? data : inflateRawSync(data, { maxOutputLength: Math.max(1, this.budget) });
-    this.spend(out.length);
-    if (crc32(out) !== entry.crc) throw new AppError('file.unreadable');
-    return out;
-  }
-
-  /** A large part, inflated chunk by chunk; stopping the iteration stops the inflating. */
+  /** A part, inflated chunk by chunk; stopping the iteration stops the inflating. */
   async *stream(name: string): AsyncGenerator<Buffer> {
     const entry = this.entry(name);
     const data = this.data(entry);
@@ -347,7 +345,7 @@ class ZipArchive {
         yield chunk;
       }
     } else {
-      const inflater = createInflateRaw();
+      const inflater = createInflateRaw({ chunkSize: 64 * 1024 });
       inflater.end(data);
       try {
         for await (const chunk of inflater as AsyncIterable<Buffer>) {
@@ -423,19 +421,20 @@ class ZipArchive {
   }
 }
 
-interface CellContext {
+export interface CellContext {
   sharedString(index: number): CellValue;
   isDateStyle(styleId: number): boolean;
   date1904: boolean;
 }
 
-function cellContext(reader: WorkbookParts): CellContext {
+function cellContext(reader: WorkbookParts, hasStyles: boolean): CellContext {
   const strings = reader.sharedStrings ?? [];
   const dateStyles: boolean[] = [];
   return {
     sharedString: (index) => plainValue(strings[index]),
     isDateStyle(styleId) {
-      return (dateStyles[styleId] ??= isDateFormat(reader.styles.getStyleModel(styleId)?.numFmt));
+      // Without a styles part exceljs's style manager has no index to look in.
+      return hasStyles && (dateStyles[styleId] ??= isDateFormat(reader.styles.getStyleModel(styleId)?.numFmt));
     },
     date1904: reader.properties?.model?.date1904 === true,
   };
@@ -473,7 +472,9 @@ const MAX_EXCEL_COLUMNS = 16_384;
 const ENTITY = /&(?:#x([0-9a-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/gi;
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-function decodeEntities(text: string): string {
+/** Text content as an XML parser gives it: entities resolved, line ends normalised to LF. */
+function decodeXmlText(raw: string): string {
+  const text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, hex: string | undefined, dec: string | undefined, named: string | undefined) => {
     if (named) return NAMED_ENTITIES[named.toLowerCase()]!;
@@ -483,11 +484,11 @@ function decodeEntities(text: string): string {
 }
 
 /**
- * Reads the SpreadsheetML worksheet XML chunk by chunk: rows of <c> cells (values in <v>, inline
+ * (Exported for tests.) Reads the SpreadsheetML worksheet XML chunk by chunk: rows of <c> cells (values in <v>, inline
  * strings in <is>, formulas in <f>) and the <mergeCell> ranges that follow the rows. Element
  * prefixes are ignored; comments, CDATA and processing instructions are handled.
  */
-class SheetXmlScanner {
+export class SheetXmlScanner {
   readonly rows: SheetRow[] = [];
   readonly merges: MergeRange[] = [];
   private readonly decoder = new TextDecoder('utf-8');
@@ -530,10 +531,18 @@ class SheetXmlScanner {
     while (pos < n) {
       const lt = xml.indexOf('<', pos);
       if (lt < 0) {
-        if (this.capture) this.text += decodeEntities(xml.slice(pos));
+        if (this.capture) {
+          // Text running into the next chunk: keep a cut entity ("&am") or CRLF for it.
+          const tail = xml.slice(pos);
+          const amp = tail.lastIndexOf('&');
+          let cut = amp >= 0 && tail.indexOf(';', amp) < 0 ? amp : tail.length;
+          if (cut > 0 && tail.charCodeAt(cut - 1) === 13) cut--;
+          this.text += decodeXmlText(tail.slice(0, cut));
+          this.rest = tail.slice(cut);
+        }
         return;
       }
-      if (this.capture && lt > pos) this.text += decodeEntities(xml.slice(pos, lt));
+      if (this.capture && lt > pos) this.text += decodeXmlText(xml.slice(pos, lt));
       let gt = xml.indexOf('>', lt);
       if (gt < 0) {
         this.rest = xml.slice(lt);
@@ -709,7 +718,7 @@ class SheetXmlScanner {
         if (text === null || text.trim() === '') return null;
         const number = Number(text);
         if (!Number.isFinite(number)) return null;
-        return this.style && this.context.isDateStyle(this.style) ? excelSerialToDate(number, this.context.date1904) : number;
+        return this.context.isDateStyle(this.style) ? excelSerialToDate(number, this.context.date1904) : number;
       }
     }
   }
@@ -941,11 +950,14 @@ function findHeader(sheet: Sheet, matcher: HeaderMatcher, searchRows: number): H
     if (!matcher.required.every((key) => candidate.columns.has(key))) return;
     if (!best || candidate.score > best.score) best = candidate;
   };
+  const splitRows = new Set(sheet.merges.filter((m) => m.top <= searchRows).map((m) => m.top));
   const numbers = [...grid.keys()].filter((r) => r <= searchRows).sort((a, b) => a - b);
   for (const r of numbers) {
     const top = grid.get(r)!;
     consider(mapHeader(r, r, top.map((v) => [cellText(v)]), matcher));
-    const bottom = grid.get(r + 1);
+    // Only a row with merged cells starts a two-row header: data below a one-row header must not
+    // be taken for its second row.
+    const bottom = splitRows.has(r) ? grid.get(r + 1) : undefined;
     if (!bottom) continue;
     const width = Math.max(top.length, bottom.length);
     const labels: string[][] = [];
@@ -972,7 +984,8 @@ function mapHeader(row: number, lastRow: number, labels: string[][], matcher: He
         return;
       }
     }
-    if (!matcher.isNumbering(texts[0])) unmapped.push(texts[0]);
+    // The same text as the column before is a merged header cell, not another column to report.
+    if (!matcher.isNumbering(texts[0]) && labels[index - 1]?.[0] !== texts[0]) unmapped.push(texts[0]);
   });
   // On equal mapping a one-row header wins over a two-row one.
   return { row, lastRow, columns, unmapped, score: columns.size * 2 + (row === lastRow ? 1 : 0) };
@@ -983,7 +996,7 @@ function mapHeader(row: number, lastRow: number, labels: string[][], matcher: He
 
 // Matched against folded cell texts of rows lacking a required field.
 const FOOTER_TOTAL = /^(tong cong|tong so)\b|^cong\s*(:|\d)/;
-const FOOTER_SIGNATURE = /^(nguoi lap|xac nhan cua|ky ten|\(?ky,? ghi ro)|^t\s*\/?\s*m\b|ngay[\s.…_]*\d*[\s.…_]*thang[\s.…_]*\d*[\s.…_]*nam[\s.…_]*\d*$/;
+const FOOTER_SIGNATURE = /^(nguoi lap|xac nhan cua|ky ten|\(?ky,? ghi ro)|^t\s*\/?\s*m\b|(^|,)\s*ngay[\s.…_]*\d*[\s.…_]*thang[\s.…_]*\d*[\s.…_]*nam[\s.…_]*\d*$/;
 const COLUMN_NUMBER = /^\(?\s*(\d{1,3}|[a-z])\s*\)?$/i;
 
 function buildTable(sheet: Sheet, matcher: HeaderMatcher, limits: ReadLimits): ReadResult {

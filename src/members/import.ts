@@ -1,4 +1,5 @@
 import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -156,6 +157,7 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
     createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
       const cellIds = await units.materialise(trx);
       await copyMembers(client, accepted, cellIds);
+      await flushSearchIndex(trx);
       await appendAudit(trx, actor, {
         action: 'member.import',
         entity: 'member',
@@ -300,6 +302,11 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
     },
     created: () => createdCount,
   };
+}
+
+/** Merges the trigram index's pending list after a bulk load, so the next searches do not scan it. */
+export async function flushSearchIndex(db: Queryable): Promise<void> {
+  await sql`SELECT gin_clean_pending_list('members_name_folded_trgm_idx'::regclass)`.execute(db);
 }
 
 /** COPY text format: tab-separated, \N for null, backslash escapes. */

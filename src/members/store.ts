@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Queryable } from '../platform/db.ts';
-import type { MemberStatus, MembersTable } from '../platform/schema.ts';
+import type { Database, MemberStatus, MembersTable, OrganisationsTable } from '../platform/schema.ts';
 import type { Scope } from '../platform/scope.ts';
-import { memberInScope } from '../organisations/scope.ts';
+import { organisationInScope } from '../organisations/scope.ts';
 import { foldText, toneKey } from '../common/text.ts';
 
 export interface MemberSummary {
@@ -66,34 +66,52 @@ function contains(fragment: string): string {
   return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+type Joined = Database & { m: MembersTable; o: OrganisationsTable };
+
+/** Above this many name matches, reading in name order and stopping at the page is cheaper than sorting the matches. */
+const SORT_MATCHES_LIMIT = 2000;
+
 export async function searchMembers(db: Queryable, scope: Scope, query: MemberQuery): Promise<{ items: MemberSummary[]; hasMore: boolean }> {
-  let qb = db
-    .selectFrom('members as m')
-    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
-    .select(summaryColumns)
-    .where(memberInScope(scope, 'm'));
   const q = query.q?.trim() ?? '';
   const digits = q.replace(/[\s.]/g, '');
-  if (/^\d{9,12}$/.test(digits)) {
-    qb = qb.where('m.personal_id', '=', digits.padStart(12, '0'));
-  } else if (q) {
-    // The folded trigram index narrows; the tone key then keeps only accent-exact matches.
-    qb = qb.where('m.name_folded', 'like', contains(foldText(q)));
-    if (query.exact) qb = qb.where('m.name_key', 'like', contains(toneKey(q)));
+  const byId = /^\d{9,12}$/.test(digits);
+  const folded = byId ? '' : foldText(q);
+  const filtered = <T extends SelectQueryBuilder<Joined, 'm' | 'o', object>>(qb: T): T => {
+    let out = qb.where(organisationInScope(scope, 'o')) as T;
+    if (byId) out = out.where('m.personal_id', '=', digits.padStart(12, '0')) as T;
+    else if (folded) {
+      // The folded trigram index narrows; the tone key then keeps only accent-exact matches.
+      out = out.where('m.name_folded', 'like', contains(folded)) as T;
+      if (query.exact) out = out.where('m.name_key', 'like', contains(toneKey(q))) as T;
+    }
+    if (query.organisationPath) out = out.where('o.path', 'like', `${query.organisationPath}%`) as T;
+    if (query.status) out = out.where('m.status', '=', query.status) as T;
+    if (query.eligible !== undefined) out = out.where('m.eligible', '=', query.eligible) as T;
+    if (query.needsHomeVisit !== undefined) out = out.where('m.needs_home_visit', '=', query.needsHomeVisit) as T;
+    return out;
+  };
+  const joined = () => db.selectFrom('members as m').innerJoin('organisations as o', 'o.id', 'm.organisation_id');
+  const page = <T extends SelectQueryBuilder<Joined, 'm' | 'o', MemberSummary>>(qb: T) =>
+    qb
+      .orderBy(sql`m.full_name COLLATE "vi-x-icu"`)
+      .orderBy('m.id')
+      .limit(query.pageSize + 1)
+      .offset((query.page - 1) * query.pageSize)
+      .execute();
+
+  let rows: MemberSummary[];
+  if (folded.length >= 3) {
+    // A name fragment: collect the matches through the trigram index first. The planner, seeing ORDER BY … LIMIT,
+    // would otherwise walk the whole name index for a rare name.
+    const matches = await filtered(joined().select('m.id')).limit(SORT_MATCHES_LIMIT + 1).execute();
+    if (matches.length === 0) return { items: [], hasMore: false };
+    rows =
+      matches.length <= SORT_MATCHES_LIMIT
+        ? await page(joined().select(summaryColumns).where('m.id', 'in', matches.map((m) => m.id)))
+        : await page(filtered(joined().select(summaryColumns)));
+  } else {
+    rows = await page(filtered(joined().select(summaryColumns)));
   }
-  if (query.organisationPath) {
-    const path = query.organisationPath;
-    qb = qb.where(sql<boolean>`m.organisation_id IN (SELECT id FROM organisations WHERE path LIKE ${path + '%'})`);
-  }
-  if (query.status) qb = qb.where('m.status', '=', query.status);
-  if (query.eligible !== undefined) qb = qb.where('m.eligible', '=', query.eligible);
-  if (query.needsHomeVisit !== undefined) qb = qb.where('m.needs_home_visit', '=', query.needsHomeVisit);
-  const rows = await qb
-    .orderBy(sql`m.full_name COLLATE "vi-x-icu"`)
-    .orderBy('m.id')
-    .limit(query.pageSize + 1)
-    .offset((query.page - 1) * query.pageSize)
-    .execute();
   return { items: rows.slice(0, query.pageSize), hasMore: rows.length > query.pageSize };
 }
 
@@ -117,7 +135,7 @@ export async function findMember(db: Queryable, scope: Scope, id: string): Promi
       'm.updated_at as updatedAt',
     ])
     .where('m.id', '=', id)
-    .where(memberInScope(scope, 'm'))
+    .where(organisationInScope(scope, 'o'))
     .executeTakeFirst();
   return row && { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
 }
