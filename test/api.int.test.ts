@@ -103,6 +103,12 @@ describe('member search', () => {
     expect(await names('Hoa', true)).toEqual(['Lê Thị Hoa']);
     expect(await names('thủy', true)).toEqual(['Đặng Thị Thuỷ']);
     expect(await names('068165001002')).toEqual(['Trần Thị Hòa']);
+    // Surname and given name, skipping the middle name; the last word may be unfinished.
+    expect(await names('Nguyễn An')).toEqual(['Nguyễn Văn An']);
+    expect(await names('tran th')).toEqual(['Trần Thị Hòa']);
+    expect(await names('van a')).toEqual(['Nguyễn Văn An']);
+    expect(await names('an nguyen')).toEqual(['Nguyễn Văn An']);
+    expect(await names('uyen')).toEqual([]);
     expect(await names('68165001002')).toEqual(['Trần Thị Hòa']);
   });
 

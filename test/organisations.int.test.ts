@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../src/platform/db.ts';
 import { cliActor, type Actor } from '../src/platform/scope.ts';
 import * as orgs from '../src/organisations/service.ts';
 import { searchMembers } from '../src/members/service.ts';
+import { nameKeys } from '../src/members/store.ts';
 import { AppError } from '../src/platform/errors.ts';
 import { createTestDatabase } from './database.ts';
 import { seedTwoCommunes } from './fixtures.ts';
@@ -37,7 +38,7 @@ describe('organisation tree', () => {
     expect(cell.name).toBe('Chi bộ thôn Ba');
     await handle.db
       .insertInto('members')
-      .values({ personal_id: '068080009001', full_name: 'Ngô Văn Ba', name_folded: 'ngo van ba', name_key: 'ngô văn ba', birth_year: 1980, date_of_birth: '1980-01-01', gender: 'male', status: 'official', organisation_id: cell.id })
+      .values({ personal_id: '068080009001', full_name: 'Ngô Văn Ba', ...nameKeys('Ngô Văn Ba'), birth_year: 1980, date_of_birth: '1980-01-01', gender: 'male', status: 'official', organisation_id: cell.id })
       .execute();
     const pathA = (await orgs.getOrganisation(handle.db, admin, seed.communeA.id)).path;
     const pathB = (await orgs.getOrganisation(handle.db, admin, seed.communeB.id)).path;
@@ -58,7 +59,7 @@ describe('organisation tree', () => {
     const extra = await orgs.createOrganisation(handle.db, admin, { parentId: seed.communeB.id, name: 'Chi bộ tổ Bốn', kind: 'cell' });
     await handle.db
       .insertInto('members')
-      .values({ personal_id: '068081009002', full_name: 'Đỗ Thị Bốn', name_folded: 'do thi bon', name_key: 'đỗ thị bốn', birth_year: 1981, date_of_birth: '1981-01-01', gender: 'female', status: 'official', organisation_id: extra.id })
+      .values({ personal_id: '068081009002', full_name: 'Đỗ Thị Bốn', ...nameKeys('Đỗ Thị Bốn'), birth_year: 1981, date_of_birth: '1981-01-01', gender: 'female', status: 'official', organisation_id: extra.id })
       .execute();
     await orgs.mergeOrganisation(handle.db, admin, extra.id, seed.cellB.id);
     expect(await names(admin, seed.cellB.id)).toContain('Đỗ Thị Bốn');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cleanName, cleanText, foldText, sameText, toneKey, vietnameseCollator } from './text.ts';
+import { cleanName, cleanText, foldText, sameText, sortKey, toneKey, vietnameseCollator } from './text.ts';
 
 describe('cleanName', () => {
   it('gives NFC, proper case, single spaces and Đ for the look-alike Ð', () => {
@@ -60,5 +60,18 @@ describe('vietnameseCollator', () => {
 describe('cleanText', () => {
   it('strips control and zero-width characters', () => {
     expect(cleanText('An\u200b\u0007 Bình\n')).toBe('An Bình');
+  });
+});
+
+describe('sortKey', () => {
+  it('orders names exactly as the Vietnamese collator does', () => {
+    const words = ['An', 'Ăn', 'Ân', 'Bình', 'Dương', 'Đặng', 'Hoa', 'Hòa', 'Hóa', 'Hỏa', 'Hạ', 'Hà', 'Thủy', 'Thuỷ', 'Ưng', 'Ước', 'Yến', 'Anh', 'Ánh'];
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')), { minLength: 2, maxLength: 12 }), (names) => {
+        const byCollator = [...names].sort(vietnameseCollator.compare);
+        const byKey = [...names].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+        expect(byKey.map(toneKey)).toEqual(byCollator.map(toneKey));
+      }),
+    );
   });
 });

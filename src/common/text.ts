@@ -98,3 +98,41 @@ export const vietnameseCollator = new Intl.Collator('vi', { sensitivity: 'varian
 export function sameText(a: string, b: string): boolean {
   return toneKey(a) === toneKey(b);
 }
+
+// Vietnamese alphabet order (primary level); tones are the secondary level, case the tertiary one, as in ICU's vi collation.
+const PRIMARY_ORDER = ' 0123456789aăâbcdđeêfghijklmnoôơpqrstuưvwxyz';
+const TONE_ORDER = ['', '\u0300', '\u0309', '\u0303', '\u0301', '\u0323'];
+const sortParts = new Map<string, [string, string, string]>();
+
+function sortPart(ch: string): [string, string, string] {
+  let part = sortParts.get(ch);
+  if (!part) {
+    const lower = ch.toLowerCase();
+    const decomposed = lower.normalize('NFD');
+    const tone = decomposed.match(TONE_MARKS)?.[0] ?? '';
+    const base = decomposed.replace(TONE_MARKS, '').normalize('NFC');
+    const index = PRIMARY_ORDER.indexOf(base);
+    // Punctuation sorts before digits and letters; anything else after them, by code point.
+    const primary = index >= 0 ? String.fromCharCode(0x30 + index) : /[\x21-\x7e]/.test(base) ? '\x22' : `\x7e${base}`;
+    part = [primary, String(TONE_ORDER.indexOf(tone)), ch === lower ? '0' : '1'];
+    sortParts.set(ch, part);
+  }
+  return part;
+}
+
+/**
+ * A byte-comparable key that orders names as Vietnamese collation does (letters, then tones, then case),
+ * so the database sorts with plain byte comparisons instead of ICU calls.
+ */
+export function sortKey(value: string): string {
+  let primary = '';
+  let secondary = '';
+  let tertiary = '';
+  for (const ch of cleanText(value)) {
+    const [p, s, t] = sortPart(ch);
+    primary += p;
+    secondary += s;
+    tertiary += t;
+  }
+  return `${primary}\x01${secondary}\x01${tertiary}`;
+}

@@ -5,7 +5,7 @@ import { withClientTransaction, type DatabaseHandle } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { cliActor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
-import { copyLines, copyLine, flushSearchIndex } from '../members/import.ts';
+import { copyLines, copyLine } from '../members/import.ts';
 import type { MemberDraft } from '../members/domain/validate.ts';
 import { findProvince } from '../reference/provinces.ts';
 import { provinceCommittee } from '../reference/service.ts';
@@ -87,7 +87,6 @@ export async function loadDemo(app: DatabaseHandle, options: { provinceCode: str
       for (const m of demo.members()) yield copyLine(toDraft(m), units.get(m.organisationKey)!.id);
     })());
 
-    await flushSearchIndex(trx);
     let register = 0;
     const registerStream = client.query(copyFrom('COPY population_register (personal_id, full_name, date_of_birth, gender, hometown, permanent_address) FROM STDIN'));
     await pipeline(

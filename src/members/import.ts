@@ -1,5 +1,4 @@
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -157,7 +156,6 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
     createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
       const cellIds = await units.materialise(trx);
       await copyMembers(client, accepted, cellIds);
-      await flushSearchIndex(trx);
       await appendAudit(trx, actor, {
         action: 'member.import',
         entity: 'member',
@@ -304,11 +302,6 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
   };
 }
 
-/** Merges the trigram index's pending list after a bulk load, so the next searches do not scan it. */
-export async function flushSearchIndex(db: Queryable): Promise<void> {
-  await sql`SELECT gin_clean_pending_list('members_name_folded_trgm_idx'::regclass)`.execute(db);
-}
-
 /** COPY text format: tab-separated, \N for null, backslash escapes. */
 function copyField(value: string | number | boolean | null): string {
   if (value === null) return '\\N';
@@ -317,7 +310,7 @@ function copyField(value: string | number | boolean | null): string {
 }
 
 export const COPY_COLUMNS = [
-  'personal_id', 'full_name', 'name_folded', 'name_key', 'date_of_birth', 'birth_year', 'gender', 'hometown', 'permanent_address',
+  'personal_id', 'full_name', 'name_folded', 'name_key', 'sort_key', 'date_of_birth', 'birth_year', 'gender', 'hometown', 'permanent_address',
   'temporary_address', 'ethnicity', 'admitted_on', 'official_on', 'party_card_number', 'record_number', 'status', 'organisation_id',
   'phone', 'needs_home_visit',
 ] as const;
@@ -325,7 +318,7 @@ export const COPY_COLUMNS = [
 export function copyLine(d: MemberDraft, organisationId: string): string {
   const keys = nameKeys(d.fullName);
   return [
-    d.personalId, d.fullName, keys.name_folded, keys.name_key, d.dateOfBirth, d.birthYear, d.gender, d.hometown, d.permanentAddress,
+    d.personalId, d.fullName, keys.name_folded, keys.name_key, keys.sort_key, d.dateOfBirth, d.birthYear, d.gender, d.hometown, d.permanentAddress,
     d.temporaryAddress, d.ethnicity, d.admittedOn, d.officialOn, d.partyCardNumber, d.recordNumber, d.status, organisationId,
     d.phone, d.needsHomeVisit,
   ].map(copyField).join('\t') + '\n';

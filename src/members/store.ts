@@ -1,9 +1,9 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Queryable } from '../platform/db.ts';
 import type { Database, MemberStatus, MembersTable, OrganisationsTable } from '../platform/schema.ts';
 import type { Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { foldText, toneKey } from '../common/text.ts';
+import { foldText, sortKey, toneKey } from '../common/text.ts';
 
 export interface MemberSummary {
   id: string;
@@ -61,58 +61,110 @@ const summaryColumns = [
   'm.needs_home_visit as needsHomeVisit',
 ] as const;
 
-/** LIKE pattern for a fragment, with LIKE's own wildcards escaped. */
-function contains(fragment: string): string {
-  return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 type Joined = Database & { m: MembersTable; o: OrganisationsTable };
 
-/** Above this many name matches, reading in name order and stopping at the page is cheaper than sorting the matches. */
-const SORT_MATCHES_LIMIT = 2000;
+/** A word-prefix range small enough to collect and sort; larger ones are read in name order instead. */
+const COLLECT_LIMIT = 5000;
+/** Word counts are estimated up to this many rows. */
+const COUNT_CAP = 20000;
 
+/** LIKE pattern: `word` as a whole word (or, for the word being typed, a word prefix) of a space-separated name. */
+function wordPattern(word: string, prefix: boolean): string {
+  const escaped = word.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return prefix ? `% ${escaped}%` : `% ${escaped} %`;
+}
+
+/** Upper bound of the prefix range of `text` in byte order. */
+function prefixEnd(text: string): string {
+  return `${text}\uffff`;
+}
+
+/**
+ * Members in scope matching a personal ID or name words, in Vietnamese name order, one page at a time.
+ * Names match word by word, without diacritics (or accent-exactly with `exact`); the last word may be unfinished.
+ */
 export async function searchMembers(db: Queryable, scope: Scope, query: MemberQuery): Promise<{ items: MemberSummary[]; hasMore: boolean }> {
   const q = query.q?.trim() ?? '';
   const digits = q.replace(/[\s.]/g, '');
   const byId = /^\d{9,12}$/.test(digits);
-  const folded = byId ? '' : foldText(q);
-  const filtered = <T extends SelectQueryBuilder<Joined, 'm' | 'o', object>>(qb: T): T => {
+  const words = byId ? [] : foldText(q).split(' ').filter(Boolean);
+  const exactWords = query.exact && !byId ? toneKey(q).split(' ').filter(Boolean) : [];
+  const last = words.length - 1;
+
+  /** Name conditions on columns holding the folded name and the tone key (of members or member_words). */
+  const nameMatches = (folded: string, key: string) =>
+    sql<SqlBool>`${sql.join(
+      [
+        ...words.map((w, i) => sql`(' ' || ${sql.ref(folded)} || ' ') LIKE ${wordPattern(w, i === last)}`),
+        ...exactWords.map((w, i) => sql`(' ' || ${sql.ref(key)} || ' ') LIKE ${wordPattern(w, i === exactWords.length - 1)}`),
+      ],
+      sql` AND `,
+    )}`;
+  const filtered = <T extends SelectQueryBuilder<Joined, 'm' | 'o', MemberSummary>>(qb: T): T => {
     let out = qb.where(organisationInScope(scope, 'o')) as T;
     if (byId) out = out.where('m.personal_id', '=', digits.padStart(12, '0')) as T;
-    else if (folded) {
-      // The folded trigram index narrows; the tone key then keeps only accent-exact matches.
-      out = out.where('m.name_folded', 'like', contains(folded)) as T;
-      if (query.exact) out = out.where('m.name_key', 'like', contains(toneKey(q))) as T;
-    }
     if (query.organisationPath) out = out.where('o.path', 'like', `${query.organisationPath}%`) as T;
     if (query.status) out = out.where('m.status', '=', query.status) as T;
     if (query.eligible !== undefined) out = out.where('m.eligible', '=', query.eligible) as T;
     if (query.needsHomeVisit !== undefined) out = out.where('m.needs_home_visit', '=', query.needsHomeVisit) as T;
     return out;
   };
-  const joined = () => db.selectFrom('members as m').innerJoin('organisations as o', 'o.id', 'm.organisation_id');
-  const page = <T extends SelectQueryBuilder<Joined, 'm' | 'o', MemberSummary>>(qb: T) =>
-    qb
-      .orderBy(sql`m.full_name COLLATE "vi-x-icu"`)
+  const members = () => db.selectFrom('members as m').innerJoin('organisations as o', 'o.id', 'm.organisation_id').select(summaryColumns);
+  const page = async <T extends SelectQueryBuilder<Joined, 'm' | 'o', MemberSummary>>(qb: T, order: 'm.sort_key' | 'w.sort_key' = 'm.sort_key') => {
+    const rows = await qb
+      .orderBy(sql.ref(order))
       .orderBy('m.id')
       .limit(query.pageSize + 1)
       .offset((query.page - 1) * query.pageSize)
       .execute();
+    return { items: rows.slice(0, query.pageSize), hasMore: rows.length > query.pageSize };
+  };
 
-  let rows: MemberSummary[];
-  if (folded.length >= 3) {
-    // A name fragment: collect the matches through the trigram index first. The planner, seeing ORDER BY … LIMIT,
-    // would otherwise walk the whole name index for a rare name.
-    const matches = await filtered(joined().select('m.id')).limit(SORT_MATCHES_LIMIT + 1).execute();
-    if (matches.length === 0) return { items: [], hasMore: false };
-    rows =
-      matches.length <= SORT_MATCHES_LIMIT
-        ? await page(joined().select(summaryColumns).where('m.id', 'in', matches.map((m) => m.id)))
-        : await page(filtered(joined().select(summaryColumns)));
-  } else {
-    rows = await page(filtered(joined().select(summaryColumns)));
+  if (words.length === 0) return page(filtered(members()));
+
+  // Words are counted in the word index (capped): the typed word's prefix range, and each finished word.
+  const count = async (from: string, to: string | null, cap: number) => {
+    const r = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM (SELECT 1 FROM member_words WHERE word >= ${from} AND word ${to === null ? sql`= ${from}` : sql`< ${to}`} LIMIT ${cap}) c`.execute(db);
+    return Number(r.rows[0]!.n);
+  };
+  const typed = words[last]!;
+  const typedCount = await count(typed, prefixEnd(typed), COLLECT_LIMIT + 1);
+  if (typedCount === 0) return { items: [], hasMore: false };
+
+  if (typedCount <= COLLECT_LIMIT) {
+    // Few members have a word starting so: collect them from the word index, then sort that handful.
+    const ids = db
+      .selectFrom('member_words as w')
+      .select('w.member_id')
+      .where('w.word', '>=', typed)
+      .where('w.word', '<', prefixEnd(typed))
+      .where(nameMatches('w.name_folded', 'w.name_key'));
+    return page(filtered(members().where('m.id', 'in', ids)));
   }
-  return { items: rows.slice(0, query.pageSize), hasMore: rows.length > query.pageSize };
+
+  const finished = words.slice(0, last);
+  if (finished.length > 0) {
+    // Read the rarest finished word's members in name order and stop after a page.
+    const counts = await Promise.all(finished.map((w) => count(w, null, COUNT_CAP)));
+    const driver = finished[counts.indexOf(Math.min(...counts))]!;
+    if (Math.min(...counts) === 0) return { items: [], hasMore: false };
+    return page(
+      filtered(
+        db
+          .selectFrom('member_words as w')
+          .innerJoin('members as m', 'm.id', 'w.member_id')
+          .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+          .select(summaryColumns)
+          .where('w.word', '=', driver)
+          .where(nameMatches('w.name_folded', 'w.name_key')),
+      ),
+      'w.sort_key',
+    );
+  }
+
+  // One short, common prefix: matches are dense, so reading all members in name order finds a page quickly.
+  return page(filtered(members().where(nameMatches('m.name_folded', 'm.name_key'))));
 }
 
 export async function findMember(db: Queryable, scope: Scope, id: string): Promise<Member | undefined> {
@@ -152,6 +204,6 @@ export async function existingByPersonalId(db: Queryable, personalIds: string[])
 }
 
 /** The derived search keys stored beside the name. */
-export function nameKeys(fullName: string): Pick<MembersTable, 'name_folded' | 'name_key'> {
-  return { name_folded: foldText(fullName), name_key: toneKey(fullName) };
+export function nameKeys(fullName: string): Pick<MembersTable, 'name_folded' | 'name_key' | 'sort_key'> {
+  return { name_folded: foldText(fullName), name_key: toneKey(fullName), sort_key: sortKey(fullName) };
 }

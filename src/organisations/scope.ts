@@ -1,7 +1,10 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Scope } from '../platform/scope.ts';
 
-/** "Organisation `alias` is inside the scope": every organisation or member query goes through it. */
+/**
+ * "Organisation `alias` is inside the scope": every organisation or member query goes through it
+ * (member queries apply it to the member's own cell, joined as `o`).
+ */
 export function organisationInScope(scope: Scope, alias: string): RawBuilder<SqlBool> {
   if (scope.all) return sql<SqlBool>`true`;
   const parts = [];
@@ -11,10 +14,4 @@ export function organisationInScope(scope: Scope, alias: string): RawBuilder<Sql
   // A non-global scope with no bounds sees nothing.
   if (parts.length === 0) return sql<SqlBool>`false`;
   return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
-}
-
-/** The same rule for members: their cell must be inside the scope. */
-export function memberInScope(scope: Scope, memberAlias: string): RawBuilder<SqlBool> {
-  if (scope.all) return sql<SqlBool>`true`;
-  return sql<SqlBool>`${sql.ref(`${memberAlias}.organisation_id`)} IN (SELECT scope_o.id FROM organisations scope_o WHERE ${organisationInScope(scope, 'scope_o')})`;
 }

@@ -50,6 +50,7 @@ export interface MembersTable {
   full_name: string;
   name_folded: string;
   name_key: string;
+  sort_key: string;
   date_of_birth: DateOnly | null;
   birth_year: number;
   gender: Gender;
@@ -129,7 +130,16 @@ export interface PopulationRegisterTable {
   updated_at: Generated<Date>;
 }
 
+export interface MemberWordsTable {
+  word: string;
+  sort_key: string;
+  member_id: string;
+  name_folded: string;
+  name_key: string;
+}
+
 export interface Database {
+  member_words: MemberWordsTable;
   population_register: PopulationRegisterTable;
   import_uploads: ImportUploadsTable;
   provinces: ProvincesTable;
