@@ -20,21 +20,6 @@ export async function benchDatabase(): Promise<DatabaseHandle & { dispose(): Pro
   };
 }
 
-/** Samples RSS while work runs; returns the peak in MB. */
-export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number; seconds: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const started = performance.now();
-  try {
-    const result = await work();
-    const seconds = (performance.now() - started) / 1000;
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakRssMb: Math.round(peak / 1048576), seconds };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

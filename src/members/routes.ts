@@ -69,11 +69,11 @@ export function memberRoutes(app: App, { db, pool }: AppContext) {
         params: z.object({ id: Id }),
         body: z.object({
           version: z.number().int(),
-          personalId: z.string().max(20).optional(),
+          personalId: z.string().max(20).nullable().optional(),
           fullName: z.string().max(200).optional(),
           dateOfBirth: text.optional(),
-          birthYear: z.number().int().min(1880).max(2100).optional(),
-          gender: z.enum(['male', 'female']).optional(),
+          birthYear: z.number().int().min(1880).max(2100).nullable().optional(),
+          gender: z.enum(['male', 'female']).nullable().optional(),
           hometown: text.optional(),
           permanentAddress: text.optional(),
           temporaryAddress: text.optional(),
@@ -92,7 +92,7 @@ export function memberRoutes(app: App, { db, pool }: AppContext) {
     async (request) => {
       const { needsHomeVisit, birthYear, ...rest } = request.body;
       // A birth date known only by its year comes as { dateOfBirth: null, birthYear }.
-      const dateOfBirth = rest.dateOfBirth === null && birthYear !== undefined ? String(birthYear) : rest.dateOfBirth;
+      const dateOfBirth = rest.dateOfBirth === null && typeof birthYear === 'number' ? String(birthYear) : rest.dateOfBirth;
       return updateMember(db, actorOf(request), request.params.id, {
         ...rest,
         ...(dateOfBirth !== undefined ? { dateOfBirth } : {}),

@@ -1,5 +1,15 @@
 import type { OrganisationKind } from '../platform/schema.ts';
 
+export const ORGANISATION_KINDS: readonly OrganisationKind[] = [
+  'central',
+  'provincial_committee',
+  'central_committee',
+  'commune_committee',
+  'grassroots_committee',
+  'grassroots_cell',
+  'cell',
+];
+
 /** Which kinds may sit under which: the tree is of uneven depth, but not arbitrary. */
 const ALLOWED_CHILDREN: Record<OrganisationKind, readonly OrganisationKind[]> = {
   central: ['provincial_committee', 'central_committee'],

@@ -1,3 +1,8 @@
+// Types and constants shared with the server come from its pure modules (type-only where they touch I/O).
+import type { Gender, MemberStatus, OrganisationKind } from '../platform/schema.ts';
+import type { Member, MemberSummary } from '../members/store.ts';
+import { MEMBER_FIELDS, type MemberField } from '../members/domain/fields.ts';
+import { ORGANISATION_KINDS } from '../organisations/domain.ts';
 /**
  * Typed client for the doithe HTTP API.
  * JSON in and out, the session cookie goes along (same origin), every non-GET carries the
@@ -35,23 +40,8 @@ export interface Session {
   csrfToken: string;
 }
 
-export type OrgKind =
-  | 'central'
-  | 'provincial_committee'
-  | 'central_committee'
-  | 'commune_committee'
-  | 'grassroots_committee'
-  | 'grassroots_cell'
-  | 'cell';
-export const ORG_KINDS: readonly OrgKind[] = [
-  'central',
-  'provincial_committee',
-  'central_committee',
-  'commune_committee',
-  'grassroots_committee',
-  'grassroots_cell',
-  'cell',
-];
+export type OrgKind = OrganisationKind;
+export const ORG_KINDS: readonly OrgKind[] = ORGANISATION_KINDS;
 
 export interface Organisation {
   id: string;
@@ -68,23 +58,8 @@ export interface OrganisationDetail extends Organisation {
   ancestors: { id: string; name: string }[];
 }
 
-export type MemberStatus = 'official' | 'probationary' | 'moved_out' | 'deceased' | 'left';
+export type { Gender, MemberStatus, MemberSummary };
 export const MEMBER_STATUSES: readonly MemberStatus[] = ['official', 'probationary', 'moved_out', 'deceased', 'left'];
-export type Gender = 'male' | 'female';
-
-export interface MemberSummary {
-  id: string;
-  personalId: string | null;
-  fullName: string;
-  dateOfBirth: string | null;
-  birthYear: number | null;
-  gender: Gender | null;
-  status: MemberStatus;
-  eligible: boolean;
-  organisationId: string;
-  organisationName: string;
-  needsHomeVisit: boolean;
-}
 
 export interface MemberPage {
   items: MemberSummary[];
@@ -93,53 +68,29 @@ export interface MemberPage {
   hasMore: boolean;
 }
 
-export interface MemberDetail {
-  id: string;
-  personalId: string | null;
-  fullName: string;
-  dateOfBirth: string | null;
-  birthYear: number | null;
-  gender: Gender | null;
-  hometown: string | null;
-  permanentAddress: string | null;
-  temporaryAddress: string | null;
-  ethnicity: string | null;
-  admittedOn: string | null;
-  officialOn: string | null;
-  partyCardNumber: string | null;
-  recordNumber: string | null;
-  status: MemberStatus;
-  eligible: boolean;
-  organisationId: string;
-  organisationName: string;
-  phone: string | null;
-  needsHomeVisit: boolean;
-  version: number;
-  updatedAt: string;
-}
+/** The server's member record (src/members/store.ts), as JSON. */
+export type MemberDetail = Member;
 
-/** Fields a PATCH may change; `version` is required for optimistic locking. */
-export type MemberPatch = { version: number } & Partial<
-  Pick<
-    MemberDetail,
-    | 'personalId'
-    | 'fullName'
-    | 'dateOfBirth'
-    | 'birthYear'
-    | 'gender'
-    | 'hometown'
-    | 'permanentAddress'
-    | 'temporaryAddress'
-    | 'ethnicity'
-    | 'admittedOn'
-    | 'officialOn'
-    | 'partyCardNumber'
-    | 'recordNumber'
-    | 'status'
-    | 'phone'
-    | 'needsHomeVisit'
-  >
->;
+/** Fields a PATCH may change (the body of PATCH /api/members/:id); `version` is required for optimistic locking. */
+export interface MemberPatch {
+  version: number;
+  personalId?: string | null;
+  fullName?: string;
+  dateOfBirth?: string | null;
+  birthYear?: number | null;
+  gender?: Gender | null;
+  hometown?: string | null;
+  permanentAddress?: string | null;
+  temporaryAddress?: string | null;
+  ethnicity?: string | null;
+  admittedOn?: string | null;
+  officialOn?: string | null;
+  partyCardNumber?: string | null;
+  recordNumber?: string | null;
+  status?: MemberStatus;
+  phone?: string | null;
+  needsHomeVisit?: boolean;
+}
 
 export interface MemberQuery {
   q?: string;
@@ -150,26 +101,8 @@ export interface MemberQuery {
   pageSize?: number;
 }
 
-export const IMPORT_FIELDS = [
-  'personalId',
-  'fullName',
-  'dateOfBirth',
-  'gender',
-  'hometown',
-  'permanentAddress',
-  'temporaryAddress',
-  'ethnicity',
-  'admittedOn',
-  'officialOn',
-  'partyCardNumber',
-  'recordNumber',
-  'status',
-  'cell',
-  'committee',
-  'phone',
-  'needsHomeVisit',
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export const IMPORT_FIELDS = MEMBER_FIELDS;
+export type ImportField = MemberField;
 
 export interface FieldError {
   field: string;
