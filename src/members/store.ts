@@ -63,10 +63,12 @@ const summaryColumns = [
 
 type Joined = Database & { m: MembersTable; o: OrganisationsTable };
 
-/** A word-prefix range small enough to collect and sort; larger ones are read in name order instead. */
-const COLLECT_LIMIT = 5000;
-/** Word counts are estimated up to this many rows. */
-const COUNT_CAP = 20000;
+/** Prefix ranges are counted up to this many index entries. */
+const PREFIX_COUNT_CAP = 20000;
+/** What one heap fetch costs, in index entries read. */
+const HEAP_FETCH = 8;
+/** Estimated rows of a word outside the statistics' most common ones (when there are no statistics yet). */
+const RARE_WORD = 2000;
 
 /** LIKE pattern: `word` as a whole word (or, for the word being typed, a word prefix) of a space-separated name. */
 function wordPattern(word: string, prefix: boolean): string {
@@ -84,6 +86,9 @@ function prefixEnd(text: string): string {
  * Names match word by word, without diacritics (or accent-exactly with `exact`); the last word may be unfinished.
  */
 export async function searchMembers(db: Queryable, scope: Scope, query: MemberQuery): Promise<{ items: MemberSummary[]; hasMore: boolean }> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => searchMembers(trx, scope, query));
+  // These queries stop after a page; parallel workers would only start late and read past it.
+  await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(db);
   const q = query.q?.trim() ?? '';
   const digits = q.replace(/[\s.]/g, '');
   const byId = /^\d{9,12}$/.test(digits);
@@ -122,17 +127,49 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
 
   if (words.length === 0) return page(filtered(members()));
 
-  // Words are counted in the word index (capped): the typed word's prefix range, and each finished word.
-  const count = async (from: string, to: string | null, cap: number) => {
+  // Members with a word starting so, counted in the word index up to `cap`.
+  const countPrefix = async (prefix: string, cap: number) => {
     const r = await sql<{ n: string }>`
-      SELECT count(*) AS n FROM (SELECT 1 FROM member_words WHERE word >= ${from} AND word ${to === null ? sql`= ${from}` : sql`< ${to}`} LIMIT ${cap}) c`.execute(db);
+      SELECT count(*) AS n FROM (SELECT 1 FROM member_words WHERE word >= ${prefix} AND word < ${prefixEnd(prefix)} LIMIT ${cap}) c`.execute(db);
     return Number(r.rows[0]!.n);
   };
   const typed = words[last]!;
-  const typedCount = await count(typed, prefixEnd(typed), COLLECT_LIMIT + 1);
-  if (typedCount === 0) return { items: [], hasMore: false };
+  const finished = words.slice(0, last);
+  // Planner statistics: table sizes and the most common words with their frequencies.
+  const stats = (
+    await sql<{ members: number; words: number; vals: string[] | null; freqs: number[] | null }>`
+      SELECT (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'members'::regclass) AS members,
+             (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'member_words'::regclass) AS words,
+             s.most_common_vals::text::text[] AS vals, s.most_common_freqs AS freqs
+      FROM (SELECT 1) AS one
+      LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'member_words' AND s.attname = 'word'`.execute(db)
+  ).rows[0]!;
+  const common = new Map((stats.vals ?? []).map((v, i) => [v, stats.freqs![i]! * stats.words]));
+  const rarest = Math.min(...common.values(), RARE_WORD);
+  const total = Math.max(stats.members, 1);
+  const wordCount = (w: string) => common.get(w) ?? rarest;
+  const counted = await countPrefix(typed, PREFIX_COUNT_CAP);
+  if (counted === 0) return { items: [], hasMore: false };
+  // Past the cap, the common words with that prefix tell how large the range really is.
+  let typedCount = counted;
+  if (counted >= PREFIX_COUNT_CAP) {
+    const known = [...common].reduce((sum, [w, n]) => (w.startsWith(typed) ? sum + n : sum), 0);
+    typedCount = Math.max(counted, known);
+  }
 
-  if (typedCount <= COLLECT_LIMIT) {
+  // A rough cost model, in index entries read (a heap fetch counts as HEAP_FETCH entries), assuming words independent.
+  const wanted = (query.pageSize + 1) * query.page;
+  const share = (n: number) => Math.min(1, n / total);
+  const finishedShare = finished.reduce((p, w) => p * share(wordCount(w)), 1);
+  const collectCost = typedCount + HEAP_FETCH * typedCount * finishedShare;
+  const drivers = finished.map((w) => {
+    const others = finished.reduce((p, o) => (o === w ? p : p * share(wordCount(o))), share(typedCount));
+    return { word: w, cost: Math.min(wordCount(w), wanted / others) + HEAP_FETCH * wanted };
+  });
+  const best = drivers.sort((a, b) => a.cost - b.cost)[0];
+  const scanCost = HEAP_FETCH * Math.min(total, wanted / (share(typedCount) * finishedShare));
+
+  if (collectCost <= Math.min(best?.cost ?? Infinity, scanCost)) {
     // Few members have a word starting so: collect them from the word index, then sort that handful.
     const ids = db
       .selectFrom('member_words as w')
@@ -143,12 +180,9 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
     return page(filtered(members().where('m.id', 'in', ids)));
   }
 
-  const finished = words.slice(0, last);
-  if (finished.length > 0) {
-    // Read the rarest finished word's members in name order and stop after a page.
-    const counts = await Promise.all(finished.map((w) => count(w, null, COUNT_CAP)));
-    const driver = finished[counts.indexOf(Math.min(...counts))]!;
-    if (Math.min(...counts) === 0) return { items: [], hasMore: false };
+  if (best && best.cost <= scanCost) {
+    // Read the cheapest finished word's members in name order and stop after a page.
+    const driver = best.word;
     return page(
       filtered(
         db
@@ -163,7 +197,7 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
     );
   }
 
-  // One short, common prefix: matches are dense, so reading all members in name order finds a page quickly.
+  // Common words only: matches are dense, so reading all members in name order finds a page quickly.
   return page(filtered(members().where(nameMatches('m.name_folded', 'm.name_key'))));
 }
 
