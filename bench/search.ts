@@ -13,7 +13,8 @@ export async function run() {
   try {
     const loadStarted = performance.now();
     await loadDemo(db, { provinceCode: '68', members, seed: 11 });
-    await sql`ANALYZE`.execute(db.db);
+    // The state autovacuum reaches within a minute of a bulk load (visibility map set, statistics fresh).
+    await sql`VACUUM ANALYZE`.execute(db.db);
     console.log(`loaded ${members} members in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
     const committee = await provinceCommittee(db.db, '68');
     const scope: Scope = { all: false, organisationPath: committee.path, provinceCode: '68' };
@@ -33,7 +34,9 @@ export async function run() {
       await work();
       return performance.now() - t;
     };
-    for (const id of ids.slice(0, 50)) await searchMembers(db.db, scope, { q: id, page: 1, pageSize: 50 });
+    // Measured warm, as a server that has been answering a province's searches is.
+    for (const id of ids) await searchMembers(db.db, scope, { q: id, page: 1, pageSize: 50 });
+    for (const { q, exact } of names) await searchMembers(db.db, scope, { q, exact, page: 1, pageSize: 50 });
     const idTimes: number[] = [];
     for (const id of ids) idTimes.push(await time(() => searchMembers(db.db, scope, { q: id, page: 1, pageSize: 50 })));
     const nameTimes: number[] = [];

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ORG_KINDS, type Organisation, type OrganisationDetail, type OrgKind } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
@@ -152,74 +152,78 @@ function Rename({ org, onDone, onCancel }: StepProps) {
 
 function Move({ org, onDone, onCancel }: StepProps) {
   const { t } = useTranslation();
-  const [target, setTarget] = useState<OrgChoice | null>(null);
-  const [missing, setMissing] = useState(false);
-  const move = useMutation({
-    mutationFn: (parentId: string) => api.updateOrganisation(org.id, { parentId }),
-    onSuccess: () => onDone({}),
-  });
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (!target) return setMissing(true);
-        move.mutate(target.id);
-      }}
-    >
-      <Stack>
-        <Text size="sm">{t('orgs.moveHelp', { name: org.name })}</Text>
-        {move.error ? <ErrorAlert error={move.error} /> : null}
-        <OrgPicker
-          label={t('orgs.fields.newParent')}
-          value={target}
-          onChange={(value) => {
-            setTarget(value);
-            setMissing(false);
-          }}
-          disabledIds={[org.id]}
-          required
-          error={missing ? t('orgs.errors.targetRequired') : undefined}
-        />
-      </Stack>
-      <Buttons onCancel={onCancel} pending={move.isPending} submitLabel={t('orgs.actions.moveSubmit')} />
-    </form>
+    <PickTarget
+      org={org}
+      onCancel={onCancel}
+      help={<Text size="sm">{t('orgs.moveHelp', { name: org.name })}</Text>}
+      label={t('orgs.fields.newParent')}
+      submitLabel={t('orgs.actions.moveSubmit')}
+      run={(parentId) => api.updateOrganisation(org.id, { parentId })}
+      onSuccess={() => onDone({})}
+    />
   );
 }
 
 function Merge({ org, onDone, onCancel }: StepProps) {
   const { t } = useTranslation();
+  return (
+    <PickTarget
+      org={org}
+      onCancel={onCancel}
+      help={
+        <Alert color="orange" variant="light">
+          {t('orgs.mergeHelp', { name: org.name })}
+        </Alert>
+      }
+      label={t('orgs.fields.mergeInto')}
+      submitLabel={t('orgs.actions.mergeSubmit')}
+      color="orange"
+      run={(intoId) => api.mergeOrganisation(org.id, intoId)}
+      onSuccess={(intoId) => onDone({ select: intoId })}
+    />
+  );
+}
+
+/** A form that asks for another unit (the new parent, the unit to merge into) and runs one action with it. */
+function PickTarget(props: {
+  org: Organisation;
+  onCancel: () => void;
+  help: ReactNode;
+  label: string;
+  submitLabel: string;
+  color?: string;
+  run: (targetId: string) => Promise<unknown>;
+  onSuccess: (targetId: string) => void;
+}) {
+  const { t } = useTranslation();
   const [target, setTarget] = useState<OrgChoice | null>(null);
   const [missing, setMissing] = useState(false);
-  const merge = useMutation({
-    mutationFn: (intoId: string) => api.mergeOrganisation(org.id, intoId),
-    onSuccess: (_result, intoId) => onDone({ select: intoId }),
-  });
+  const action = useMutation({ mutationFn: props.run, onSuccess: (_result, targetId) => props.onSuccess(targetId) });
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
         if (!target) return setMissing(true);
-        merge.mutate(target.id);
+        action.mutate(target.id);
       }}
     >
       <Stack>
-        <Alert color="orange" variant="light">
-          {t('orgs.mergeHelp', { name: org.name })}
-        </Alert>
-        {merge.error ? <ErrorAlert error={merge.error} /> : null}
+        {props.help}
+        {action.error ? <ErrorAlert error={action.error} /> : null}
         <OrgPicker
-          label={t('orgs.fields.mergeInto')}
+          label={props.label}
           value={target}
           onChange={(value) => {
             setTarget(value);
             setMissing(false);
           }}
-          disabledIds={[org.id]}
+          disabledIds={[props.org.id]}
           required
           error={missing ? t('orgs.errors.targetRequired') : undefined}
         />
       </Stack>
-      <Buttons onCancel={onCancel} pending={merge.isPending} submitLabel={t('orgs.actions.mergeSubmit')} color="orange" />
+      <Buttons onCancel={props.onCancel} pending={action.isPending} submitLabel={props.submitLabel} color={props.color} />
     </form>
   );
 }
