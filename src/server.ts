@@ -10,9 +10,9 @@ import { sessionFor } from './users/service.ts';
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
 /** The whole HTTP API and the built web UI over one database. */
-export async function buildServer(ctx: AppContext, options: { logger?: boolean; webDir?: string; secureCookies?: boolean } = {}): Promise<App> {
+export async function buildServer(ctx: AppContext, options: { logger?: boolean; webDir?: string } = {}): Promise<App> {
   const app = await createHttp({ logger: options.logger, webDir: options.webDir ?? WEB_DIR, authenticate: (token) => sessionFor(ctx.db, token) });
-  userRoutes(app, ctx, { secureCookies: options.secureCookies ?? false });
+  userRoutes(app, ctx);
   organisationRoutes(app, ctx);
   memberRoutes(app, ctx);
   referenceRoutes(app, ctx);

@@ -82,7 +82,8 @@ export async function createHttp(options: HttpOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    // Forwarded headers count only from a reverse proxy on this host; otherwise a client could fake its address.
+    trustProxy: 'loopback',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

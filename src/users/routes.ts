@@ -12,7 +12,7 @@ const ScopeFields = {
   communeCode: z.string().regex(/^\d{5}$/).nullish(),
 };
 
-export function userRoutes(app: App, { db }: AppContext, options: { secureCookies: boolean }) {
+export function userRoutes(app: App, { db }: AppContext) {
   const perClient = new AttemptWindow(30, 60_000);
 
   app.get('/api/session', async (request) => {
@@ -29,7 +29,8 @@ export function userRoutes(app: App, { db }: AppContext, options: { secureCookie
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
-      secure: options.secureCookies,
+      // Secure whenever the browser reached us over HTTPS (directly or through a proxy that says so).
+      secure: request.protocol === 'https',
       maxAge: SESSION_HOURS * 3600,
     });
     return { user: signedIn.user, csrfToken: signedIn.csrfToken };

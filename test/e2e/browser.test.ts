@@ -64,11 +64,15 @@ describe('browser', () => {
   it('searches members with and without diacritics', async () => {
     const page = await signIn('quantri');
     await search(page, 'nguyen van an');
+    await expect.poll(() => table(page).getByRole('row').count()).toBe(2);
     await expect.poll(() => table(page).getByText('Nguyễn Văn An').isVisible()).toBe(true);
     await search(page, 'Hoà', true);
+    // The list shows everyone before the search answers: wait for the exact result itself.
+    await expect.poll(() => table(page).getByRole('row').count()).toBe(2);
     await expect.poll(() => table(page).getByText('Trần Thị Hòa').isVisible()).toBe(true);
     expect(await table(page).getByText('Lê Thị Hoa').count()).toBe(0);
     await search(page, 'hoa', false);
+    await expect.poll(() => table(page).getByRole('row').count()).toBe(3);
     await expect.poll(() => table(page).getByText('Lê Thị Hoa').isVisible()).toBe(true);
     await expect.poll(() => table(page).getByText('Trần Thị Hòa').isVisible()).toBe(true);
     await page.close();
