@@ -152,6 +152,16 @@ describe('member edit', () => {
   });
 });
 
+describe('API description', () => {
+  it('publishes an OpenAPI document generated from the route schemas', async () => {
+    const r = await new Client(server.base).request('GET', '/api/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/members', '/api/members/{id}', '/api/session', '/api/organisations/{id}/merge']));
+    expect(r.body.paths['/api/members'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['q', 'exact', 'organisationId']));
+  });
+});
+
 describe('audit trail', () => {
   it('verifies, then detects an edited entry', async () => {
     expect(await verifyAudit(handle.db)).toMatchObject({ ok: true });

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { AppError, statusOf } from './errors.ts';
 import { pickLocale, translate, type Locale } from './i18n/index.ts';
@@ -87,6 +88,11 @@ export async function createHttp(options: HttpOptions): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // OpenAPI from the same zod schemas that validate requests.
+  await app.register(swagger, {
+    openapi: { info: { title: 'doithe API', description: 'Đổi thẻ đảng viên', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 }, throwFileSizeLimit: true });
 
@@ -117,6 +123,7 @@ export async function createHttp(options: HttpOptions): Promise<App> {
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
 
   app.get('/api/health', async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', async () => app.swagger());
 
   const webDir = options.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {
