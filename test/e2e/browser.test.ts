@@ -58,6 +58,12 @@ describe('browser', () => {
     await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
+    // English on request, for the whole page including server messages.
+    await page.getByRole('radiogroup', { name: 'Ngôn ngữ' }).getByText('English').click();
+    await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.goto(`${server.base}/members/999999999`);
+    await expect.poll(() => page.getByText('Member not found.').isVisible()).toBe(true);
     await page.close();
   });
 
