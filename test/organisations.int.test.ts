@@ -76,6 +76,18 @@ describe('organisation tree', () => {
     expect((await orgs.closeOrganisation(handle.db, admin, empty.id)).closed).toBe(true);
   });
 
+  it('a unit cannot be created in, or moved with, a commune outside the scope', async () => {
+    const communeOfficer: Actor = { userId: null, username: 'xa.mot', role: 'party_officer', scope: { all: false, provinceCode: '68', communeCode: '90001' } };
+    expect(await errorCode(orgs.createOrganisation(handle.db, communeOfficer, { parentId: seed.communeA.id, name: 'Chi bộ lạc', kind: 'cell', communeCode: '90002' }))).toBe('auth.forbidden');
+    expect(await handle.db.selectFrom('organisations').select('id').where('name', '=', 'Chi bộ lạc').executeTakeFirst()).toBeUndefined();
+    expect(await errorCode(orgs.createOrganisation(handle.db, admin, { parentId: seed.communeA.id, name: 'Chi bộ mã sai', kind: 'cell', communeCode: '99999' }))).toBe('reference.commune_unknown');
+    // A committee of commune A holding a cell registered in commune B: the commune-A officer may not move it.
+    const committee = await orgs.createOrganisation(handle.db, admin, { parentId: seed.communeA.id, name: 'Đảng bộ Trường Một', kind: 'grassroots_committee' });
+    await orgs.createOrganisation(handle.db, admin, { parentId: committee.id, name: 'Chi bộ giáo viên', kind: 'cell', communeCode: '90002' });
+    const target = await orgs.createOrganisation(handle.db, admin, { parentId: seed.communeA.id, name: 'Đảng bộ Trường Hai', kind: 'grassroots_committee' });
+    expect(await errorCode(orgs.moveOrganisation(handle.db, communeOfficer, committee.id, target.id))).toBe('auth.forbidden');
+  });
+
   it('an officer cannot rename or create outside the scope', async () => {
     const pathA = (await orgs.getOrganisation(handle.db, admin, seed.communeA.id)).path;
     const officer = officerOf('A', pathA);

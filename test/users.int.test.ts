@@ -24,12 +24,23 @@ describe('users and scopes', () => {
   it('a provincial admin grants only scopes inside its province and sees only its users', async () => {
     expect(await code(addUser(handle.db, provincial, { username: 'ha.noi', fullName: 'X', password: PASSWORD, role: 'party_officer', provinceCode: '01' }))).toBe('auth.forbidden');
     expect(await code(addUser(handle.db, provincial, { username: 'trung.uong', fullName: 'X', password: PASSWORD, role: 'central_admin' }))).toBe('auth.forbidden');
-    expect(await code(addUser(handle.db, provincial, { username: 'khong.pham.vi', fullName: 'X', password: PASSWORD, role: 'party_officer' }))).toBe('user.scope_required');
+    // What it grants is never wider than its own scope: an unbounded request gets the admin's province.
+    const narrowed = await addUser(handle.db, provincial, { username: 'cung.tinh', fullName: 'X', password: PASSWORD, role: 'party_officer' });
+    expect(narrowed.scope).toEqual({ all: false, provinceCode: '68' });
+    expect(await code(addUser(handle.db, cliActor(), { username: 'khong.pham.vi', fullName: 'X', password: PASSWORD, role: 'party_officer' }))).toBe('user.scope_required');
     const officer = await addUser(handle.db, provincial, { username: 'xa.mot', fullName: 'Cán bộ', password: PASSWORD, role: 'intake_officer', organisationId: seed.communeA.id });
     expect(officer.scope).toMatchObject({ all: false, organisationId: seed.communeA.id, organisationName: 'Đảng bộ xã Thử Một' });
     const visible = (await listUsers(handle.db, provincial)).map((u) => u.username).sort();
-    expect(visible).toEqual(['canbo.a', 'canbo.b', 'tinh.ld', 'xa.mot']);
+    expect(visible).toEqual(['canbo.a', 'canbo.b', 'cung.tinh', 'tinh.ld', 'xa.mot']);
     expect(visible).not.toContain('quantri');
+  });
+
+  it('an admin bound to a commune cannot grant another commune or province', async () => {
+    const communeAdmin: Actor = { userId: null, username: 'xa.admin', role: 'provincial_admin', scope: { all: false, provinceCode: '68', communeCode: '90001' } };
+    expect(await code(addUser(handle.db, communeAdmin, { username: 'tinh.khac', fullName: 'X', password: PASSWORD, role: 'party_officer', provinceCode: '79' }))).toBe('auth.forbidden');
+    expect(await code(addUser(handle.db, communeAdmin, { username: 'xa.khac', fullName: 'X', password: PASSWORD, role: 'party_officer', communeCode: '90002' }))).toBe('auth.forbidden');
+    const inside = await addUser(handle.db, communeAdmin, { username: 'xa.trong', fullName: 'X', password: PASSWORD, role: 'party_officer', organisationId: seed.communeA.id });
+    expect(inside.scope).toMatchObject({ organisationId: seed.communeA.id, provinceCode: '68', communeCode: '90001' });
   });
 
   it('refuses weak passwords and odd usernames, and duplicate usernames', async () => {

@@ -38,8 +38,8 @@ program
   .option('--demo', 'cơ sở dữ liệu trống thì tạo một tỉnh mẫu và tài khoản mẫu')
   .action(async (opts: { data: string; port: number; host: string; demo?: boolean }) => {
     const app = await openApp({ dataDir: opts.data });
-    const demo = opts.demo ? await import('../demo/load.ts') : undefined;
-    if (demo) await demo.ensureDemo(app, (line) => console.log(line));
+    const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
+    const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
     const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1' });
     let stopping = false;
     const stop = async () => {

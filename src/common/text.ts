@@ -26,7 +26,8 @@ export function cleanText(value: string): string {
 /** Capitalises the first letter of each word and lowers the rest: "NGUYỄN  văn an" → "Nguyễn Văn An". */
 export function properCase(value: string): string {
   // Vietnamese has no locale-specific case mappings, so the plain (faster) case functions are exact.
-  return value.toLowerCase().replace(/(^|[\s\-(])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
+  // After a space, hyphen, bracket or apostrophe (ethnic-minority names: H'Hen Niê, Ksor H’Ní).
+  return value.toLowerCase().replace(/(^|[\s\-('’])(\p{L})/gu, (_m, sep: string, letter: string) => sep + letter.toUpperCase());
 }
 
 /** A person's name as it should be stored and shown. */
@@ -89,14 +90,6 @@ function normaliseSyllable(syllable: string): string {
   const chars = [...base];
   chars[at] = (chars[at]! + tone).normalize('NFC');
   return chars.join('');
-}
-
-/** Vietnamese alphabetical order (a ă â b c d đ e ê …), for sorting in memory. */
-export const vietnameseCollator = new Intl.Collator('vi', { sensitivity: 'variant', numeric: true });
-
-/** Compares two texts ignoring case, NFC/NFD and Ð/Đ differences, accent-exactly. */
-export function sameText(a: string, b: string): boolean {
-  return toneKey(a) === toneKey(b);
 }
 
 // Vietnamese alphabet order (primary level); tones are the secondary level, case the tertiary one, as in ICU's vi collation.

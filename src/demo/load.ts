@@ -1,11 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
 import { withClientTransaction, type DatabaseHandle } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { cliActor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
-import { copyLines, copyLine } from '../members/import.ts';
+import { copyField, copyInto, copyLine, copyLines } from '../members/import.ts';
 import type { MemberDraft } from '../members/domain/validate.ts';
 import { findProvince } from '../reference/provinces.ts';
 import { provinceCommittee } from '../reference/service.ts';
@@ -46,7 +43,6 @@ function toDraft(m: DemoMember): MemberDraft {
   };
 }
 
-const copyText = (v: string | null) => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')));
 
 /** Generates a province (units, members, register) and loads it in one transaction. */
 export async function loadDemo(app: DatabaseHandle, options: { provinceCode: string; members: number; seed: number }): Promise<DemoResult> {
@@ -88,34 +84,32 @@ export async function loadDemo(app: DatabaseHandle, options: { provinceCode: str
     })());
 
     let register = 0;
-    const registerStream = client.query(copyFrom('COPY population_register (personal_id, full_name, date_of_birth, gender, hometown, permanent_address) FROM STDIN'));
-    await pipeline(
-      Readable.from((function* () {
-        let buffer = '';
-        for (const p of demo.register()) {
-          register++;
-          buffer += [p.personalId, p.fullName, p.dateOfBirth, p.gender, p.hometown, p.permanentAddress].map(copyText).join('\t') + '\n';
-          if (buffer.length > 1 << 20) {
-            yield buffer;
-            buffer = '';
-          }
-        }
-        if (buffer) yield buffer;
-      })()),
-      registerStream,
-    );
+    await copyInto(client, 'population_register', ['personal_id', 'full_name', 'date_of_birth', 'gender', 'hometown', 'permanent_address'], (function* () {
+      for (const p of demo.register()) {
+        register++;
+        yield [p.personalId, p.fullName, p.dateOfBirth, p.gender, p.hometown, p.permanentAddress].map(copyField).join('\t') + '\n';
+      }
+    })());
     await appendAudit(trx, cliActor(), { action: 'demo.load', entity: 'organisation', entityId: committee.id, details: { ...options } });
     return { organisations: units.size, members: demo.memberCount, register };
   });
 }
 
-/** First start with --demo: one province and two accounts, so the app can be tried at once. */
-export async function ensureDemo(app: DatabaseHandle, log: (line: string) => void): Promise<void> {
+/**
+ * First start with --demo: on an empty database, one province and two accounts, so the app can be tried at once.
+ * Returns whether this is a demo database (never true for a database holding other data).
+ */
+export async function ensureDemo(app: DatabaseHandle, log: (line: string) => void): Promise<boolean> {
   const anyMember = await app.db.selectFrom('members').select('id').limit(1).executeTakeFirst();
   if (!anyMember) {
     log('Cơ sở dữ liệu trống: đang tạo tỉnh mẫu Lâm Đồng (5.000 đảng viên)…');
     const result = await loadDemo(app, { provinceCode: '68', members: 5000, seed: 1 });
     log(`Đã tạo ${result.organisations} tổ chức đảng và ${result.members} đảng viên.`);
+  }
+  const demo = await app.db.selectFrom('audit_log').select('id').where('action', '=', 'demo.load').limit(1).executeTakeFirst();
+  if (!demo) {
+    log('Cơ sở dữ liệu đã có dữ liệu thật: không tạo tài khoản mẫu (dùng `doithe user add`).');
+    return false;
   }
   const users = await app.db.selectFrom('users').select('username').execute();
   const names = new Set(users.map((u) => u.username));
@@ -133,4 +127,5 @@ export async function ensureDemo(app: DatabaseHandle, log: (line: string) => voi
       .executeTakeFirst();
     if (commune) await addUser(app.db, cliActor(), { ...DEMO_OFFICER, fullName: 'Cán bộ Ban xây dựng Đảng xã', role: 'party_officer', organisationId: commune.id });
   }
+  return true;
 }

@@ -11,9 +11,10 @@ import { appendAudit } from '../audit/store.ts';
 import { todayInVietnam } from '../common/dates.ts';
 import { cleanText, foldText } from '../common/text.ts';
 import { readTable, type CellValue, type RawRecord, type ReadLimits } from '../imports/spreadsheet.ts';
-import { cellKindUnder, holdsMembers } from '../organisations/domain.ts';
-import { getOrganisation } from '../organisations/service.ts';
-import { insertOrganisationsBulk, type OrganisationRow } from '../organisations/store.ts';
+import { cellKindUnder, holdsMembers, mayContain } from '../organisations/domain.ts';
+import { organisationInScope } from '../organisations/scope.ts';
+import { getOrganisation, lockTree } from '../organisations/service.ts';
+import { findOrganisation, insertOrganisationsBulk, type OrganisationRow } from '../organisations/store.ts';
 import { provinceCommittee } from '../reference/service.ts';
 import { MEMBER_TABLE_SCHEMA } from './domain/fields.ts';
 import { isEligible, validateMember, type MemberDraft } from './domain/validate.ts';
@@ -106,7 +107,7 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
   const today = options.today ?? todayInVietnam();
   const table = await readTable(input, MEMBER_TABLE_SCHEMA, options.limits);
   const base = await resolveBase(db, actor, options);
-  const units = await loadUnits(db, base);
+  const units = await loadUnits(db, actor, base);
 
   const rejected: ImportReport['rejected'] = [];
   const accepted: Candidate[] = [];
@@ -152,14 +153,16 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
       }
     }
     // Against the registry: only rows still accepted need the look-up.
-    const existing = await existingByPersonalId(db, pending.map((p) => p.candidate.draft.personalId));
+    const existing = await existingByPersonalId(db, actor.scope, pending.map((p) => p.candidate.draft.personalId));
     for (const { candidate, values } of pending) {
       const name = existing.get(candidate.draft.personalId);
       if (name === undefined) {
         accepted.push(candidate);
         if (previews++ < PREVIEW_ROWS) records.push(shown(candidate.row, values, []));
       } else {
-        const issue: Issue = { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
+        const issue: Issue = name === null
+          ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
+          : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
         rejected.push({ row: candidate.row, errors: [issue] });
         records.push(shown(candidate.row, values, [issue]));
       }
@@ -172,8 +175,12 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
   let committed = false;
   if (!options.dryRun && accepted.length > 0 && !(options.allOrNothing && rejected.length > 0)) {
     createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
+      // A concurrent import may have registered some of these IDs since the check: say so rather than fail obscurely.
+      const conflict = (error: unknown) => {
+        throw (error as { code?: string }).code === '23505' ? new AppError('import.conflict') : error;
+      };
       const cellIds = await units.materialise(trx);
-      await copyMembers(client, accepted, cellIds);
+      await copyMembers(client, accepted, cellIds).catch(conflict);
       await appendAudit(trx, actor, {
         action: 'member.import',
         entity: 'member',
@@ -233,12 +240,13 @@ interface PendingUnit {
 }
 
 /** The units under the base, matched by name, and the ones to create on commit. */
-async function loadUnits(db: Queryable, base: OrganisationRow) {
+async function loadUnits(db: Queryable, actor: Actor, base: OrganisationRow) {
   const rows = await db
-    .selectFrom('organisations')
-    .select(['id', 'parent_id as parentId', 'name', 'kind', 'path', 'depth', 'province_code as provinceCode', 'commune_code as communeCode'])
-    .where('path', 'like', `${base.path}%`)
-    .where('closed_at', 'is', null)
+    .selectFrom('organisations as o')
+    .select(['o.id', 'o.parent_id as parentId', 'o.name', 'o.kind', 'o.path', 'o.depth', 'o.province_code as provinceCode', 'o.commune_code as communeCode'])
+    .where('o.path', 'like', `${base.path}%`)
+    .where('o.closed_at', 'is', null)
+    .where(organisationInScope(actor.scope, 'o'))
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const cellsByName = new Map<string, string[]>();
@@ -259,6 +267,7 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
     const key = `new:committee:${unitKey(name)}`;
     const folded = foldText(name);
     const kind: OrganisationKind = /^dang bo (xa|phuong|dac khu)\b/.test(folded) && base.kind === 'provincial_committee' ? 'commune_committee' : 'grassroots_committee';
+    if (!mayContain(base.kind, kind)) return { error: { field: 'committee', code: 'organisation.kind_not_allowed' } };
     if (!pending.has(key)) pending.set(key, { key, name, kind, parentKey: null });
     return { key };
   };
@@ -285,16 +294,25 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
       const key = `new:cell:${parent?.key ?? ''}:${unitKey(name)}`;
       if (!pending.has(key)) {
         const parentKind = parent ? (parent.key.startsWith('new:') ? pending.get(parent.key)!.kind : byId.get(parent.key)!.kind) : base.kind;
-        pending.set(key, { key, name: /^chi bo/.test(foldText(name)) ? name : `Chi bộ ${name}`, kind: cellKindUnder(parentKind), parentKey: parent?.key ?? null });
+        const kind = cellKindUnder(parentKind);
+        if (!mayContain(parentKind, kind)) return { error: { field: 'cell', code: 'organisation.kind_not_allowed' } };
+        pending.set(key, { key, name: /^chi bo/.test(foldText(name)) ? name : `Chi bộ ${name}`, kind, parentKey: parent?.key ?? null });
       }
       return { key };
     },
     /** Creates the pending units inside the commit transaction; returns cell key → id. */
     async materialise(trx: Db): Promise<(key: string) => string> {
-      const existing = (key: string | null): OrganisationRow => {
-        if (key === null) return base;
-        return { ...byId.get(key)!, closed: false };
-      };
+      if (pending.size === 0) return (key: string) => key;
+      // Paths read before the commit may have changed since: lock the tree and read the parents again.
+      await lockTree(trx);
+      const parentIds = [...new Set([...pending.values()].map((u) => u.parentKey ?? base.id).filter((k) => !k.startsWith('new:')))];
+      const fresh = new Map<string, OrganisationRow>();
+      for (const id of parentIds) {
+        const row = await findOrganisation(trx, actor.scope, id);
+        if (!row || row.closed) throw new AppError('import.tree_changed');
+        fresh.set(id, row);
+      }
+      const existing = (key: string | null): OrganisationRow => fresh.get(key ?? base.id)!;
       // Parents before children: a pending cell may sit under a pending committee.
       const pendingParent = (u: PendingUnit) => (u.parentKey?.startsWith('new:') ? 1 : 0);
       const ordered = [...pending.values()].sort((a, b) => pendingParent(a) - pendingParent(b));
@@ -308,8 +326,8 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
             parent,
             name: u.name,
             kind: u.kind,
-            provinceCode: parentRow ? parentRow.provinceCode : base.provinceCode,
-            communeCode: parentRow ? parentRow.communeCode : base.communeCode,
+            provinceCode: parentRow ? parentRow.provinceCode : existing(null).provinceCode,
+            communeCode: parentRow ? parentRow.communeCode : existing(null).communeCode,
           };
         }),
       );
@@ -321,7 +339,7 @@ async function loadUnits(db: Queryable, base: OrganisationRow) {
 }
 
 /** COPY text format: tab-separated, \N for null, backslash escapes. */
-function copyField(value: string | number | boolean | null): string {
+export function copyField(value: string | number | boolean | null): string {
   if (value === null) return '\\N';
   if (typeof value !== 'string') return String(value);
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
@@ -342,9 +360,14 @@ export function copyLine(d: MemberDraft, organisationId: string): string {
   ].map(copyField).join('\t') + '\n';
 }
 
-/** Streams rows into members with COPY, in chunks, honouring back-pressure. */
-export async function copyLines(client: pg.PoolClient, lines: Iterable<string>): Promise<void> {
-  const stream = client.query(copyFrom(`COPY members (${COPY_COLUMNS.join(', ')}) FROM STDIN`));
+/** Streams COPY lines into members, in chunks, honouring back-pressure. */
+export function copyLines(client: pg.PoolClient, lines: Iterable<string>): Promise<void> {
+  return copyInto(client, 'members', COPY_COLUMNS, lines);
+}
+
+/** Streams COPY text lines into a table, in 1 MB chunks, honouring back-pressure. */
+export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   async function* chunks() {
     let buffer = '';
     for (const line of lines) {

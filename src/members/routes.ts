@@ -110,12 +110,16 @@ export function memberRoutes(app: App, { db, pool }: AppContext) {
     const fields = Object.fromEntries(
       Object.entries(file.fields).flatMap(([key, field]) => (field && 'value' in field ? [[key, String(field.value)]] : [])),
     );
-    const options = ImportOptionsFields.parse({
+    const parsed = ImportOptionsFields.safeParse({
       organisationId: fields.organisationId || undefined,
       provinceCode: fields.provinceCode || undefined,
       cell: fields.cell || undefined,
       createOrgs: fields.createOrgs === 'true',
     });
+    if (!parsed.success) {
+      throw new AppError('validation', {}, parsed.error.issues.map((i) => ({ field: i.path.join('.'), code: 'validation' })));
+    }
+    const options = parsed.data;
     const report = await importMembers(db, pool, actor, { buffer: content, name: file.filename }, { ...options, dryRun: true });
     const uploadId = randomUUID();
     await db.deleteFrom('import_uploads').where('created_at', '<', new Date(Date.now() - UPLOAD_TTL_HOURS * 3600_000)).execute();

@@ -55,8 +55,15 @@ export async function updateMember(db: Db, actor: Actor, id: string, patch: Memb
       targetOrganisation = unit.id;
     }
     if (draft.personalId !== current.personalId) {
-      const taken = await store.existingByPersonalId(trx, [draft.personalId]);
-      if (taken.size) throw new AppError('validation', {}, [{ field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: taken.get(draft.personalId)! } }]);
+      const taken = await store.existingByPersonalId(trx, actor.scope, [draft.personalId]);
+      if (taken.size) {
+        const name = taken.get(draft.personalId);
+        throw new AppError('validation', {}, [
+          name === null || name === undefined
+            ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
+            : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } },
+        ]);
+      }
     }
     const changed = Object.keys(changes).filter((k) => merged[k as MemberField] !== toRaw(current)[k as MemberField]);
     await trx

@@ -3,7 +3,8 @@ import type { Queryable } from '../platform/db.ts';
 import type { Database, MemberStatus, MembersTable, OrganisationsTable } from '../platform/schema.ts';
 import type { Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { foldText, sortKey, toneKey } from '../common/text.ts';
+import { cleanText, foldText, sortKey, toneKey } from '../common/text.ts';
+import { parsePersonalId } from './domain/personal-id.ts';
 
 export interface MemberSummary {
   id: string;
@@ -90,10 +91,14 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
   // These queries stop after a page; parallel workers would only start late and read past it.
   await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(db);
   const q = query.q?.trim() ?? '';
-  const digits = q.replace(/[\s.]/g, '');
-  const byId = /^\d{9,12}$/.test(digits);
+  // Digits (with the separators people type) are a personal ID, read by the same rules as everywhere else.
+  const byId = /^[\d\s.\-]+$/.test(q) && /\d/.test(q);
+  const personalId = byId ? parsePersonalId(q) : undefined;
+  if (personalId && !personalId.ok) return { items: [], hasMore: false };
   const words = byId ? [] : foldText(q).split(' ').filter(Boolean);
   const exactWords = query.exact && !byId ? toneKey(q).split(' ').filter(Boolean) : [];
+  // The word being typed may not have reached its tone mark's final place (Huỳ… → Huỳnh): accept it as typed too.
+  const typedAsIs = query.exact && !byId ? (cleanText(q).toLowerCase().split(' ').pop() ?? '') : '';
   const last = words.length - 1;
 
   /** Name conditions on columns holding the folded name and the tone key (of members or member_words). */
@@ -101,13 +106,17 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
     sql<SqlBool>`${sql.join(
       [
         ...words.map((w, i) => sql`(' ' || ${sql.ref(folded)} || ' ') LIKE ${wordPattern(w, i === last)}`),
-        ...exactWords.map((w, i) => sql`(' ' || ${sql.ref(key)} || ' ') LIKE ${wordPattern(w, i === exactWords.length - 1)}`),
+        ...exactWords.map((w, i) =>
+          i < exactWords.length - 1
+            ? sql`(' ' || ${sql.ref(key)} || ' ') LIKE ${wordPattern(w, false)}`
+            : sql`((' ' || ${sql.ref(key)}) LIKE ${wordPattern(w, true)} OR (' ' || ${sql.ref(key)}) LIKE ${wordPattern(typedAsIs, true)})`,
+        ),
       ],
       sql` AND `,
     )}`;
   const filtered = <T extends SelectQueryBuilder<Joined, 'm' | 'o', MemberSummary>>(qb: T): T => {
     let out = qb.where(organisationInScope(scope, 'o')) as T;
-    if (byId) out = out.where('m.personal_id', '=', digits.padStart(12, '0')) as T;
+    if (personalId?.ok) out = out.where('m.personal_id', '=', personalId.value) as T;
     if (query.organisationPath) out = out.where('o.path', 'like', `${query.organisationPath}%`) as T;
     if (query.status) out = out.where('m.status', '=', query.status) as T;
     if (query.eligible !== undefined) out = out.where('m.eligible', '=', query.eligible) as T;
@@ -226,13 +235,18 @@ export async function findMember(db: Queryable, scope: Scope, id: string): Promi
   return row && { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
 }
 
-/** Registered members among the given IDs (for duplicate checks), with their names. */
-export async function existingByPersonalId(db: Queryable, personalIds: string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+/**
+ * Registered members among the given IDs (for duplicate checks): their name when in the caller's scope,
+ * null when registered elsewhere (that a number is taken must be said; whose it is must not).
+ */
+export async function existingByPersonalId(db: Queryable, scope: Scope, personalIds: string[]): Promise<Map<string, string | null>> {
+  const found = new Map<string, string | null>();
   for (let i = 0; i < personalIds.length; i += 20000) {
-    const rows = await sql<{ personal_id: string; full_name: string }>`
-      SELECT personal_id, full_name FROM members WHERE personal_id = ANY(${personalIds.slice(i, i + 20000)}::char(12)[])`.execute(db);
-    for (const r of rows.rows) found.set(r.personal_id, r.full_name);
+    const rows = await sql<{ personal_id: string; full_name: string; visible: boolean }>`
+      SELECT m.personal_id, m.full_name, ${organisationInScope(scope, 'o')} AS visible
+      FROM members m JOIN organisations o ON o.id = m.organisation_id
+      WHERE m.personal_id = ANY(${personalIds.slice(i, i + 20000)}::char(12)[])`.execute(db);
+    for (const r of rows.rows) found.set(r.personal_id, r.visible ? r.full_name : null);
   }
   return found;
 }

@@ -43,13 +43,3 @@ export function isWithin(candidatePath: string, nodePath: string): boolean {
 export function cellKindUnder(parent: OrganisationKind): OrganisationKind {
   return parent === 'commune_committee' || parent === 'grassroots_committee' ? 'cell' : 'grassroots_cell';
 }
-
-export const KIND_LABELS_VI: Record<OrganisationKind, string> = {
-  central: 'Trung ương',
-  provincial_committee: 'Đảng bộ tỉnh/thành phố',
-  central_committee: 'Đảng bộ trực thuộc Trung ương',
-  commune_committee: 'Đảng bộ xã/phường/đặc khu',
-  grassroots_committee: 'Đảng bộ cơ sở',
-  grassroots_cell: 'Chi bộ cơ sở',
-  cell: 'Chi bộ',
-};

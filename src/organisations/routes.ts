@@ -18,7 +18,7 @@ export function organisationRoutes(app: App, { db }: AppContext) {
     { schema: { body: z.object({ parentId: Id, name: z.string().max(200), kind: Kind, communeCode: z.string().regex(/^\d{5}$/).nullish() }) } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const unit = await db.transaction().execute((trx) => service.createOrganisation(trx, actor, request.body));
+      const unit = await service.createOrganisation(db, actor, request.body);
       return reply.status(201).send(await service.organisationDetail(db, actor, unit.id));
     },
   );
@@ -28,8 +28,12 @@ export function organisationRoutes(app: App, { db }: AppContext) {
     async (request) => {
       const actor = actorOf(request);
       const { id } = request.params;
-      if (request.body.name !== undefined) await db.transaction().execute((trx) => service.renameOrganisation(trx, actor, id, request.body.name!));
-      if (request.body.parentId !== undefined) await service.moveOrganisation(db, actor, id, request.body.parentId);
+      const { name, parentId } = request.body;
+      // Rename and move together or not at all.
+      await db.transaction().execute(async (trx) => {
+        if (name !== undefined) await service.renameOrganisation(trx, actor, id, name);
+        if (parentId !== undefined) await service.moveOrganisation(trx, actor, id, parentId);
+      });
       return service.organisationDetail(db, actor, id);
     },
   );

@@ -73,23 +73,24 @@ export async function listChildren(db: Queryable, scope: Scope, parentId: string
   return rows.map(toRow);
 }
 
-/** Open child units and members below each of the given units (whole subtree). */
-export async function subtreeCounts(db: Queryable, units: OrganisationRow[]): Promise<Map<string, { childCount: number; memberCount: number }>> {
+/** Open child units and members below each of the given units (whole subtree), counting only what the scope shows. */
+export async function subtreeCounts(db: Queryable, scope: Scope, units: OrganisationRow[]): Promise<Map<string, { childCount: number; memberCount: number }>> {
   const result = new Map(units.map((u) => [u.id, { childCount: 0, memberCount: 0 }]));
   if (units.length === 0) return result;
   const ids = units.map((u) => u.id);
   const children = await db
-    .selectFrom('organisations')
-    .select(['parent_id', sql<string>`count(*)`.as('n')])
-    .where('parent_id', 'in', ids)
-    .where('closed_at', 'is', null)
-    .groupBy('parent_id')
+    .selectFrom('organisations as c')
+    .select(['c.parent_id', sql<string>`count(*)`.as('n')])
+    .where('c.parent_id', 'in', ids)
+    .where('c.closed_at', 'is', null)
+    .where(organisationInScope(scope, 'c'))
+    .groupBy('c.parent_id')
     .execute();
   for (const c of children) result.get(c.parent_id!)!.childCount = Number(c.n);
   const members = await sql<{ id: string; n: string }>`
     SELECT u.id, count(m.id) AS n
     FROM unnest(${ids}::bigint[], ${units.map((u) => u.path)}::text[]) AS u(id, path)
-    JOIN organisations d ON d.path COLLATE "C" LIKE u.path || '%'
+    JOIN organisations d ON d.path COLLATE "C" LIKE u.path || '%' AND ${organisationInScope(scope, 'd')}
     JOIN members m ON m.organisation_id = d.id AND m.status IN ('official', 'probationary')
     GROUP BY u.id`.execute(db);
   for (const m of members.rows) result.get(String(m.id))!.memberCount = Number(m.n);

@@ -76,6 +76,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
   };
 }
 
+/** Runs `work` in the caller's transaction, or in a new one: a use case is one transaction whoever calls it. */
+export function inTransaction<T>(db: Queryable, work: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Tx) : db.transaction().execute(work);
+}
+
 /**
  * Runs `work` in one transaction on one pooled connection, giving both a Kysely view of it and the raw client
  * (for COPY, which Kysely cannot stream).

@@ -26,6 +26,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     csrfToken: string | null;
+    /** What GET /api/session shows of the signed-in user. */
+    sessionUser: unknown;
     locale: Locale;
   }
 }
@@ -75,13 +77,28 @@ export interface HttpOptions {
   webDir?: string;
   logger?: boolean;
   /** Resolves a session cookie to the actor and its CSRF token. */
-  authenticate(token: string): Promise<{ actor: Actor; csrfToken: string } | undefined>;
+  authenticate(token: string): Promise<{ actor: Actor; csrfToken: string; user: unknown } | undefined>;
 }
 
 /** Fastify with the zod type provider, cookies, uploads, errors in the caller's language, sessions and CSRF. */
 export async function createHttp(options: HttpOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    // No personal data in logs: query strings (IDs, names) and database error details are left out.
+    logger: options.logger
+      ? {
+          level: 'info',
+          serializers: {
+            req: (req) => ({ method: req.method, url: req.url.split('?')[0]!, ip: req.ip }),
+            err: (err) => ({
+              type: err.name,
+              message: err.message,
+              stack: err.stack ?? '',
+              code: err.code,
+              constraint: (err as { constraint?: string }).constraint,
+            }),
+          },
+        }
+      : false,
     bodyLimit: 2 * 1024 * 1024,
     // Forwarded headers count only from a reverse proxy on this host; otherwise a client could fake its address.
     trustProxy: 'loopback',
@@ -98,6 +115,7 @@ export async function createHttp(options: HttpOptions): Promise<App> {
 
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionUser', null);
   app.decorateRequest('locale', 'vi');
   app.addHook('onRequest', async (request) => {
     request.locale = pickLocale(request.headers['accept-language'], (request.query as Record<string, string> | undefined)?.lang ?? request.cookies[LANG_COOKIE]);
@@ -107,10 +125,12 @@ export async function createHttp(options: HttpOptions): Promise<App> {
       if (session) {
         request.actor = session.actor;
         request.csrfToken = session.csrfToken;
+        request.sessionUser = session.user;
       }
     }
-    // Synchroniser token: a state-changing request on a session must echo the session's CSRF token.
-    if (request.actor && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.url.startsWith('/api/')) {
+    // Synchroniser token: every state-changing request on a session must echo the session's CSRF token
+    // (whatever its path: the router decodes escapes such as /%61pi/ that a prefix test would miss).
+    if (request.actor && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       if (request.headers['x-csrf-token'] !== request.csrfToken) throw new AppError('auth.csrf');
     }
   });

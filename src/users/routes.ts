@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { actorOf, SESSION_COOKIE, type App, type AppContext } from '../platform/http.ts';
 import { AttemptWindow } from './domain/lockout.ts';
-import { addUser, listUsers, login, logout, ROLES, SESSION_HOURS, sessionFor, updateUser } from './service.ts';
+import { addUser, listUsers, login, logout, ROLES, SESSION_HOURS, updateUser } from './service.ts';
 
 const Role = z.enum(ROLES as [string, ...string[]]).transform((r) => r as (typeof ROLES)[number]);
 const Id = z.string().regex(/^\d{1,18}$/);
@@ -16,10 +16,8 @@ export function userRoutes(app: App, { db }: AppContext) {
   const perClient = new AttemptWindow(30, 60_000);
 
   app.get('/api/session', async (request) => {
-    const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await sessionFor(db, token) : undefined;
-    if (!session) throw new AppError('auth.unauthenticated');
-    return { user: session.user, csrfToken: session.csrfToken };
+    if (!request.actor) throw new AppError('auth.unauthenticated');
+    return { user: request.sessionUser, csrfToken: request.csrfToken };
   });
 
   app.post('/api/session', { schema: { body: z.object({ username: z.string().max(100), password: z.string().max(200) }) } }, async (request, reply) => {

@@ -78,30 +78,41 @@ export interface UserInput {
   communeCode?: string | null;
 }
 
-/** Checks that a scope given to a user is real and inside the granting actor's own scope. */
-async function checkGrantedScope(db: Queryable, actor: Actor, role: Role, input: Pick<UserInput, 'organisationId' | 'provinceCode' | 'communeCode'>) {
-  const none = !input.organisationId && !input.provinceCode && !input.communeCode;
-  if (none && role !== 'central_admin') throw new AppError('user.scope_required');
-  if (none && !actor.scope.all) throw new AppError('auth.forbidden');
-  if (role === 'central_admin' && !actor.scope.all) throw new AppError('auth.forbidden');
-  if (input.provinceCode && !findProvince(input.provinceCode)) throw new AppError('reference.province_unknown', { code: input.provinceCode });
-  if (input.communeCode) {
-    const commune = await db.selectFrom('communes').select('province_code').where('code', '=', input.communeCode).executeTakeFirst();
-    if (!commune) throw new AppError('reference.commune_unknown', { code: input.communeCode });
-    if (actor.scope.provinceCode && commune.province_code !== actor.scope.provinceCode) throw new AppError('auth.forbidden');
+type GrantedScope = Pick<UserInput, 'organisationId' | 'provinceCode' | 'communeCode'>;
+
+/**
+ * The scope a user is given: real units and places, and never wider than the granting actor's own —
+ * every bound the actor has is kept (equal or narrower) in what it grants.
+ */
+async function grantedScope(db: Queryable, actor: Actor, role: Role, input: GrantedScope): Promise<GrantedScope> {
+  const scope = { organisationId: input.organisationId ?? null, provinceCode: input.provinceCode ?? null, communeCode: input.communeCode ?? null };
+  if (!actor.scope.all) {
+    if (role === 'central_admin') throw new AppError('auth.forbidden');
+    if (actor.scope.organisationPath && !scope.organisationId) throw new AppError('auth.forbidden');
+    for (const bound of ['provinceCode', 'communeCode'] as const) {
+      const own = actor.scope[bound];
+      if (!own) continue;
+      if (scope[bound] && scope[bound] !== own) throw new AppError('auth.forbidden');
+      scope[bound] = own;
+    }
   }
-  if (input.provinceCode && actor.scope.provinceCode && input.provinceCode !== actor.scope.provinceCode) throw new AppError('auth.forbidden');
-  if (input.organisationId) {
+  if (!scope.organisationId && !scope.provinceCode && !scope.communeCode && role !== 'central_admin') throw new AppError('user.scope_required');
+  if (scope.provinceCode && !findProvince(scope.provinceCode)) throw new AppError('reference.province_unknown', { code: scope.provinceCode });
+  if (scope.communeCode) {
+    const commune = await db.selectFrom('communes').select('province_code').where('code', '=', scope.communeCode).executeTakeFirst();
+    if (!commune) throw new AppError('reference.commune_unknown', { code: scope.communeCode });
+    if (scope.provinceCode && commune.province_code !== scope.provinceCode) throw new AppError('reference.commune_unknown', { code: scope.communeCode });
+  }
+  if (scope.organisationId) {
     const visible = await db
       .selectFrom('organisations as o')
       .select('o.id')
-      .where('o.id', '=', input.organisationId)
+      .where('o.id', '=', scope.organisationId)
       .where(organisationInScope(actor.scope, 'o'))
       .executeTakeFirst();
-    if (!visible) throw new AppError('organisation.not_found', { id: input.organisationId });
+    if (!visible) throw new AppError('organisation.not_found', { id: scope.organisationId });
   }
-  // A scoped admin may only grant scopes inside its own: without an organisation, it must bound by geography.
-  if (!actor.scope.all && !input.organisationId && actor.scope.organisationPath) throw new AppError('auth.forbidden');
+  return scope;
 }
 
 export async function addUser(db: Db, actor: Actor, input: UserInput): Promise<UserView> {
@@ -111,7 +122,7 @@ export async function addUser(db: Db, actor: Actor, input: UserInput): Promise<U
   if (input.password.length < MIN_PASSWORD_LENGTH) throw new AppError('auth.weak_password', { min: MIN_PASSWORD_LENGTH });
   if (!ROLES.includes(input.role)) throw new AppError('user.role_unknown', { role: input.role });
   return db.transaction().execute(async (trx) => {
-    await checkGrantedScope(trx, actor, input.role, input);
+    const scope = await grantedScope(trx, actor, input.role, input);
     const exists = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
     if (exists) throw new AppError('user.duplicate', { username });
     const row = await trx
@@ -121,9 +132,9 @@ export async function addUser(db: Db, actor: Actor, input: UserInput): Promise<U
         full_name: cleanText(input.fullName) || username,
         password_hash: await hashPassword(input.password),
         role: input.role,
-        scope_organisation_id: input.organisationId ?? null,
-        scope_province_code: input.provinceCode ?? null,
-        scope_commune_code: input.communeCode ?? null,
+        scope_organisation_id: scope.organisationId ?? null,
+        scope_province_code: scope.provinceCode ?? null,
+        scope_commune_code: scope.communeCode ?? null,
       })
       .returning(userColumns)
       .executeTakeFirstOrThrow();
@@ -133,9 +144,8 @@ export async function addUser(db: Db, actor: Actor, input: UserInput): Promise<U
 }
 
 /** Users the actor may manage: those whose scope lies inside the actor's. */
-export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]> {
-  requirePermission(actor, 'user.manage');
-  let qb = db.selectFrom('users as u').select(userColumns.map((c) => `u.${c}` as const)).orderBy('u.username');
+function managedUsers(db: Queryable, actor: Actor) {
+  let qb = db.selectFrom('users as u').select(userColumns.map((c) => `u.${c}` as const));
   if (!actor.scope.all) {
     qb = qb.where((eb) =>
       eb.or([
@@ -146,33 +156,37 @@ export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]
       ]),
     );
   }
-  const rows = await qb.execute();
+  return qb;
+}
+
+export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]> {
+  requirePermission(actor, 'user.manage');
+  const rows = await managedUsers(db, actor).orderBy('u.username').execute();
   return Promise.all(rows.map((r) => toView(db, r)));
 }
 
 export async function updateUser(db: Db, actor: Actor, id: string, patch: Partial<UserInput> & { disabled?: boolean }): Promise<UserView> {
   requirePermission(actor, 'user.manage');
   return db.transaction().execute(async (trx) => {
-    const visible = (await listUsers(trx, actor)).find((u) => u.id === id);
-    if (!visible) throw new AppError('user.not_found', { id });
+    if (!(await managedUsers(trx, actor).where('u.id', '=', id).executeTakeFirst())) throw new AppError('user.not_found', { id });
     const current = await trx.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirstOrThrow();
     const role = patch.role ?? current.role;
     const scopeChanged = patch.role !== undefined || 'organisationId' in patch || 'provinceCode' in patch || 'communeCode' in patch;
-    const next = {
+    const requested = {
       organisationId: 'organisationId' in patch ? patch.organisationId ?? null : current.scope_organisation_id,
       provinceCode: 'provinceCode' in patch ? patch.provinceCode ?? null : current.scope_province_code,
       communeCode: 'communeCode' in patch ? patch.communeCode ?? null : current.scope_commune_code,
     };
-    if (scopeChanged) await checkGrantedScope(trx, actor, role, next);
+    const next = scopeChanged ? await grantedScope(trx, actor, role, requested) : requested;
     if (patch.password !== undefined && patch.password.length < MIN_PASSWORD_LENGTH) throw new AppError('auth.weak_password', { min: MIN_PASSWORD_LENGTH });
     const row = await trx
       .updateTable('users')
       .set({
         full_name: patch.fullName !== undefined ? cleanText(patch.fullName) : current.full_name,
         role,
-        scope_organisation_id: next.organisationId,
-        scope_province_code: next.provinceCode,
-        scope_commune_code: next.communeCode,
+        scope_organisation_id: next.organisationId ?? null,
+        scope_province_code: next.provinceCode ?? null,
+        scope_commune_code: next.communeCode ?? null,
         disabled: patch.disabled ?? current.disabled,
         ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password), failed_logins: 0, locked_until: null } : {}),
       })
@@ -211,14 +225,22 @@ export async function login(db: Db, username: string, password: string, client: 
   }
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok || user.disabled) {
+    let lockedNow: Date | null = null;
     await db.transaction().execute(async (trx) => {
       if (user) {
-        const failures = user.failed_logins + 1;
-        await trx.updateTable('users').set({ failed_logins: failures, locked_until: lockAfterFailure(failures, now) }).where('id', '=', user.id).execute();
+        // Counted in the database: parallel wrong guesses must each count.
+        const { failed_logins: failures } = await trx
+          .updateTable('users')
+          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+          .where('id', '=', user.id)
+          .returning('failed_logins')
+          .executeTakeFirstOrThrow();
+        lockedNow = lockAfterFailure(failures, now);
+        if (lockedNow) await trx.updateTable('users').set({ locked_until: lockedNow }).where('id', '=', user.id).execute();
       }
       await appendAudit(trx, anonymous, { action: 'auth.login_failed', entity: 'user', entityId: user?.id ?? null, details: { client } });
     });
-    if (user && lockAfterFailure(user.failed_logins + 1, now)) throw new AppError('auth.locked', { minutes: LOCK_MINUTES });
+    if (lockedNow) throw new AppError('auth.locked', { minutes: LOCK_MINUTES });
     throw new AppError('auth.bad_credentials');
   }
   const token = randomBytes(32).toString('base64url');

@@ -28,7 +28,8 @@ export function parsePersonalId(raw: unknown): PersonalIdParse {
   if (text === '') return { ok: false, problem: 'personal_id.missing' };
   if (!/^\d+$/.test(text)) return { ok: false, problem: 'personal_id.shape' };
   if (text.length === 9) return { ok: false, problem: 'personal_id.old_cmnd' };
-  if (text.length === 10 || text.length === 11) text = text.padStart(12, '0');
+  // Lost zeros: a number, or text that Excel turned from one; typed text already starting with 0 is just short.
+  if ((text.length === 10 || text.length === 11) && (typeof raw === 'number' || !text.startsWith('0'))) text = text.padStart(12, '0');
   if (text.length !== 12) return { ok: false, problem: 'personal_id.shape' };
   if (!findOldProvince(text.slice(0, 3))) return { ok: false, problem: 'personal_id.province' };
   return { ok: true, value: text };
