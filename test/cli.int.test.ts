@@ -102,6 +102,15 @@ describe('doithe import members', () => {
     expect(await memberCount()).toBe(3);
   });
 
+  it('does not leave behind a new cell whose every row was rejected', async () => {
+    const file = path.join(dir, 'c.csv');
+    writeFileSync(file, 'Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Chi bộ\nĐinh Văn Tốt,040071005555,01/01/1971,Nam,Chi bộ Tốt\nĐinh Văn Hỏng,040071005556,31/02/1971,Nam,Chi bộ Hỏng\n');
+    const r = lastJson((await doithe('import', 'members', file, '--province', '40', '--create-orgs', '--json')).stdout);
+    expect(r).toMatchObject({ accepted: 1, committed: true, createdOrganisations: 1 });
+    const names = (await handle.db.selectFrom('organisations').select('name').where('name', 'in', ['Chi bộ Tốt', 'Chi bộ Hỏng']).execute()).map((o) => o.name);
+    expect(names).toEqual(['Chi bộ Tốt']);
+  });
+
   it('prints a readable Vietnamese report without --json', async () => {
     const file = path.join(dir, 'b.csv');
     writeFileSync(file, '\ufeffHọ và tên;Số định danh cá nhân;Ngày sinh;Giới tính\nTrần Văn Nam;040170009999;01/13/1970;Nam\n');

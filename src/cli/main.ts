@@ -1,15 +1,12 @@
 import { Command, Option } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/index.ts';
-import { openApp } from '../platform/context.ts';
 import { cliActor } from '../platform/scope.ts';
 import type { DatabaseHandle } from '../platform/db.ts';
-import { verifyAudit } from '../audit/store.ts';
-import { importMembers } from '../members/import.ts';
-import { importAdminUnits } from '../reference/service.ts';
-import { addUser, ROLES } from '../users/service.ts';
-import { buildServer } from '../server.ts';
-import { printImportReport, printRejected, writeJsonLine } from './report.ts';
+import type { Role } from '../platform/schema.ts';
+import { ROLES } from '../platform/permissions.ts';
+
+// Each command loads only what it uses (the web server, the spreadsheet reader…): start-up time is the user's.
 
 const program = new Command('doithe')
   .description('Đổi thẻ đảng viên — quản lý danh sách, thu nhận và đổi thẻ đảng viên')
@@ -21,6 +18,7 @@ const dataOption = () => new Option('--data <dir>', 'thư mục cơ sở dữ li
 
 /** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
 async function withApp<T>(dataDir: string, work: (app: DatabaseHandle) => Promise<T>): Promise<T> {
+  const { openApp } = await import('../platform/context.ts');
   const app = await openApp({ dataDir });
   try {
     return await work(app);
@@ -37,6 +35,7 @@ program
   .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
   .option('--demo', 'cơ sở dữ liệu trống thì tạo một tỉnh mẫu và tài khoản mẫu')
   .action(async (opts: { data: string; port: number; host: string; demo?: boolean }) => {
+    const [{ openApp }, { buildServer }] = await Promise.all([import('../platform/context.ts'), import('../server.ts')]);
     const app = await openApp({ dataDir: opts.data });
     const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
     const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
@@ -70,6 +69,7 @@ importCommand
   .option('--cell <name>', 'chi bộ cho các dòng không có cột "Chi bộ"')
   .option('--create-orgs', 'tạo chi bộ/đảng bộ chưa có')
   .action(async (file: string, opts: { data: string; dryRun?: boolean; json?: boolean; province?: string; organisation?: string; cell?: string; createOrgs?: boolean }) => {
+    const [{ importMembers }, { printImportReport, writeJsonLine }] = await Promise.all([import('../members/import.ts'), import('./report.ts')]);
     await withApp(opts.data, async (app) => {
       const report = await importMembers(app.db, app.pool, cliActor(), { path: file }, {
         dryRun: opts.dryRun,
@@ -104,6 +104,7 @@ importCommand
   .option('--dry-run', 'chỉ kiểm tra, không ghi gì')
   .option('--json', 'in kết quả dạng JSON')
   .action(async (file: string, opts: { data: string; dryRun?: boolean; json?: boolean }) => {
+    const [{ importAdminUnits }, { printRejected }] = await Promise.all([import('../reference/service.ts'), import('./report.ts')]);
     await withApp(opts.data, async (app) => {
       const result = await importAdminUnits(app.db, cliActor(), file, { dryRun: opts.dryRun });
       if (opts.json) {
@@ -142,9 +143,10 @@ userCommand
   .option('--organisation <id>', 'phạm vi: tổ chức đảng (mã số)')
   .option('--province <code>', 'phạm vi: tỉnh (2 số)')
   .option('--commune <code>', 'phạm vi: xã/phường (5 số)')
-  .action(async (opts: { data: string; username: string; password?: string; fullName?: string; role: (typeof ROLES)[number]; organisation?: string; province?: string; commune?: string }) => {
+  .action(async (opts: { data: string; username: string; password?: string; fullName?: string; role: Role; organisation?: string; province?: string; commune?: string }) => {
     const password = opts.password ?? process.env.DOITHE_PASSWORD;
     if (!password) throw new AppError('auth.weak_password', { min: 8 });
+    const { addUser } = await import('../users/service.ts');
     await withApp(opts.data, async (app) => {
       const user = await addUser(app.db, cliActor(), {
         username: opts.username,
@@ -165,6 +167,7 @@ auditCommand
   .description('kiểm tra chuỗi băm của nhật ký: phát hiện mục bị sửa hoặc xoá')
   .addOption(dataOption())
   .action(async (opts: { data: string }) => {
+    const { verifyAudit } = await import('../audit/store.ts');
     await withApp(opts.data, async (app) => {
       const result = await verifyAudit(app.db);
       if (result.ok) {

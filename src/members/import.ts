@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { withClientTransaction, type Db, type Queryable } from '../platform/db.ts';
@@ -85,6 +86,11 @@ interface Candidate {
   cellKey: string;
 }
 
+/** A unit name from a cell, cleaned as the row validator cleans it; null when empty. */
+function unitName(value: CellValue | undefined): string | null {
+  return value === null || value === undefined ? null : cleanText(String(value)) || null;
+}
+
 /** Cell names compare without "Chi bộ" in front, accents, case or spacing. */
 function unitKey(name: string): string {
   return foldText(name).replace(/^(chi bo co so|chi bo|dang bo co so|dang bo)\s+/, '');
@@ -109,90 +115,122 @@ export async function importMembers(db: Db, pool: pg.Pool, actor: Actor, input: 
   const base = await resolveBase(db, actor, options);
   const units = await loadUnits(db, actor, base);
 
+  const createOrgs = options.createOrgs ?? false;
+  const defaultCell = options.cell ? cleanText(options.cell) : null;
+  const raw = table.records as (RawRecord | undefined)[];
+  const rows = raw.length;
+  const fileName = 'path' in input ? input.path.split('/').pop()! : input.name;
+  const withFix = (record: RawRecord): Record<string, CellValue> => {
+    const fix = options.fixes?.get(record.row);
+    return fix ? { ...record.values, ...fix } : record.values;
+  };
+
+  // The units a list names are known before any row is checked, so new ones can be created before rows stream in.
+  for (const record of raw) {
+    if (!record || options.skipRows?.has(record.row)) continue;
+    const values = withFix(record);
+    units.resolve({ cell: unitName(values.cell) ?? defaultCell, committee: unitName(values.committee) }, createOrgs);
+  }
+
   const rejected: ImportReport['rejected'] = [];
   const accepted: Candidate[] = [];
-  const seen = new Map<string, number>();
   const records: RowRecord[] = [];
   let skipped = 0;
-  let previews = 0;
-  const defaultCell = options.cell ? cleanText(options.cell) : null;
   const shown = (row: number, values: Record<string, CellValue>, errors: Issue[]): RowRecord => ({
     row,
     values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, rawText(v)])),
     errors,
   });
 
-  // In chunks: each chunk is validated, checked against the registry, then its raw cells are let go (memory).
-  const raw = table.records as (RawRecord | undefined)[];
-  const rows = raw.length;
-  for (let start = 0; start < rows; start += IMPORT_CHUNK) {
-    const pending: { candidate: Candidate; values: Record<string, CellValue> }[] = [];
-    for (let i = start; i < Math.min(rows, start + IMPORT_CHUNK); i++) {
-      const record = raw[i]!;
-      raw[i] = undefined;
-      if (options.skipRows?.has(record.row)) {
-        skipped++;
-        continue;
+  /**
+   * Checks the rows chunk by chunk (validation, duplicates in the file and in the registry), letting each chunk's
+   * raw cells go, and yields the COPY text of the accepted rows when `line` is given — so the database ingests
+   * one chunk while the next is being checked.
+   */
+  async function* check(line?: (candidate: Candidate) => string): AsyncGenerator<string> {
+    const seen = new Map<string, number>();
+    let previews = 0;
+    for (let start = 0; start < rows; start += IMPORT_CHUNK) {
+      const pending: { candidate: Candidate; values: Record<string, CellValue> }[] = [];
+      for (let i = start; i < Math.min(rows, start + IMPORT_CHUNK); i++) {
+        const record = raw[i]!;
+        raw[i] = undefined;
+        if (options.skipRows?.has(record.row)) {
+          skipped++;
+          continue;
+        }
+        const fix = options.fixes?.get(record.row);
+        const values = withFix(record);
+        const formulas = fix ? record.formulas.filter((f) => !(f in fix)) : record.formulas;
+        const { draft, errors } = validateMember(values, { today, formulas });
+        if (draft) {
+          const other = seen.get(draft.personalId);
+          if (other !== undefined) errors.push({ field: 'personalId', code: 'personal_id.duplicate_in_file', params: { otherRow: other } });
+          else seen.set(draft.personalId, record.row);
+          draft.cell ??= defaultCell;
+          const cell = units.resolve(draft, createOrgs);
+          if ('error' in cell) errors.push(cell.error);
+          else if (errors.length === 0) pending.push({ candidate: { row: record.row, draft, cellKey: cell.key }, values });
+        }
+        if (errors.length > 0) {
+          rejected.push({ row: record.row, errors });
+          records.push(shown(record.row, values, errors));
+        }
       }
-      const fix = options.fixes?.get(record.row);
-      const values: Record<string, CellValue> = fix ? { ...record.values, ...fix } : record.values;
-      const formulas = fix ? record.formulas.filter((f) => !(f in fix)) : record.formulas;
-      const { draft, errors } = validateMember(values, { today, formulas });
-      if (draft) {
-        const other = seen.get(draft.personalId);
-        if (other !== undefined) errors.push({ field: 'personalId', code: 'personal_id.duplicate_in_file', params: { otherRow: other } });
-        else seen.set(draft.personalId, record.row);
-        draft.cell ??= defaultCell;
-        const cell = units.resolve(draft, options.createOrgs ?? false);
-        if ('error' in cell) errors.push(cell.error);
-        else if (errors.length === 0) pending.push({ candidate: { row: record.row, draft, cellKey: cell.key }, values });
+      // Against the registry (on another connection than the COPY's): only rows still accepted need the look-up.
+      const existing = await existingByPersonalId(db, actor.scope, pending.map((p) => p.candidate.draft.personalId));
+      let text = '';
+      for (const { candidate, values } of pending) {
+        const name = existing.get(candidate.draft.personalId);
+        if (name === undefined) {
+          accepted.push(candidate);
+          if (line) text += line(candidate);
+          if (previews++ < PREVIEW_ROWS) records.push(shown(candidate.row, values, []));
+        } else {
+          const issue: Issue =
+            name === null
+              ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
+              : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
+          rejected.push({ row: candidate.row, errors: [issue] });
+          records.push(shown(candidate.row, values, [issue]));
+        }
       }
-      if (errors.length > 0) {
-        rejected.push({ row: record.row, errors });
-        records.push(shown(record.row, values, errors));
-      }
+      if (text) yield text;
     }
-    // Against the registry: only rows still accepted need the look-up.
-    const existing = await existingByPersonalId(db, actor.scope, pending.map((p) => p.candidate.draft.personalId));
-    for (const { candidate, values } of pending) {
-      const name = existing.get(candidate.draft.personalId);
-      if (name === undefined) {
-        accepted.push(candidate);
-        if (previews++ < PREVIEW_ROWS) records.push(shown(candidate.row, values, []));
-      } else {
-        const issue: Issue = name === null
-          ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
-          : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } };
-        rejected.push({ row: candidate.row, errors: [issue] });
-        records.push(shown(candidate.row, values, [issue]));
-      }
+  }
+
+  let createdOrganisations = 0;
+  let committed = false;
+  if (options.dryRun) {
+    for await (const _ of check());
+  } else {
+    const nothingToWrite = new Error('nothing to write');
+    try {
+      createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
+        const cellId = await units.materialise(trx);
+        await copyInto(client, 'members', COPY_COLUMNS, check((c) => copyLine(c.draft, cellId(c.cellKey)))).catch((error: unknown) => {
+          // A concurrent import may have registered some of these IDs since the check: say so rather than fail obscurely.
+          throw (error as { code?: string }).code === '23505' ? new AppError('import.conflict') : error;
+        });
+        if (accepted.length === 0 || (options.allOrNothing && rejected.length > 0)) throw nothingToWrite;
+        const created = await units.dropUnused(trx);
+        await appendAudit(trx, actor, {
+          action: 'member.import',
+          entity: 'member',
+          details: { file: fileName, rows, accepted: accepted.length, rejected: rejected.length, baseId: base.id },
+        });
+        return created;
+      });
+      committed = true;
+    } catch (error) {
+      if (error !== nothingToWrite) throw error;
     }
   }
   rejected.sort((a, b) => a.row - b.row);
   records.sort((a, b) => a.row - b.row);
 
-  let createdOrganisations = 0;
-  let committed = false;
-  if (!options.dryRun && accepted.length > 0 && !(options.allOrNothing && rejected.length > 0)) {
-    createdOrganisations = await withClientTransaction(pool, async (trx, client) => {
-      // A concurrent import may have registered some of these IDs since the check: say so rather than fail obscurely.
-      const conflict = (error: unknown) => {
-        throw (error as { code?: string }).code === '23505' ? new AppError('import.conflict') : error;
-      };
-      const cellIds = await units.materialise(trx);
-      await copyMembers(client, accepted, cellIds).catch(conflict);
-      await appendAudit(trx, actor, {
-        action: 'member.import',
-        entity: 'member',
-        details: { file: 'path' in input ? input.path.split('/').pop() : input.name, rows, accepted: accepted.length, rejected: rejected.length, baseId: base.id },
-      });
-      return units.created();
-    });
-    committed = true;
-  }
-
   return {
-    fileName: 'path' in input ? input.path.split('/').pop()! : input.name,
+    fileName,
     rows,
     accepted: accepted.length,
     skipped,
@@ -257,7 +295,7 @@ async function loadUnits(db: Queryable, actor: Actor, base: OrganisationRow) {
     map.set(key, [...(map.get(key) ?? []), r.id]);
   }
   const pending = new Map<string, PendingUnit>();
-  let createdCount = 0;
+  let createdIds: string[] = [];
 
   const committeeFor = (name: string, create: boolean): { key: string } | { error: Issue } | null => {
     const ids = committeesByName.get(unitKey(name)) ?? [];
@@ -272,33 +310,46 @@ async function loadUnits(db: Queryable, actor: Actor, base: OrganisationRow) {
     return { key };
   };
 
+  const resolveOnce = (draft: Pick<MemberDraft, 'cell' | 'committee'>, create: boolean): { key: string } | { error: Issue } => {
+    if (!draft.cell) {
+      if (holdsMembers(base.kind)) return { key: base.id };
+      return { error: { field: 'cell', code: 'cell.missing' } };
+    }
+    let parent: { key: string } | null = null;
+    if (draft.committee) {
+      const found = committeeFor(draft.committee, create);
+      if (found && 'error' in found) return found;
+      parent = found;
+    }
+    const name = draft.cell;
+    const candidates = (cellsByName.get(unitKey(name)) ?? []).filter(
+      (id) => !parent || parent.key.startsWith('new:') || byId.get(id)!.path.includes(`/${parent.key}/`),
+    );
+    if (candidates.length === 1 && !parent?.key.startsWith('new:')) return { key: candidates[0]! };
+    if (candidates.length > 1) return { error: { field: 'cell', code: 'cell.ambiguous', params: { name } } };
+    if (!create) return { error: { field: 'cell', code: 'cell.unknown', params: { name } } };
+    const key = `new:cell:${parent?.key ?? ''}:${unitKey(name)}`;
+    if (!pending.has(key)) {
+      const parentKind = parent ? (parent.key.startsWith('new:') ? pending.get(parent.key)!.kind : byId.get(parent.key)!.kind) : base.kind;
+      const kind = cellKindUnder(parentKind);
+      if (!mayContain(parentKind, kind)) return { error: { field: 'cell', code: 'organisation.kind_not_allowed' } };
+      pending.set(key, { key, name: /^chi bo/.test(foldText(name)) ? name : `Chi bộ ${name}`, kind, parentKey: parent?.key ?? null });
+    }
+    return { key };
+  };
+
+  // A list names a few hundred units over 100,000 rows: resolve each (committee, cell) pair once.
+  const resolved = new Map<string, { key: string } | { error: Issue }>();
+
   return {
-    resolve(draft: MemberDraft, create: boolean): { key: string } | { error: Issue } {
-      if (!draft.cell) {
-        if (holdsMembers(base.kind)) return { key: base.id };
-        return { error: { field: 'cell', code: 'cell.missing' } };
+    resolve(draft: Pick<MemberDraft, 'cell' | 'committee'>, create: boolean): { key: string } | { error: Issue } {
+      const memo = `${create}\u0000${draft.committee ?? ''}\u0000${draft.cell ?? ''}`;
+      let result = resolved.get(memo);
+      if (!result) {
+        result = resolveOnce(draft, create);
+        resolved.set(memo, result);
       }
-      let parent: { key: string } | null = null;
-      if (draft.committee) {
-        const found = committeeFor(draft.committee, create);
-        if (found && 'error' in found) return found;
-        parent = found;
-      }
-      const name = draft.cell;
-      const candidates = (cellsByName.get(unitKey(name)) ?? []).filter(
-        (id) => !parent || parent.key.startsWith('new:') || byId.get(id)!.path.includes(`/${parent.key}/`),
-      );
-      if (candidates.length === 1 && !parent?.key.startsWith('new:')) return { key: candidates[0]! };
-      if (candidates.length > 1) return { error: { field: 'cell', code: 'cell.ambiguous', params: { name } } };
-      if (!create) return { error: { field: 'cell', code: 'cell.unknown', params: { name } } };
-      const key = `new:cell:${parent?.key ?? ''}:${unitKey(name)}`;
-      if (!pending.has(key)) {
-        const parentKind = parent ? (parent.key.startsWith('new:') ? pending.get(parent.key)!.kind : byId.get(parent.key)!.kind) : base.kind;
-        const kind = cellKindUnder(parentKind);
-        if (!mayContain(parentKind, kind)) return { error: { field: 'cell', code: 'organisation.kind_not_allowed' } };
-        pending.set(key, { key, name: /^chi bo/.test(foldText(name)) ? name : `Chi bộ ${name}`, kind, parentKey: parent?.key ?? null });
-      }
-      return { key };
+      return result;
     },
     /** Creates the pending units inside the commit transaction; returns cell key → id. */
     async materialise(trx: Db): Promise<(key: string) => string> {
@@ -331,10 +382,21 @@ async function loadUnits(db: Queryable, actor: Actor, base: OrganisationRow) {
           };
         }),
       );
-      createdCount = created.size;
+      createdIds = [...created.values()].map((u) => u.id);
       return (key: string) => created.get(key)?.id ?? key;
     },
-    created: () => createdCount,
+    /** Removes the new units whose every row was rejected (cells first, then committees left empty); returns how many stay. */
+    async dropUnused(trx: Db): Promise<number> {
+      let dropped = 0;
+      for (let pass = 0; pass < 2; pass++) {
+        const r = await sql`
+          DELETE FROM organisations o WHERE o.id = ANY(${createdIds}::bigint[])
+            AND NOT EXISTS (SELECT 1 FROM members m WHERE m.organisation_id = o.id)
+            AND NOT EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = o.id)`.execute(trx);
+        dropped += Number(r.numAffectedRows ?? 0);
+      }
+      return createdIds.length - dropped;
+    },
   };
 }
 
@@ -366,11 +428,11 @@ export function copyLines(client: pg.PoolClient, lines: Iterable<string>): Promi
 }
 
 /** Streams COPY text lines into a table, in 1 MB chunks, honouring back-pressure. */
-export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
+export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   async function* chunks() {
     let buffer = '';
-    for (const line of lines) {
+    for await (const line of lines) {
       buffer += line;
       if (buffer.length > 1 << 20) {
         yield buffer;
@@ -382,8 +444,3 @@ export async function copyInto(client: pg.PoolClient, table: string, columns: re
   await pipeline(Readable.from(chunks()), stream);
 }
 
-async function copyMembers(client: pg.PoolClient, accepted: Candidate[], cellId: (key: string) => string): Promise<void> {
-  await copyLines(client, (function* () {
-    for (const c of accepted) yield copyLine(c.draft, cellId(c.cellKey));
-  })());
-}

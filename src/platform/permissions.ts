@@ -19,6 +19,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   inspector: ['member.read'],
 };
 
+export const ROLES = Object.keys(GRANTS) as Role[];
+
 export function can(actor: Actor, permission: Permission): boolean {
   return GRANTS[actor.role].includes(permission);
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { actorOf, SESSION_COOKIE, type App, type AppContext } from '../platform/http.ts';
 import { AttemptWindow } from './domain/lockout.ts';
-import { addUser, listUsers, login, logout, ROLES, SESSION_HOURS, updateUser } from './service.ts';
+import { ROLES } from '../platform/permissions.ts';
+import { addUser, listUsers, login, logout, SESSION_HOURS, updateUser } from './service.ts';
 
 const Role = z.enum(ROLES as [string, ...string[]]).transform((r) => r as (typeof ROLES)[number]);
 const Id = z.string().regex(/^\d{1,18}$/);

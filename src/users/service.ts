@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
-import { requirePermission } from '../platform/permissions.ts';
+import { requirePermission, ROLES } from '../platform/permissions.ts';
 import type { Role } from '../platform/schema.ts';
 import type { Actor, Scope } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
@@ -12,7 +12,6 @@ import { DUMMY_HASH, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '.
 import { LOCK_MINUTES, lockAfterFailure } from './domain/lockout.ts';
 
 export const SESSION_HOURS = 12;
-export const ROLES: readonly Role[] = ['central_admin', 'provincial_admin', 'party_officer', 'intake_officer', 'supervisor', 'inspector'];
 
 export interface UserView {
   id: string;
