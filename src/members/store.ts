@@ -109,7 +109,9 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
         ...exactWords.map((w, i) =>
           i < exactWords.length - 1
             ? sql`(' ' || ${sql.ref(key)} || ' ') LIKE ${wordPattern(w, false)}`
-            : sql`((' ' || ${sql.ref(key)}) LIKE ${wordPattern(w, true)} OR (' ' || ${sql.ref(key)}) LIKE ${wordPattern(typedAsIs, true)})`,
+            : w === typedAsIs
+              ? sql`(' ' || ${sql.ref(key)}) LIKE ${wordPattern(w, true)}`
+              : sql`((' ' || ${sql.ref(key)}) LIKE ${wordPattern(w, true)} OR (' ' || ${sql.ref(key)}) LIKE ${wordPattern(typedAsIs, true)})`,
         ),
       ],
       sql` AND `,
