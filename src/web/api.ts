@@ -1,5 +1,6 @@
 // Types and constants shared with the server come from its pure modules (type-only where they touch I/O).
-import type { Gender, MemberStatus, OrganisationKind } from '../platform/schema.ts';
+import type { Gender, MemberStatus, OrganisationKind, Role } from '../platform/schema.ts';
+import { ROLES } from '../platform/permissions.ts';
 import type { Member, MemberSummary } from '../members/store.ts';
 import { MEMBER_FIELDS, type MemberField } from '../members/domain/fields.ts';
 import { ORGANISATION_KINDS } from '../organisations/domain.ts';
@@ -9,15 +10,8 @@ import { ORGANISATION_KINDS } from '../organisations/domain.ts';
  * CSRF token from the session, and errors become an ApiError with the server's code, message and issues.
  */
 
-export type Role = 'central_admin' | 'provincial_admin' | 'party_officer' | 'intake_officer' | 'supervisor' | 'inspector';
-export const ROLES: readonly Role[] = [
-  'central_admin',
-  'provincial_admin',
-  'party_officer',
-  'intake_officer',
-  'supervisor',
-  'inspector',
-];
+export type { Role };
+export { ROLES };
 
 export interface Scope {
   all: boolean;
