@@ -120,6 +120,8 @@ describe('member search', () => {
     expect(await names('an nguyen')).toEqual(['Nguyễn Văn An']);
     expect(await names('uyen')).toEqual([]);
     expect(await names('68165001002')).toEqual(['Trần Thị Hòa']);
+    const lookups = await handle.db.selectFrom('audit_log').select(['actor', 'entity_id']).where('action', '=', 'member.lookup').execute();
+    expect(lookups).toEqual(expect.arrayContaining([{ actor: 'quantri', entity_id: '068165001002' }]));
   });
 
   it('sorts with Vietnamese collation (D before Đ)', async () => {

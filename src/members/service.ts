@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../platform/db.ts';
+import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -8,6 +8,7 @@ import { getOrganisation } from '../organisations/service.ts';
 import { holdsMembers } from '../organisations/domain.ts';
 import type { MemberField } from './domain/fields.ts';
 import { validateMember, type RawValues } from './domain/validate.ts';
+import { parsePersonalId } from './domain/personal-id.ts';
 import * as store from './store.ts';
 import type { Member, MemberQuery } from './store.ts';
 
@@ -20,6 +21,13 @@ export async function searchMembers(db: Queryable, actor: Actor, input: SearchIn
   const { organisationId, ...query } = input;
   const organisationPath = organisationId ? (await getOrganisation(db, actor, organisationId)).path : undefined;
   const result = await store.searchMembers(db, actor.scope, { ...query, organisationPath });
+  // Looking a person up by ID number is a read of their record (it tells whether they are a member): audited.
+  const lookedUp = query.q ? parsePersonalId(query.q.trim()) : undefined;
+  if (lookedUp?.ok && /^[\d\s.\-]+$/.test(query.q!.trim())) {
+    await inTransaction(db, (trx) =>
+      appendAudit(trx, actor, { action: 'member.lookup', entity: 'personal_id', entityId: lookedUp.value, details: { found: result.items.map((m) => m.id) } }),
+    );
+  }
   return { ...result, page: query.page, pageSize: query.pageSize };
 }
 
