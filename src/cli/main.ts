@@ -116,6 +116,25 @@ importCommand
     });
   });
 
+const populationCommand = program.command('population').description('cơ sở dữ liệu dân cư (bản mô phỏng dùng để đối chiếu)');
+populationCommand
+  .command('import <file>')
+  .description('nạp dữ liệu dân cư (CSV/XLSX: personal_id, full_name, date_of_birth, gender, hometown, permanent_address)')
+  .addOption(dataOption())
+  .option('--json', 'dòng cuối của stdout là một đối tượng JSON')
+  .action(async (file: string, opts: { data: string; json?: boolean }) => {
+    const [{ importRegister }, { printRejected }] = await Promise.all([import('../reconciliation/population-import.ts'), import('./report.ts')]);
+    await withApp(opts.data, async (app) => {
+      const result = await importRegister(app.db, cliActor(), file);
+      if (opts.json) {
+        console.log(JSON.stringify({ ...result, rejected: result.rejected.map((r) => ({ row: r.row, errors: r.errors.map((e) => ({ field: e.field, code: e.code, message: translate(e.code, e.params) })) })) }));
+        return;
+      }
+      console.log(`Đã đọc ${result.rows} dòng: nạp ${result.imported}, bỏ qua ${result.rejected.length} dòng lỗi.`);
+      printRejected(result.rejected);
+    });
+  });
+
 program
   .command('demo')
   .description('tạo dữ liệu mẫu của một tỉnh (tổ chức, đảng viên, dữ liệu dân cư đối chiếu)')
