@@ -136,6 +136,29 @@ populationCommand
   });
 
 program
+  .command('reconcile')
+  .description('đối chiếu danh sách đảng viên đủ điều kiện với cơ sở dữ liệu dân cư (rà soát trước)')
+  .addOption(dataOption())
+  .option('--scope <id>', 'chỉ các đảng viên thuộc tổ chức đảng này (mã số)')
+  .option('--json', 'dòng cuối của stdout là một đối tượng JSON')
+  .action(async (opts: { data: string; scope?: string; json?: boolean }) => {
+    const [{ reconcile }, { embeddedRegister }, { writeJsonLine }] = await Promise.all([
+      import('../reconciliation/service.ts'),
+      import('../reconciliation/register.ts'),
+      import('./report.ts'),
+    ]);
+    await withApp(opts.data, async (app) => {
+      const report = await reconcile(app.db, cliActor(), embeddedRegister(app.db), { organisationId: opts.scope });
+      if (opts.json) {
+        const { mismatched, ...head } = report;
+        await writeJsonLine(head, 'mismatched', mismatched);
+        return;
+      }
+      console.log(`Đã đối chiếu ${report.checked} đảng viên: ${report.matched} trùng khớp, ${report.mismatched.length} có sai lệch, ${report.notFound.length} không có trong dữ liệu dân cư.`);
+    });
+  });
+
+program
   .command('demo')
   .description('tạo dữ liệu mẫu của một tỉnh (tổ chức, đảng viên, dữ liệu dân cư đối chiếu)')
   .addOption(dataOption())

@@ -138,7 +138,16 @@ export interface MemberWordsTable {
   name_key: string;
 }
 
+export interface ReconciliationResultsTable {
+  member_id: string;
+  status: 'matched' | 'mismatched' | 'not_found' | 'awaiting';
+  blocking: boolean;
+  differences: ColumnType<unknown, string, string>;
+  checked_at: Timestamp;
+}
+
 export interface Database {
+  reconciliation_results: ReconciliationResultsTable;
   member_words: MemberWordsTable;
   population_register: PopulationRegisterTable;
   import_uploads: ImportUploadsTable;
