@@ -6,6 +6,7 @@ const name = process.argv[2];
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   import: async () => (await import('./import.ts')).run(),
   search: async () => (await import('./search.ts')).run(),
+  reconcile: async () => (await import('./reconcile.ts')).run(),
 };
 
 if (!name || !benches[name]) {
