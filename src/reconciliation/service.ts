@@ -25,8 +25,7 @@ export async function reconcile(db: Db, actor: Actor, register: PopulationRegist
   requirePermission(actor, 'member.write');
   const below = options.organisationId ? (await getOrganisation(db, actor, options.organisationId)).path : undefined;
   const report: ReconcileReport = { checked: 0, matched: 0, mismatched: [], notFound: [] };
-  let after = '0';
-  for (;;) {
+  const fetchBatch = (after: string) => {
     let qb = db
       .selectFrom('members as m')
       .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
@@ -37,9 +36,17 @@ export async function reconcile(db: Db, actor: Actor, register: PopulationRegist
       .orderBy('m.id')
       .limit(BATCH);
     if (below) qb = qb.where('o.path', 'like', `${below}%`);
-    const members = await qb.execute();
+    return qb.execute();
+  };
+  // Three stages overlap: the next batch is read and the previous one written while this one is compared.
+  // (Each in-flight promise gets a no-op handler so a failure waits for its await instead of crashing the process.)
+  const inFlight = <T>(p: Promise<T>): Promise<T> => (p.catch(() => {}), p);
+  let next = inFlight(fetchBatch('0'));
+  let writing: Promise<unknown> = Promise.resolve();
+  for (;;) {
+    const members = await next;
     if (members.length === 0) break;
-    after = members[members.length - 1]!.id;
+    next = inFlight(fetchBatch(members[members.length - 1]!.id));
     const found = await register.lookupMany(members.map((m) => m.personalId));
     const ids: string[] = [];
     const statuses: string[] = [];
@@ -63,12 +70,14 @@ export async function reconcile(db: Db, actor: Actor, register: PopulationRegist
       if (diffs.length === 0) report.matched++;
       else report.mismatched.push({ personalId: m.personalId, fields: diffs.map(({ field, party, population, cause }) => ({ field, party, population, cause })) });
     }
-    await sql`
+    await writing;
+    writing = inFlight(sql`
       INSERT INTO reconciliation_results (member_id, status, blocking, differences, checked_at)
       SELECT u.id, u.status, u.blocking, u.differences, now()
       FROM unnest(${ids}::bigint[], ${statuses}::text[], ${blocking}::boolean[], ${differences}::jsonb[]) AS u(id, status, blocking, differences)
-      ON CONFLICT (member_id) DO UPDATE SET status = excluded.status, blocking = excluded.blocking, differences = excluded.differences, checked_at = excluded.checked_at`.execute(db);
+      ON CONFLICT (member_id) DO UPDATE SET status = excluded.status, blocking = excluded.blocking, differences = excluded.differences, checked_at = excluded.checked_at`.execute(db));
   }
+  await writing;
   await db.transaction().execute((trx) =>
     appendAudit(trx, actor, {
       action: 'reconciliation.run',

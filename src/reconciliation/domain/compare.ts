@@ -151,7 +151,8 @@ export function compareRecords(party: PartySide, register: RegisterSide): FieldD
   const add = (field: Field, partyValue: string, populationValue: string, cause: Cause) =>
     differences.push({ field, party: partyValue, population: populationValue, cause, blocking: BLOCKING.has(field) });
 
-  const name = compareNames(party.fullName, register.fullName);
+  // Most records agree to the letter: identical text needs none of the syllable work (a million rows per run).
+  const name = party.fullName === register.fullName ? null : compareNames(party.fullName, register.fullName);
   if (name) add('fullName', cleanText(party.fullName), cleanText(register.fullName), name);
   const date = compareDates(party, register.dateOfBirth);
   if (date) add('dateOfBirth', party.dateOfBirth ?? String(party.birthYear), register.dateOfBirth, date);
@@ -161,7 +162,7 @@ export function compareRecords(party: PartySide, register: RegisterSide): FieldD
     ['residence', party.permanentAddress, register.permanentAddress],
   ] as const;
   for (const [field, partyPlace, registerPlace] of places) {
-    if (!samePlace(partyPlace ?? '', registerPlace ?? '')) add(field, cleanText(partyPlace ?? ''), cleanText(registerPlace ?? ''), 'place_differs');
+    if (partyPlace !== registerPlace && !samePlace(partyPlace ?? '', registerPlace ?? '')) add(field, cleanText(partyPlace ?? ''), cleanText(registerPlace ?? ''), 'place_differs');
   }
   return differences;
 }
