@@ -55,7 +55,7 @@ export async function run() {
     // Warm-up: a fresh cluster creates its WAL files on first use; let neither measured load pay for that.
     const committee = await provinceCommittee(db.db, '68');
     await withClientTransaction(db.pool, async (_trx, client) => copyLines(client, drafts.map((d) => copyLine(d, committee.id))));
-    await sql`TRUNCATE members`.execute(db.db);
+    await sql`TRUNCATE members CASCADE`.execute(db.db);
     await sql`CHECKPOINT`.execute(db.db);
 
     // The import as users run it: the doithe command in its own process (start-up included), peak memory of that process.
@@ -74,7 +74,7 @@ export async function run() {
     const cells = await db.db.selectFrom('members').select(['personal_id', 'organisation_id']).execute();
     const cellOf = new Map(cells.map((r) => [r.personal_id, r.organisation_id]));
     const lines = drafts.map((d) => copyLine(d, cellOf.get(d.personalId)!));
-    await sql`TRUNCATE members`.execute(db.db);
+    await sql`TRUNCATE members CASCADE`.execute(db.db);
     await sql`CHECKPOINT`.execute(db.db);
     const copyStarted = performance.now();
     await withClientTransaction(db.pool, async (_trx, client) => copyLines(client, lines));
