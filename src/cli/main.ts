@@ -135,6 +135,34 @@ populationCommand
     });
   });
 
+populationCommand
+  .command('serve')
+  .description('mô phỏng cơ sở dữ liệu dân cư như một dịch vụ từ xa (có độ trễ và lỗi giả lập)')
+  .addOption(dataOption())
+  .option('--port <port>', 'cổng', (v) => Number(v), 3100)
+  .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
+  .option('--latency-ms <n>', 'độ trễ trung bình mỗi yêu cầu (ms)', (v) => Number(v), 50)
+  .option('--fail-rate <f>', 'tỉ lệ yêu cầu lỗi (0–1)', (v) => Number(v), 0)
+  .action(async (opts: { data: string; port: number; host: string; latencyMs: number; failRate: number }) => {
+    const [{ openApp }, { embeddedRegister }, { createRegisterSimulator }] = await Promise.all([
+      import('../platform/context.ts'),
+      import('../reconciliation/register.ts'),
+      import('../reconciliation/simulator.ts'),
+    ]);
+    const app = await openApp({ dataDir: opts.data });
+    const server = await createRegisterSimulator(embeddedRegister(app.db), { latencyMs: opts.latencyMs, failRate: opts.failRate });
+    const stop = async () => {
+      await Promise.race([server.close(), new Promise((r) => setTimeout(r, 1000))]);
+      await app.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await server.listen({ port: opts.port, host: opts.host });
+    serving = true;
+    console.log(`Mô phỏng dữ liệu dân cư tại http://${opts.host}:${opts.port}/ (trễ ~${opts.latencyMs} ms, lỗi ${Math.round(opts.failRate * 100)}%)`);
+  });
+
 program
   .command('reconcile')
   .description('đối chiếu danh sách đảng viên đủ điều kiện với cơ sở dữ liệu dân cư (rà soát trước)')
