@@ -14,6 +14,29 @@ const program = new Command('doithe')
 
 let serving = false;
 
+/**
+ * Listens until SIGINT/SIGTERM, then closes the server (giving hung requests a second), the database
+ * (stopping the embedded server this process started), and exits.
+ */
+async function serveUntilStopped(
+  server: { listen(options: { port: number; host: string }): Promise<unknown>; close(): Promise<unknown> },
+  app: DatabaseHandle,
+  at: { port: number; host: string },
+): Promise<void> {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await server.listen({ port: at.port, host: at.host });
+  serving = true;
+}
+
 const dataOption = () => new Option('--data <dir>', 'thư mục cơ sở dữ liệu nhúng (bỏ qua khi có DATABASE_URL)').default('data');
 
 /** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
@@ -40,18 +63,7 @@ program
     const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
     const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
     const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1' });
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await server.close();
-      await app.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    await server.listen({ port: opts.port, host: opts.host });
-    serving = true;
+    await serveUntilStopped(server, app, opts);
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
     if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);
   });
@@ -151,15 +163,7 @@ populationCommand
     ]);
     const app = await openApp({ dataDir: opts.data });
     const server = await createRegisterSimulator(embeddedRegister(app.db), { latencyMs: opts.latencyMs, failRate: opts.failRate });
-    const stop = async () => {
-      await Promise.race([server.close(), new Promise((r) => setTimeout(r, 1000))]);
-      await app.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    await server.listen({ port: opts.port, host: opts.host });
-    serving = true;
+    await serveUntilStopped(server, app, opts);
     console.log(`Mô phỏng dữ liệu dân cư tại http://${opts.host}:${opts.port}/ (trễ ~${opts.latencyMs} ms, lỗi ${Math.round(opts.failRate * 100)}%)`);
   });
 

@@ -84,15 +84,10 @@ export async function createOrganisation(
         throw new AppError('reference.commune_unknown', { code: input.communeCode });
       }
     }
-    const unit = await store.insertOrganisation(trx, {
-      parentId: parent.id,
-      parentPath: parent.path,
-      depth: parent.depth + 1,
-      name,
-      kind: input.kind,
-      provinceCode: parent.provinceCode,
-      communeCode: input.communeCode ?? parent.communeCode,
-    });
+    const created = await store.insertOrganisationsBulk(trx, [
+      { key: 'unit', parent, name, kind: input.kind, provinceCode: parent.provinceCode, communeCode: input.communeCode ?? parent.communeCode },
+    ]);
+    const unit = created.get('unit')!;
     // A commune outside the actor's own would create a unit it cannot see: refuse (the transaction rolls back).
     if (!(await store.findOrganisation(trx, actor.scope, unit.id))) throw new AppError('auth.forbidden');
     await appendAudit(trx, actor, { action: 'organisation.create', entity: 'organisation', entityId: unit.id, details: { name: unit.name, kind: unit.kind, parentId: parent.id } });

@@ -110,37 +110,6 @@ export async function ancestorsOf(db: Queryable, scope: Scope, unit: Organisatio
   return rows.map(({ id, name }) => ({ id, name }));
 }
 
-export interface NewOrganisation {
-  parentId: string | null;
-  parentPath: string;
-  depth: number;
-  name: string;
-  kind: OrganisationKind;
-  provinceCode: string | null;
-  communeCode: string | null;
-}
-
-export async function insertOrganisation(db: Queryable, unit: NewOrganisation): Promise<OrganisationRow> {
-  const row = await sql<{ id: string; path: string }>`
-    WITH next AS (SELECT nextval('organisations_id_seq') AS id)
-    INSERT INTO organisations (id, parent_id, path, depth, name, kind, province_code, commune_code)
-    SELECT next.id, ${unit.parentId}, ${unit.parentPath} || next.id || '/', ${unit.depth}, ${unit.name}, ${unit.kind},
-           ${unit.provinceCode}, ${unit.communeCode}
-    FROM next RETURNING id, path`.execute(db);
-  const created = row.rows[0]!;
-  return {
-    id: String(created.id),
-    parentId: unit.parentId,
-    path: created.path,
-    depth: unit.depth,
-    name: unit.name,
-    kind: unit.kind,
-    provinceCode: unit.provinceCode,
-    communeCode: unit.communeCode,
-    closed: false,
-  };
-}
-
 /** Rewrites the paths of a whole subtree in one statement. */
 export async function moveSubtree(db: Queryable, unit: OrganisationRow, newParent: OrganisationRow): Promise<void> {
   const newPath = `${newParent.path}${unit.id}/`;
