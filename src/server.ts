@@ -1,20 +1,38 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttp, type App, type AppContext } from './platform/http.ts';
+import { openJobs } from './platform/jobs.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
+import { reconciliationRoutes } from './reconciliation/routes.ts';
+import { startReconciliationWorkers, type ReconciliationJobSettings } from './reconciliation/jobs.ts';
+import { embeddedRegister, type PopulationRegister } from './reconciliation/register.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { sessionFor } from './users/service.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
-/** The whole HTTP API and the built web UI over one database. */
-export async function buildServer(ctx: AppContext, options: { logger?: boolean; webDir?: string } = {}): Promise<App> {
+export interface ServerOptions {
+  logger?: boolean;
+  webDir?: string;
+  /** The population register to check against: the embedded table unless a remote one is given. */
+  register?: PopulationRegister;
+  jobSettings?: ReconciliationJobSettings;
+}
+
+/** The whole HTTP API, the built web UI and the background workers over one database. */
+export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<App> {
   const app = await createHttp({ logger: options.logger, webDir: options.webDir ?? WEB_DIR, authenticate: (token) => sessionFor(ctx.db, token) });
+  const register = options.register ?? embeddedRegister(ctx.db);
+  const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
+  await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
+  // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
+  app.addHook('onClose', async () => jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false }));
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);
   memberRoutes(app, ctx);
   referenceRoutes(app, ctx);
+  reconciliationRoutes(app, ctx, { register, jobs, settings: options.jobSettings });
   return app;
 }

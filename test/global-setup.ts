@@ -7,6 +7,8 @@ import { startEmbedded, type EmbeddedServer } from '../src/platform/embedded.ts'
 import { connect } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { seedReference } from '../src/reference/service.ts';
+import { openJobs } from '../src/platform/jobs.ts';
+import { createReconciliationQueues } from '../src/reconciliation/jobs.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,6 +43,10 @@ export async function setup(project: TestProject) {
   const { db, pool } = connect(templateUrl, 2);
   await migrate(pool);
   await seedReference(db);
+  // The job queue's own schema, so each test database starts with it.
+  const jobs = await openJobs(pool);
+  await createReconciliationQueues(jobs);
+  await jobs.stop({ graceful: false, close: false });
   await db.destroy();
   await admin.end();
   project.provide('databaseServer', adminUrl);

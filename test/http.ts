@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { DatabaseHandle } from '../src/platform/db.ts';
-import { buildServer } from '../src/server.ts';
+import { buildServer, type ServerOptions } from '../src/server.ts';
 
-/** The real server on a loopback port, and a cookie-keeping client for it. */
-export async function startServer(handle: DatabaseHandle) {
-  const app = await buildServer({ db: handle.db, pool: handle.pool });
+/** The real server on a loopback port (its job workers polling often), and a cookie-keeping client for it. */
+export async function startServer(handle: DatabaseHandle, options: ServerOptions = {}) {
+  const app = await buildServer({ db: handle.db, pool: handle.pool }, { ...options, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { base, close: () => app.close() };

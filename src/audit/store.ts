@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Queryable } from '../platform/db.ts';
+import { inTransaction, type Queryable } from '../platform/db.ts';
 import { describeScope, type Actor } from '../platform/scope.ts';
 import { entryHash, GENESIS_HASH, verifyChain, type StoredEntry, type VerifyResult } from './domain.ts';
 
@@ -17,6 +17,11 @@ export interface AuditEvent {
 export async function appendAudit(db: Queryable, actor: Actor, events: AuditEvent | AuditEvent[]): Promise<void> {
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
+  // Called outside a transaction (a read's audit entry), it makes its own: the lock must hold until the insert.
+  await inTransaction(db, (trx) => appendInTransaction(trx, actor, list));
+}
+
+async function appendInTransaction(db: Queryable, actor: Actor, list: AuditEvent[]): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(7242002)`.execute(db);
   const last = await db.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;

@@ -38,6 +38,8 @@ async function serveUntilStopped(
 }
 
 const dataOption = () => new Option('--data <dir>', 'thư mục cơ sở dữ liệu nhúng (bỏ qua khi có DATABASE_URL)').default('data');
+const registerOption = () =>
+  new Option('--register-url <url>', 'địa chỉ dịch vụ dữ liệu dân cư từ xa (mặc định: bảng dữ liệu dân cư trong cơ sở dữ liệu)').env('DOITHE_REGISTER_URL');
 
 /** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
 async function withApp<T>(dataDir: string, work: (app: DatabaseHandle) => Promise<T>): Promise<T> {
@@ -57,12 +59,14 @@ program
   .option('--port <port>', 'cổng', (v) => Number(v), 3000)
   .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
   .option('--demo', 'cơ sở dữ liệu trống thì tạo một tỉnh mẫu và tài khoản mẫu')
-  .action(async (opts: { data: string; port: number; host: string; demo?: boolean }) => {
+  .addOption(registerOption())
+  .action(async (opts: { data: string; port: number; host: string; demo?: boolean; registerUrl?: string }) => {
     const [{ openApp }, { buildServer }] = await Promise.all([import('../platform/context.ts'), import('../server.ts')]);
     const app = await openApp({ dataDir: opts.data });
     const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
     const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
-    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1' });
+    const register = opts.registerUrl ? (await import('../reconciliation/remote-register.ts')).remoteRegister({ baseUrl: opts.registerUrl }) : undefined;
+    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1', register });
     await serveUntilStopped(server, app, opts);
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
     if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);
@@ -173,20 +177,36 @@ program
   .addOption(dataOption())
   .option('--scope <id>', 'chỉ các đảng viên thuộc tổ chức đảng này (mã số)')
   .option('--json', 'dòng cuối của stdout là một đối tượng JSON')
-  .action(async (opts: { data: string; scope?: string; json?: boolean }) => {
-    const [{ reconcile }, { embeddedRegister }, { writeJsonLine }] = await Promise.all([
+  .addOption(registerOption())
+  .action(async (opts: { data: string; scope?: string; json?: boolean; registerUrl?: string }) => {
+    const [{ reconcile }, { embeddedRegister }, { remoteRegister }, { openJobs }, { enqueueAwaiting, createReconciliationQueues }, { writeJsonLine }] = await Promise.all([
       import('../reconciliation/service.ts'),
       import('../reconciliation/register.ts'),
+      import('../reconciliation/remote-register.ts'),
+      import('../platform/jobs.ts'),
+      import('../reconciliation/jobs.ts'),
       import('./report.ts'),
     ]);
     await withApp(opts.data, async (app) => {
-      const report = await reconcile(app.db, cliActor(), embeddedRegister(app.db), { organisationId: opts.scope });
-      if (opts.json) {
-        const { mismatched, ...head } = report;
-        await writeJsonLine(head, 'mismatched', mismatched);
-        return;
+      const register = opts.registerUrl ? remoteRegister({ baseUrl: opts.registerUrl }) : embeddedRegister(app.db);
+      // Members the remote register cannot answer for are handed to the server's retrying job.
+      const jobs = opts.registerUrl ? await openJobs(app.pool) : undefined;
+      if (jobs) await createReconciliationQueues(jobs);
+      try {
+        const report = await reconcile(app.db, cliActor(), register, {
+          organisationId: opts.scope,
+          onAwaiting: jobs && ((memberIds) => enqueueAwaiting(jobs, memberIds)),
+        });
+        const { mismatched, awaiting, ...head } = report;
+        if (opts.json) {
+          await writeJsonLine(awaiting.length ? { ...head, awaiting } : head, 'mismatched', mismatched);
+          return;
+        }
+        console.log(`Đã đối chiếu ${report.checked} đảng viên: ${report.matched} trùng khớp, ${mismatched.length} có sai lệch, ${report.notFound.length} không có trong dữ liệu dân cư.`);
+        if (awaiting.length) console.log(`${awaiting.length} đảng viên chờ đối chiếu (dữ liệu dân cư chưa trả lời); máy chủ sẽ tự đối chiếu lại.`);
+      } finally {
+        await jobs?.stop({ graceful: false, close: false });
       }
-      console.log(`Đã đối chiếu ${report.checked} đảng viên: ${report.matched} trùng khớp, ${report.mismatched.length} có sai lệch, ${report.notFound.length} không có trong dữ liệu dân cư.`);
     });
   });
 

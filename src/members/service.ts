@@ -1,4 +1,4 @@
-import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -47,67 +47,70 @@ export type MemberPatch = Partial<Record<Exclude<MemberField, 'cell' | 'committe
 
 /** Applies a form edit: the merged record goes through the same validation as an imported row. */
 export async function updateMember(db: Db, actor: Actor, id: string, patch: MemberPatch): Promise<Member> {
+  return db.transaction().execute((trx) => updateMemberIn(trx, actor, id, patch));
+}
+
+/** The update inside a caller's transaction, for changes that are one step of a larger decision. */
+export async function updateMemberIn(trx: Tx, actor: Actor, id: string, patch: MemberPatch): Promise<Member> {
   requirePermission(actor, 'member.write');
-  return db.transaction().execute(async (trx) => {
-    const current = await store.findMember(trx, actor.scope, id);
-    if (!current) throw new AppError('member.not_found', { id });
-    if (current.version !== patch.version) throw new AppError('member.stale');
-    const { version: _v, organisationId, ...changes } = patch;
-    const merged: RawValues = { ...toRaw(current), ...changes };
-    const { draft, errors } = validateMember(merged, { today: todayInVietnam() });
-    if (!draft) throw new AppError('validation', {}, errors);
-    let targetOrganisation = current.organisationId;
-    if (organisationId && organisationId !== current.organisationId) {
-      const unit = await getOrganisation(trx, actor, organisationId);
-      if (!holdsMembers(unit.kind) || unit.closed) throw new AppError('validation', {}, [{ field: 'organisationId', code: 'member.organisation_not_cell' }]);
-      targetOrganisation = unit.id;
+  const current = await store.findMember(trx, actor.scope, id);
+  if (!current) throw new AppError('member.not_found', { id });
+  if (current.version !== patch.version) throw new AppError('member.stale');
+  const { version: _v, organisationId, ...changes } = patch;
+  const merged: RawValues = { ...toRaw(current), ...changes };
+  const { draft, errors } = validateMember(merged, { today: todayInVietnam() });
+  if (!draft) throw new AppError('validation', {}, errors);
+  let targetOrganisation = current.organisationId;
+  if (organisationId && organisationId !== current.organisationId) {
+    const unit = await getOrganisation(trx, actor, organisationId);
+    if (!holdsMembers(unit.kind) || unit.closed) throw new AppError('validation', {}, [{ field: 'organisationId', code: 'member.organisation_not_cell' }]);
+    targetOrganisation = unit.id;
+  }
+  if (draft.personalId !== current.personalId) {
+    const taken = await store.existingByPersonalId(trx, actor.scope, [draft.personalId]);
+    if (taken.size) {
+      const name = taken.get(draft.personalId);
+      throw new AppError('validation', {}, [
+        name === null || name === undefined
+          ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
+          : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } },
+      ]);
     }
-    if (draft.personalId !== current.personalId) {
-      const taken = await store.existingByPersonalId(trx, actor.scope, [draft.personalId]);
-      if (taken.size) {
-        const name = taken.get(draft.personalId);
-        throw new AppError('validation', {}, [
-          name === null || name === undefined
-            ? { field: 'personalId', code: 'personal_id.duplicate_elsewhere' }
-            : { field: 'personalId', code: 'personal_id.duplicate_in_registry', params: { fullName: name } },
-        ]);
-      }
-    }
-    const changed = Object.keys(changes).filter((k) => merged[k as MemberField] !== toRaw(current)[k as MemberField]);
-    await trx
-      .updateTable('members')
-      .set((eb) => ({
-        personal_id: draft.personalId,
-        full_name: draft.fullName,
-        ...store.nameKeys(draft.fullName),
-        date_of_birth: draft.dateOfBirth,
-        birth_year: draft.birthYear,
-        gender: draft.gender,
-        hometown: draft.hometown,
-        permanent_address: draft.permanentAddress,
-        temporary_address: draft.temporaryAddress,
-        ethnicity: draft.ethnicity,
-        admitted_on: draft.admittedOn,
-        official_on: draft.officialOn,
-        party_card_number: draft.partyCardNumber,
-        record_number: draft.recordNumber,
-        status: draft.status,
-        phone: draft.phone,
-        needs_home_visit: draft.needsHomeVisit,
-        organisation_id: targetOrganisation,
-        version: eb('version', '+', 1),
-        updated_at: new Date(),
-      }))
-      .where('id', '=', id)
-      .execute();
-    await appendAudit(trx, actor, {
-      action: 'member.update',
-      entity: 'member',
-      entityId: id,
-      details: { fields: organisationId && organisationId !== current.organisationId ? [...changed, 'organisationId'] : changed },
-    });
-    return (await store.findMember(trx, actor.scope, id))!;
+  }
+  const changed = Object.keys(changes).filter((k) => merged[k as MemberField] !== toRaw(current)[k as MemberField]);
+  await trx
+    .updateTable('members')
+    .set((eb) => ({
+      personal_id: draft.personalId,
+      full_name: draft.fullName,
+      ...store.nameKeys(draft.fullName),
+      date_of_birth: draft.dateOfBirth,
+      birth_year: draft.birthYear,
+      gender: draft.gender,
+      hometown: draft.hometown,
+      permanent_address: draft.permanentAddress,
+      temporary_address: draft.temporaryAddress,
+      ethnicity: draft.ethnicity,
+      admitted_on: draft.admittedOn,
+      official_on: draft.officialOn,
+      party_card_number: draft.partyCardNumber,
+      record_number: draft.recordNumber,
+      status: draft.status,
+      phone: draft.phone,
+      needs_home_visit: draft.needsHomeVisit,
+      organisation_id: targetOrganisation,
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('id', '=', id)
+    .execute();
+  await appendAudit(trx, actor, {
+    action: 'member.update',
+    entity: 'member',
+    entityId: id,
+    details: { fields: organisationId && organisationId !== current.organisationId ? [...changed, 'organisationId'] : changed },
   });
+  return (await store.findMember(trx, actor.scope, id))!;
 }
 
 /** A stored member as the raw values the validator reads. */

@@ -237,6 +237,18 @@ export async function findMember(db: Queryable, scope: Scope, id: string): Promi
   return row && { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
 }
 
+/** The member with this personal ID, if the scope shows them. */
+export async function findMemberIdByPersonalId(db: Queryable, scope: Scope, personalId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('members as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .select('m.id')
+    .where('m.personal_id', '=', personalId)
+    .where(organisationInScope(scope, 'o'))
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /**
  * Registered members among the given IDs (for duplicate checks): their name when in the caller's scope,
  * null when registered elsewhere (that a number is taken must be said; whose it is must not).

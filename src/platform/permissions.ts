@@ -8,14 +8,20 @@ export type Permission =
   | 'member.import'
   | 'organisation.write'
   | 'user.manage'
-  | 'audit.verify';
+  | 'audit.verify'
+  /** Ask the population register about a member (the counter's live check). */
+  | 'register.check'
+  /** Start a whole-list cross-check of a scope. */
+  | 'reconciliation.run'
+  /** Decide what to do about a mismatch (correct, keep with a reason, refer to the police). */
+  | 'reconciliation.decide';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage'],
-  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write'],
-  supervisor: ['member.read', 'member.write'],
-  intake_officer: ['member.read'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  intake_officer: ['member.read', 'register.check'],
   inspector: ['member.read'],
 };
 

@@ -144,10 +144,32 @@ export interface ReconciliationResultsTable {
   blocking: boolean;
   differences: ColumnType<unknown, string, string>;
   checked_at: Timestamp;
+  decision: 'corrected' | 'kept' | 'referred' | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+}
+
+export interface ReconciliationRunsTable {
+  id: Generated<string>;
+  organisation_id: string | null;
+  requested_by: string | null;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  total: Generated<number>;
+  checked: Generated<number>;
+  matched: Generated<number>;
+  mismatched: Generated<number>;
+  not_found: Generated<number>;
+  awaiting: Generated<number>;
+  error: string | null;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
 }
 
 export interface Database {
   reconciliation_results: ReconciliationResultsTable;
+  reconciliation_runs: ReconciliationRunsTable;
   member_words: MemberWordsTable;
   population_register: PopulationRegisterTable;
   import_uploads: ImportUploadsTable;

@@ -13,13 +13,15 @@ export interface RegisterRecord {
 
 /**
  * The population register as a port: the real one is out of reach, so doithe talks to it through this interface
- * (an embedded table here; a remote adapter with timeouts and retries is the next step of issue 3).
+ * (an embedded table, or the remote adapter over HTTP with timeouts, retries and a circuit breaker).
  */
 export interface PopulationRegister {
   /** The record for one ID, or null when the register has no such person. */
   lookup(personalId: string): Promise<RegisterRecord | null>;
   /** Records for many IDs; IDs the register does not know are absent from the map. */
   lookupMany(personalIds: readonly string[]): Promise<Map<string, RegisterRecord>>;
+  /** Set when the records are table population_register of the app's own database, so bulk work may join it in SQL. */
+  readonly inDatabase?: boolean;
 }
 
 /** The register kept in the app's own PostgreSQL (table population_register), filled by demo or import. */
@@ -33,6 +35,7 @@ export function embeddedRegister(db: Queryable): PopulationRegister {
     'permanent_address as permanentAddress',
   ] as const;
   return {
+    inDatabase: true,
     async lookup(personalId) {
       return (await db.selectFrom('population_register').select(columns).where('personal_id', '=', personalId).executeTakeFirst()) ?? null;
     },

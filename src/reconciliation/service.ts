@@ -1,90 +1,303 @@
-import { sql } from 'kysely';
-import type { Db } from '../platform/db.ts';
+import { sql, type RawBuilder } from 'kysely';
+import type { Db, Queryable } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
 import { getOrganisation } from '../organisations/service.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { compareRecords, type FieldDifference } from './domain/compare.ts';
-import type { PopulationRegister } from './register.ts';
+import { listRoots } from '../organisations/store.ts';
+import { findMember } from '../members/store.ts';
+import { updateMemberIn } from '../members/service.ts';
+import { compareRecords, type FieldDifference, type PartySide } from './domain/compare.ts';
+import { RegisterUnavailable } from './remote-register.ts';
+import type { PopulationRegister, RegisterRecord } from './register.ts';
+import { countsBelow, EXACTLY_EQUAL, listResults, markAwaiting, storeExactMatches, storeOutcomes, type CheckOutcome, type Counts, type ResultFilter, type ResultView } from './results.ts';
 
 export interface ReconcileReport {
   checked: number;
   matched: number;
   mismatched: { personalId: string; fields: Pick<FieldDifference, 'field' | 'party' | 'population' | 'cause'>[] }[];
   notFound: string[];
+  /** Members the register could not answer for: recorded as awaiting, and retried by a job. */
+  awaiting: string[];
 }
 
-const BATCH = 10_000;
+export interface Progress {
+  total: number;
+  checked: number;
+  matched: number;
+  mismatched: number;
+  notFound: number;
+  awaiting: number;
+}
+
+export interface ReconcileOptions {
+  organisationId?: string;
+  /** Called after each batch, with running totals. */
+  onProgress?: (progress: Progress) => Promise<void> | void;
+  /** Hands members the register could not answer for to the retrying job. */
+  onAwaiting?: (memberIds: string[]) => Promise<void>;
+}
+
+interface Candidate extends PartySide {
+  id: string;
+  personalId: string;
+  found: RegisterRecord | null;
+}
+
+/** One member's outcome from the comparison rules; what the report and the results table record. */
+function outcomeOf(member: Candidate): CheckOutcome {
+  if (!member.found) return { memberId: member.id, status: 'not_found', blocking: true, differences: [] };
+  const differences = compareRecords(member, member.found);
+  return { memberId: member.id, status: differences.length ? 'mismatched' : 'matched', blocking: differences.some((d) => d.blocking), differences };
+}
+
+function addToReport(report: ReconcileReport, member: Candidate, outcome: CheckOutcome) {
+  report.checked++;
+  if (outcome.status === 'matched') report.matched++;
+  else if (outcome.status === 'not_found') report.notFound.push(member.personalId);
+  else report.mismatched.push({ personalId: member.personalId, fields: outcome.differences.map(({ field, party, population, cause }) => ({ field, party, population, cause })) });
+}
+
+const PARTY_COLUMNS = sql`m.id, m.personal_id AS "personalId", m.full_name AS "fullName", m.date_of_birth AS "dateOfBirth",
+  m.birth_year AS "birthYear", m.gender, m.hometown, m.permanent_address AS "permanentAddress"`;
 
 /**
- * Whole-list cross-check ("rà soát trước"): every eligible member in the caller's scope (or below one unit) is
- * compared with the register, in batches by id, and the latest result per member is stored.
+ * Whole-list cross-check ("rà soát trước"): every eligible member in the caller's scope (or below one unit) is compared
+ * with the register, and the latest result per member is stored with the time it was checked.
  */
-export async function reconcile(db: Db, actor: Actor, register: PopulationRegister, options: { organisationId?: string } = {}): Promise<ReconcileReport> {
-  requirePermission(actor, 'member.write');
+export async function reconcile(db: Db, actor: Actor, register: PopulationRegister, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  requirePermission(actor, 'reconciliation.run');
   const below = options.organisationId ? (await getOrganisation(db, actor, options.organisationId)).path : undefined;
-  const report: ReconcileReport = { checked: 0, matched: 0, mismatched: [], notFound: [] };
-  const fetchBatch = (after: string) => {
-    let qb = db
-      .selectFrom('members as m')
-      .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
-      .select(['m.id', 'm.personal_id as personalId', 'm.full_name as fullName', 'm.date_of_birth as dateOfBirth', 'm.birth_year as birthYear', 'm.gender', 'm.hometown', 'm.permanent_address as permanentAddress'])
-      .where('m.eligible', '=', true)
-      .where(organisationInScope(actor.scope, 'o'))
-      .where(sql<boolean>`m.id > ${after}::bigint`)
-      .orderBy('m.id')
-      .limit(BATCH);
-    if (below) qb = qb.where('o.path', 'like', `${below}%`);
-    return qb.execute();
-  };
-  // Three stages overlap: the next batch is read and the previous one written while this one is compared.
-  // (Each in-flight promise gets a no-op handler so a failure waits for its await instead of crashing the process.)
-  const inFlight = <T>(p: Promise<T>): Promise<T> => (p.catch(() => {}), p);
-  let next = inFlight(fetchBatch('0'));
-  let writing: Promise<unknown> = Promise.resolve();
-  for (;;) {
-    const members = await next;
-    if (members.length === 0) break;
-    next = inFlight(fetchBatch(members[members.length - 1]!.id));
-    const found = await register.lookupMany(members.map((m) => m.personalId));
-    const ids: string[] = [];
-    const statuses: string[] = [];
-    const blocking: boolean[] = [];
-    const differences: string[] = [];
-    for (const m of members) {
-      const person = found.get(m.personalId);
-      report.checked++;
-      ids.push(m.id);
-      if (!person) {
-        report.notFound.push(m.personalId);
-        statuses.push('not_found');
-        blocking.push(true);
-        differences.push('[]');
-        continue;
-      }
-      const diffs = compareRecords(m, person);
-      statuses.push(diffs.length === 0 ? 'matched' : 'mismatched');
-      blocking.push(diffs.some((d) => d.blocking));
-      differences.push(JSON.stringify(diffs));
-      if (diffs.length === 0) report.matched++;
-      else report.mismatched.push({ personalId: m.personalId, fields: diffs.map(({ field, party, population, cause }) => ({ field, party, population, cause })) });
-    }
-    await writing;
-    writing = inFlight(sql`
-      INSERT INTO reconciliation_results (member_id, status, blocking, differences, checked_at)
-      SELECT u.id, u.status, u.blocking, u.differences, now()
-      FROM unnest(${ids}::bigint[], ${statuses}::text[], ${blocking}::boolean[], ${differences}::jsonb[]) AS u(id, status, blocking, differences)
-      ON CONFLICT (member_id) DO UPDATE SET status = excluded.status, blocking = excluded.blocking, differences = excluded.differences, checked_at = excluded.checked_at`.execute(db));
-  }
-  await writing;
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, actor, {
-      action: 'reconciliation.run',
-      entity: 'organisation',
-      entityId: options.organisationId ?? null,
-      details: { checked: report.checked, matched: report.matched, mismatched: report.mismatched.length, notFound: report.notFound.length },
-    }),
+  const inScope = sql`m.eligible AND ${organisationInScope(actor.scope, 'o')} ${below ? sql`AND o.path COLLATE "C" LIKE ${below + '%'}` : sql``}`;
+  const total = Number(
+    (await sql<{ n: string }>`SELECT count(*) AS n FROM members m JOIN organisations o ON o.id = m.organisation_id WHERE ${inScope}`.execute(db)).rows[0]!.n,
   );
+  const report: ReconcileReport = { checked: 0, matched: 0, mismatched: [], notFound: [], awaiting: [] };
+  const progress = async () =>
+    options.onProgress?.({ total, checked: report.checked, matched: report.matched, mismatched: report.mismatched.length, notFound: report.notFound.length, awaiting: report.awaiting.length });
+  await progress();
+  if (register.inDatabase) await reconcileInDatabase(db, inScope, report, progress);
+  else await reconcileThroughPort(db, inScope, register, report, progress, options.onAwaiting);
+  await appendAudit(db, actor, {
+    action: 'reconciliation.run',
+    entity: 'organisation',
+    entityId: options.organisationId ?? null,
+    details: { checked: report.checked, matched: report.matched, mismatched: report.mismatched.length, notFound: report.notFound.length, awaiting: report.awaiting.length },
+  });
   return report;
+}
+
+const ID_RANGE = 50_000;
+
+/**
+ * The register is a table of this database: records equal to the letter are matched by one INSERT … SELECT per
+ * range of member ids, and only the rest (a few percent) come to the comparison rules. Two ranges run at once.
+ */
+async function reconcileInDatabase(db: Db, inScope: RawBuilder<unknown>, report: ReconcileReport, progress: () => Promise<void>) {
+  const bounds = (await sql<{ lo: string | null; hi: string | null }>`SELECT min(id) AS lo, max(id) AS hi FROM members`.execute(db)).rows[0]!;
+  if (bounds.lo === null) return;
+  const ranges: [bigint, bigint][] = [];
+  for (let lo = BigInt(bounds.lo); lo <= BigInt(bounds.hi!); lo += BigInt(ID_RANGE)) ranges.push([lo, lo + BigInt(ID_RANGE)]);
+  const perRange: { matched: number; others: Candidate[]; outcomes: CheckOutcome[] }[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < ranges.length; i = next++) {
+      const [lo, hi] = ranges[i]!;
+      const where = sql`${inScope} AND m.id >= ${lo.toString()}::bigint AND m.id < ${hi.toString()}::bigint`;
+      const [matched, others] = await Promise.all([storeExactMatches(db, where), fetchNotExactlyEqual(db, where)]);
+      const outcomes = others.map(outcomeOf);
+      await storeOutcomes(db, outcomes);
+      perRange[i] = { matched, others, outcomes };
+      report.checked += matched;
+      report.matched += matched;
+      others.forEach((m, j) => addToReport(report, m, outcomes[j]!));
+      await progress();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+async function fetchNotExactlyEqual(db: Queryable, where: RawBuilder<unknown>): Promise<Candidate[]> {
+  const rows = await sql<Omit<Candidate, 'found'> & { found: RegisterRecord | null }>`
+    SELECT ${PARTY_COLUMNS},
+      CASE WHEN r.personal_id IS NULL THEN NULL ELSE json_build_object('personalId', r.personal_id, 'fullName', r.full_name,
+        'dateOfBirth', r.date_of_birth, 'gender', r.gender, 'hometown', r.hometown, 'permanentAddress', r.permanent_address) END AS found
+    FROM members m JOIN organisations o ON o.id = m.organisation_id LEFT JOIN population_register r ON r.personal_id = m.personal_id
+    WHERE ${where} AND NOT ${EXACTLY_EQUAL}
+    ORDER BY m.id`.execute(db);
+  return rows.rows;
+}
+
+const PORT_BATCH = 1000;
+
+/** Any register (the remote one): members in keyset batches, asked in bulk; what it cannot answer waits for the job. */
+async function reconcileThroughPort(
+  db: Db,
+  inScope: RawBuilder<unknown>,
+  register: PopulationRegister,
+  report: ReconcileReport,
+  progress: () => Promise<void>,
+  onAwaiting: ((memberIds: string[]) => Promise<void>) | undefined,
+) {
+  for (let after = '0'; ; ) {
+    const members = (
+      await sql<Omit<Candidate, 'found'>>`
+        SELECT ${PARTY_COLUMNS} FROM members m JOIN organisations o ON o.id = m.organisation_id
+        WHERE ${inScope} AND m.id > ${after}::bigint ORDER BY m.id LIMIT ${PORT_BATCH}`.execute(db)
+    ).rows;
+    if (members.length === 0) return;
+    after = members[members.length - 1]!.id;
+    const checked = await checkAgainst(db, register, members);
+    if (checked) checked.forEach(({ member, outcome }) => addToReport(report, member, outcome));
+    else {
+      report.awaiting.push(...members.map((m) => m.personalId));
+      await onAwaiting?.(members.map((m) => m.id));
+    }
+    await progress();
+  }
+}
+
+/** Asks the register about these members and stores the outcomes; null (and the members marked awaiting) when it cannot answer. */
+async function checkAgainst(db: Queryable, register: PopulationRegister, members: Omit<Candidate, 'found'>[]) {
+  let found: Map<string, RegisterRecord>;
+  try {
+    found = await register.lookupMany(members.map((m) => m.personalId));
+  } catch (error) {
+    if (!(error instanceof RegisterUnavailable)) throw error;
+    await markAwaiting(db, members.map((m) => m.id));
+    return null;
+  }
+  const checked = members.map((m) => {
+    const member = { ...m, found: found.get(m.personalId) ?? null };
+    return { member, outcome: outcomeOf(member) };
+  });
+  await storeOutcomes(db, checked.map((c) => c.outcome));
+  return checked;
+}
+
+/** The job's step: checks members recorded as awaiting again; false when the register still cannot answer. */
+export async function recheckAwaiting(db: Db, register: PopulationRegister, memberIds: readonly string[]): Promise<boolean> {
+  const members = (
+    await sql<Omit<Candidate, 'found'>>`
+      SELECT ${PARTY_COLUMNS} FROM members m JOIN reconciliation_results rr ON rr.member_id = m.id
+      WHERE m.id = ANY(${memberIds}::bigint[]) AND rr.status = 'awaiting' ORDER BY m.id`.execute(db)
+  ).rows;
+  if (members.length === 0) return true;
+  return (await checkAgainst(db, register, members)) !== null;
+}
+
+/** The counter's live check of one member: the result, or "awaiting" when the register is slow or down. */
+export async function checkMember(db: Db, actor: Actor, register: PopulationRegister, memberId: string, onAwaiting?: (memberIds: string[]) => Promise<void>) {
+  requirePermission(actor, 'register.check');
+  const member = await findMember(db, actor.scope, memberId);
+  if (!member) throw new AppError('member.not_found', { id: memberId });
+  const party = { id: member.id, personalId: member.personalId, fullName: member.fullName, dateOfBirth: member.dateOfBirth, birthYear: member.birthYear, gender: member.gender, hometown: member.hometown, permanentAddress: member.permanentAddress };
+  const checked = await checkAgainst(db, register, [party]);
+  if (!checked) await onAwaiting?.([member.id]);
+  await appendAudit(db, actor, { action: 'member.check', entity: 'member', entityId: member.id, details: { status: checked?.[0]!.outcome.status ?? 'awaiting' } });
+  return memberReconciliation(db, actor, memberId);
+}
+
+/** A member's latest result and whether it blocks confirming their intake. */
+export async function memberReconciliation(db: Queryable, actor: Actor, memberId: string): Promise<{ result: ResultView | null; intakeBlocked: boolean }> {
+  requirePermission(actor, 'member.read');
+  const member = await findMember(db, actor.scope, memberId);
+  if (!member) throw new AppError('member.not_found', { id: memberId });
+  const { items } = await listResults(db, actor.scope, { memberId }, { offset: 0, limit: 1 });
+  const result = items[0] ?? null;
+  return { result, intakeBlocked: result?.intakeBlocked ?? false };
+}
+
+export type Decision = 'correct' | 'keep' | 'refer';
+
+/**
+ * A decision on an open case, recorded with who, when and why. "correct" copies the register's values of the
+ * blocking fields into the party record (through the member update, validated and audited as any edit).
+ */
+export async function decide(db: Db, actor: Actor, memberId: string, input: { decision: Decision; reason?: string }) {
+  requirePermission(actor, 'reconciliation.decide');
+  const reason = input.reason?.trim() || null;
+  if (input.decision !== 'correct' && (!reason || reason.length < 3)) throw new AppError('validation', {}, [{ field: 'reason', code: 'reconciliation.reason_required' }]);
+  await db.transaction().execute(async (trx) => {
+    const member = await findMember(trx, actor.scope, memberId);
+    if (!member) throw new AppError('member.not_found', { id: memberId });
+    const current = await trx.selectFrom('reconciliation_results').selectAll().where('member_id', '=', memberId).forUpdate().executeTakeFirst();
+    if (!current || !current.blocking || current.decision !== null || current.status === 'awaiting') throw new AppError('reconciliation.conflict');
+    const differences = current.differences as FieldDifference[];
+    let kind: 'corrected' | 'kept' | 'referred';
+    if (input.decision === 'correct') {
+      if (current.status !== 'mismatched') throw new AppError('reconciliation.nothing_to_copy');
+      const patch: Record<string, string> = {};
+      for (const d of differences.filter((x) => x.blocking)) patch[d.field] = d.population;
+      await updateMemberIn(trx, actor, memberId, { version: member.version, ...patch });
+      // The record now says what the register says: what is left are the informational differences.
+      const rest = differences.filter((d) => !d.blocking);
+      await trx
+        .updateTable('reconciliation_results')
+        .set({ status: rest.length ? 'mismatched' : 'matched', blocking: false, differences: JSON.stringify(rest), checked_at: new Date() })
+        .where('member_id', '=', memberId)
+        .execute();
+      kind = 'corrected';
+    } else kind = input.decision === 'keep' ? 'kept' : 'referred';
+    await trx
+      .updateTable('reconciliation_results')
+      .set({ decision: kind, decision_reason: reason, decided_by: actor.userId, decided_at: new Date() })
+      .where('member_id', '=', memberId)
+      .execute();
+    await appendAudit(trx, actor, {
+      action: 'reconciliation.decide',
+      entity: 'member',
+      entityId: memberId,
+      details: { decision: kind, reason, fields: differences.filter((d) => d.blocking).map((d) => d.field), status: current.status },
+    });
+  });
+  return memberReconciliation(db, actor, memberId);
+}
+
+/** Does an undecided blocking difference stand in the way of confirming this member's intake? */
+export async function intakeBlocked(db: Queryable, memberId: string): Promise<boolean> {
+  const row = await db.selectFrom('reconciliation_results').select('member_id').where('member_id', '=', memberId).where('blocking', '=', true).where('decision', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function results(db: Queryable, actor: Actor, input: Omit<ResultFilter, 'below' | 'memberId'> & { organisationId?: string; page: number; pageSize: number }) {
+  requirePermission(actor, 'member.read');
+  const below = input.organisationId ? (await getOrganisation(db, actor, input.organisationId)).path : undefined;
+  const { total, items } = await listResults(db, actor.scope, { below, status: input.status, field: input.field, open: input.open }, { offset: (input.page - 1) * input.pageSize, limit: input.pageSize });
+  return { total, page: input.page, pageSize: input.pageSize, items };
+}
+
+/** Counts per unit: the children of a unit, or the caller's top units. */
+export async function summary(db: Queryable, actor: Actor, organisationId?: string) {
+  requirePermission(actor, 'member.read');
+  const parent = organisationId ? await getOrganisation(db, actor, organisationId) : null;
+  const units = parent
+    ? await db
+        .selectFrom('organisations as o')
+        .select(['o.id', 'o.name', 'o.kind', 'o.path', sql<boolean>`EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = o.id)`.as('hasChildren')])
+        .where('o.parent_id', '=', parent.id)
+        .where(organisationInScope(actor.scope, 'o'))
+        .orderBy(sql`o.name COLLATE "vi-x-icu"`)
+        .execute()
+    : await Promise.all(
+        (await listRoots(db, actor.scope)).map(async (u) => ({
+          ...u,
+          hasChildren: (await db.selectFrom('organisations').select('id').where('parent_id', '=', u.id).executeTakeFirst()) !== undefined,
+        })),
+      );
+  const counts = await countsBelow(db, actor.scope, parent ? [...units, parent] : units);
+  const totals = parent ? counts.get(parent.id)! : sumCounts(units.map((u) => counts.get(u.id)!));
+  return {
+    organisation: parent ? { id: parent.id, name: parent.name } : null,
+    units: units.map((u) => ({ organisationId: u.id, name: u.name, kind: u.kind, hasChildren: u.hasChildren, ...counts.get(u.id)! })),
+    totals,
+  };
+}
+
+function sumCounts(list: Counts[]): Counts {
+  const total: Counts = { members: 0, checked: 0, matched: 0, mismatched: 0, notFound: 0, awaiting: 0, open: 0 };
+  for (const c of list) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += c[key];
+  return total;
 }

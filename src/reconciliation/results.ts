@@ -1,0 +1,196 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Queryable } from '../platform/db.ts';
+import type { Scope } from '../platform/scope.ts';
+import { organisationInScope } from '../organisations/scope.ts';
+import type { OrganisationRow } from '../organisations/store.ts';
+import type { FieldDifference, Field } from './domain/compare.ts';
+
+export type ResultStatus = 'matched' | 'mismatched' | 'not_found' | 'awaiting';
+export type DecisionKind = 'corrected' | 'kept' | 'referred';
+
+export interface CheckOutcome {
+  memberId: string;
+  status: Exclude<ResultStatus, 'awaiting'>;
+  blocking: boolean;
+  differences: FieldDifference[];
+}
+
+/**
+ * The latest result per member replaces the previous one. A decision survives a re-check that finds the very same
+ * differences (a kept date of birth stays kept); anything else reopens the case.
+ */
+const UPSERT_TAIL = sql`
+  ON CONFLICT (member_id) DO UPDATE SET
+    status = excluded.status, blocking = excluded.blocking, differences = excluded.differences, checked_at = excluded.checked_at,
+    decision = CASE WHEN ${sameCase()} THEN rr.decision END,
+    decision_reason = CASE WHEN ${sameCase()} THEN rr.decision_reason END,
+    decided_by = CASE WHEN ${sameCase()} THEN rr.decided_by END,
+    decided_at = CASE WHEN ${sameCase()} THEN rr.decided_at END`;
+
+function sameCase(): RawBuilder<boolean> {
+  // An awaiting row keeps the differences it had, so a re-check after an outage compares with those.
+  return sql<boolean>`(excluded.status <> 'matched' AND rr.differences = excluded.differences AND (rr.status = excluded.status OR rr.status = 'awaiting'))`;
+}
+
+export async function storeOutcomes(db: Queryable, outcomes: readonly CheckOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await sql`
+    INSERT INTO reconciliation_results AS rr (member_id, status, blocking, differences, checked_at)
+    SELECT u.id, u.status, u.blocking, u.differences, now()
+    FROM unnest(${outcomes.map((o) => o.memberId)}::bigint[], ${outcomes.map((o) => o.status)}::text[],
+                ${outcomes.map((o) => o.blocking)}::boolean[], ${outcomes.map((o) => JSON.stringify(o.differences))}::jsonb[])
+      AS u(id, status, blocking, differences)
+    ${UPSERT_TAIL}`.execute(db);
+}
+
+/** Every eligible member in `where` whose record is letter for letter the register's is matched in one statement. */
+export async function storeExactMatches(db: Queryable, where: RawBuilder<unknown>): Promise<number> {
+  const result = await sql`
+    INSERT INTO reconciliation_results AS rr (member_id, status, blocking, differences, checked_at)
+    SELECT m.id, 'matched', false, '[]'::jsonb, now()
+    FROM members m JOIN organisations o ON o.id = m.organisation_id JOIN population_register r ON r.personal_id = m.personal_id
+    WHERE ${where} AND ${EXACTLY_EQUAL}
+    ${UPSERT_TAIL}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Never null: every register column compared here is NOT NULL except the two places, compared null-safely. */
+export const EXACTLY_EQUAL = sql<boolean>`(r.personal_id IS NOT NULL AND m.date_of_birth IS NOT NULL AND m.full_name = r.full_name
+  AND m.date_of_birth = r.date_of_birth AND m.gender = r.gender
+  AND m.hometown IS NOT DISTINCT FROM r.hometown AND m.permanent_address IS NOT DISTINCT FROM r.permanent_address)`;
+
+/** The register could not answer: the check waits, keeping whatever was known before (and its decision). */
+export async function markAwaiting(db: Queryable, memberIds: readonly string[]): Promise<void> {
+  if (memberIds.length === 0) return;
+  await sql`
+    INSERT INTO reconciliation_results AS rr (member_id, status, blocking, differences, checked_at)
+    SELECT id, 'awaiting', false, '[]'::jsonb, now() FROM unnest(${memberIds}::bigint[]) AS u(id)
+    ON CONFLICT (member_id) DO UPDATE SET status = 'awaiting', checked_at = excluded.checked_at`.execute(db);
+}
+
+export interface DecisionView {
+  kind: DecisionKind;
+  reason: string | null;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export interface ResultView {
+  memberId: string;
+  personalId: string;
+  fullName: string;
+  organisationId: string;
+  organisationName: string;
+  status: ResultStatus;
+  blocking: boolean;
+  /** A blocking difference (or absence from the register) nobody has decided on yet. */
+  open: boolean;
+  intakeBlocked: boolean;
+  checkedAt: string;
+  differences: FieldDifference[];
+  decision: DecisionView | null;
+}
+
+export interface ResultFilter {
+  /** Materialised path of the unit whose subtree is listed. */
+  below?: string;
+  status?: ResultStatus;
+  field?: Field;
+  open?: boolean;
+  memberId?: string;
+}
+
+function filtered(db: Queryable, scope: Scope, filter: ResultFilter) {
+  let qb = db
+    .selectFrom('reconciliation_results as rr')
+    .innerJoin('members as m', 'm.id', 'rr.member_id')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .where(organisationInScope(scope, 'o'));
+  if (filter.memberId) qb = qb.where('rr.member_id', '=', filter.memberId);
+  else qb = qb.where('rr.status', filter.status ? '=' : '<>', filter.status ?? 'matched');
+  if (filter.below) qb = qb.where(sql<boolean>`o.path COLLATE "C" LIKE ${filter.below + '%'}`);
+  if (filter.field) qb = qb.where(sql<boolean>`rr.differences @> ${JSON.stringify([{ field: filter.field }])}::jsonb`);
+  if (filter.open !== undefined) qb = qb.where(sql<boolean>`(rr.blocking AND rr.decision IS NULL) = ${filter.open}`);
+  return qb;
+}
+
+export async function listResults(db: Queryable, scope: Scope, filter: ResultFilter, page: { offset: number; limit: number }) {
+  const [rows, count] = await Promise.all([
+    filtered(db, scope, filter)
+      .leftJoin('users as u', 'u.id', 'rr.decided_by')
+      .select([
+        'rr.member_id as memberId',
+        'm.personal_id as personalId',
+        'm.full_name as fullName',
+        'o.id as organisationId',
+        'o.name as organisationName',
+        'rr.status',
+        'rr.blocking',
+        'rr.checked_at as checkedAt',
+        'rr.differences',
+        'rr.decision',
+        'rr.decision_reason as decisionReason',
+        'rr.decided_at as decidedAt',
+        sql<string | null>`coalesce(u.full_name, u.username)`.as('decidedBy'),
+      ])
+      .orderBy(sql`(rr.blocking AND rr.decision IS NULL)`, 'desc')
+      .orderBy('m.sort_key')
+      .orderBy('m.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
+    filtered(db, scope, filter).select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const items: ResultView[] = rows.map((r) => {
+    const open = r.blocking && r.decision === null;
+    return {
+      memberId: r.memberId,
+      personalId: r.personalId,
+      fullName: r.fullName,
+      organisationId: r.organisationId,
+      organisationName: r.organisationName,
+      status: r.status,
+      blocking: r.blocking,
+      open,
+      intakeBlocked: open,
+      checkedAt: r.checkedAt.toISOString(),
+      differences: r.differences as FieldDifference[],
+      decision: r.decision
+        ? { kind: r.decision, reason: r.decisionReason, decidedBy: r.decidedBy ?? '', decidedAt: r.decidedAt!.toISOString() }
+        : null,
+    };
+  });
+  return { total: Number(count.n), items };
+}
+
+export interface Counts {
+  members: number;
+  checked: number;
+  matched: number;
+  mismatched: number;
+  notFound: number;
+  awaiting: number;
+  open: number;
+}
+
+/** Counts over the whole subtree of each unit, of what the scope shows. */
+export async function countsBelow(db: Queryable, scope: Scope, units: Pick<OrganisationRow, 'id' | 'path'>[]): Promise<Map<string, Counts>> {
+  const empty = (): Counts => ({ members: 0, checked: 0, matched: 0, mismatched: 0, notFound: 0, awaiting: 0, open: 0 });
+  const result = new Map(units.map((u) => [u.id, empty()]));
+  if (units.length === 0) return result;
+  const rows = await sql<Record<keyof Counts | 'id', string>>`
+    SELECT u.id, count(*) AS members, count(rr.member_id) AS checked,
+      count(*) FILTER (WHERE rr.status = 'matched') AS matched, count(*) FILTER (WHERE rr.status = 'mismatched') AS mismatched,
+      count(*) FILTER (WHERE rr.status = 'not_found') AS "notFound", count(*) FILTER (WHERE rr.status = 'awaiting') AS awaiting,
+      count(*) FILTER (WHERE rr.blocking AND rr.decision IS NULL) AS open
+    FROM unnest(${units.map((u) => u.id)}::bigint[], ${units.map((u) => u.path)}::text[]) AS u(id, path)
+    JOIN organisations d ON d.path COLLATE "C" LIKE u.path || '%' AND ${organisationInScope(scope, 'd')}
+    JOIN members m ON m.organisation_id = d.id AND m.eligible
+    LEFT JOIN reconciliation_results rr ON rr.member_id = m.id
+    GROUP BY u.id`.execute(db);
+  for (const r of rows.rows) {
+    const c = result.get(String(r.id))!;
+    for (const key of Object.keys(c) as (keyof Counts)[]) c[key] = Number(r[key]);
+  }
+  return result;
+}
