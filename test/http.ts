@@ -4,7 +4,7 @@ import { buildServer, type ServerOptions } from '../src/server.ts';
 
 /** The real server on a loopback port (its job workers polling often), and a cookie-keeping client for it. */
 export async function startServer(handle: DatabaseHandle, options: ServerOptions = {}) {
-  const app = await buildServer({ db: handle.db, pool: handle.pool }, { ...options, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
+  const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { base, close: () => app.close() };
@@ -31,6 +31,11 @@ export class Client {
     if (setCookie) this.cookie = setCookie.split(';')[0]!;
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  }
+
+  /** A GET whose body is not JSON (a download). */
+  download(url: string): Promise<Response> {
+    return fetch(this.base + url, { headers: this.cookie ? { cookie: this.cookie } : {} });
   }
 
   async login(username: string, password: string) {

@@ -39,7 +39,7 @@ export async function exportMismatches(db: Queryable, actor: Actor, organisation
       JOIN organisations o ON o.id = m.organisation_id
       LEFT JOIN organisations g ON g.id = nullif(split_part(substr(o.path, length(${top.path}) + 1), '/', 1), '')::bigint
       WHERE rr.status <> 'matched' AND o.path COLLATE "C" LIKE ${top.path + '%'} AND ${organisationInScope(actor.scope, 'o')}
-      ORDER BY "unitName" COLLATE "vi-x-icu", "unitId", m.sort_key, m.id`.execute(db);
+      ORDER BY coalesce(g.name, ${top.name}) COLLATE "vi-x-icu", 1, m.sort_key, m.id`.execute(db);
     for (const { unitId, unitName, ...member } of rows.rows) {
       let unit = byUnit.get(unitId);
       if (!unit) byUnit.set(unitId, (unit = { name: unitName, rows: [] }));

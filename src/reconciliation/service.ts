@@ -89,45 +89,46 @@ export async function reconcile(db: Db, actor: Actor, register: PopulationRegist
   return report;
 }
 
-const ID_RANGE = 50_000;
+const FETCH = 5000;
 
 /**
- * The register is a table of this database: records equal to the letter are matched by one INSERT … SELECT per
- * range of member ids, and only the rest (a few percent) come to the comparison rules. Two ranges run at once.
+ * The register is a table of this database: records equal to the letter are matched by one INSERT … SELECT, while
+ * a cursor over the same join brings only the rest (a few percent) to the comparison rules. Both run at once.
  */
 async function reconcileInDatabase(db: Db, inScope: RawBuilder<unknown>, report: ReconcileReport, progress: () => Promise<void>) {
-  const bounds = (await sql<{ lo: string | null; hi: string | null }>`SELECT min(id) AS lo, max(id) AS hi FROM members`.execute(db)).rows[0]!;
-  if (bounds.lo === null) return;
-  const ranges: [bigint, bigint][] = [];
-  for (let lo = BigInt(bounds.lo); lo <= BigInt(bounds.hi!); lo += BigInt(ID_RANGE)) ranges.push([lo, lo + BigInt(ID_RANGE)]);
-  const perRange: { matched: number; others: Candidate[]; outcomes: CheckOutcome[] }[] = [];
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < ranges.length; i = next++) {
-      const [lo, hi] = ranges[i]!;
-      const where = sql`${inScope} AND m.id >= ${lo.toString()}::bigint AND m.id < ${hi.toString()}::bigint`;
-      const [matched, others] = await Promise.all([storeExactMatches(db, where), fetchNotExactlyEqual(db, where)]);
-      const outcomes = others.map(outcomeOf);
-      await storeOutcomes(db, outcomes);
-      perRange[i] = { matched, others, outcomes };
-      report.checked += matched;
-      report.matched += matched;
-      others.forEach((m, j) => addToReport(report, m, outcomes[j]!));
-      await progress();
+  const exact = storeExactMatches(db, inScope).then(async (matched) => {
+    report.checked += matched;
+    report.matched += matched;
+    await progress();
+  });
+  const rest = db.connection().execute(async (conn) => {
+    await sql`BEGIN READ ONLY`.execute(conn);
+    try {
+      await sql`DECLARE differing NO SCROLL CURSOR FOR
+        SELECT ${PARTY_COLUMNS},
+          CASE WHEN r.personal_id IS NULL THEN NULL ELSE json_build_object('personalId', r.personal_id, 'fullName', r.full_name,
+            'dateOfBirth', r.date_of_birth, 'gender', r.gender, 'hometown', r.hometown, 'permanentAddress', r.permanent_address) END AS found
+        FROM members m JOIN organisations o ON o.id = m.organisation_id LEFT JOIN population_register r ON r.personal_id = m.personal_id
+        WHERE ${inScope} AND NOT ${EXACTLY_EQUAL}`.execute(conn);
+      // Writing a batch overlaps fetching and comparing the next.
+      let writing: Promise<void> = Promise.resolve();
+      for (;;) {
+        const { rows } = await sql<Candidate>`FETCH ${sql.raw(String(FETCH))} FROM differing`.execute(conn);
+        if (rows.length === 0) break;
+        const outcomes = rows.map(outcomeOf);
+        await writing;
+        writing = storeOutcomes(db, outcomes);
+        // Awaited on the next turn or after the loop; the handler only keeps an early failure from crashing the process.
+        writing.catch(() => {});
+        rows.forEach((m, i) => addToReport(report, m, outcomes[i]!));
+        await progress();
+      }
+      await writing;
+    } finally {
+      await sql`COMMIT`.execute(conn);
     }
-  };
-  await Promise.all([worker(), worker()]);
-}
-
-async function fetchNotExactlyEqual(db: Queryable, where: RawBuilder<unknown>): Promise<Candidate[]> {
-  const rows = await sql<Omit<Candidate, 'found'> & { found: RegisterRecord | null }>`
-    SELECT ${PARTY_COLUMNS},
-      CASE WHEN r.personal_id IS NULL THEN NULL ELSE json_build_object('personalId', r.personal_id, 'fullName', r.full_name,
-        'dateOfBirth', r.date_of_birth, 'gender', r.gender, 'hometown', r.hometown, 'permanentAddress', r.permanent_address) END AS found
-    FROM members m JOIN organisations o ON o.id = m.organisation_id LEFT JOIN population_register r ON r.personal_id = m.personal_id
-    WHERE ${where} AND NOT ${EXACTLY_EQUAL}
-    ORDER BY m.id`.execute(db);
-  return rows.rows;
+  });
+  await Promise.all([exact, rest]);
 }
 
 const PORT_BATCH = 1000;
