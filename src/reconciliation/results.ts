@@ -3,7 +3,8 @@ import type { Queryable } from '../platform/db.ts';
 import type { Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import type { OrganisationRow } from '../organisations/store.ts';
-import type { FieldDifference, Field } from './domain/compare.ts';
+import type { FieldDifference, Field, PartySide } from './domain/compare.ts';
+import type { RegisterRecord } from './register.ts';
 
 export type ResultStatus = 'matched' | 'mismatched' | 'not_found' | 'awaiting';
 export type DecisionKind = 'corrected' | 'kept' | 'referred';
@@ -43,19 +44,51 @@ export async function storeOutcomes(db: Queryable, outcomes: readonly CheckOutco
     ${UPSERT_TAIL}`.execute(db);
 }
 
-/** Every eligible member in `where` whose record is letter for letter the register's is matched in one statement. */
-export async function storeExactMatches(db: Queryable, where: RawBuilder<unknown>): Promise<number> {
-  const result = await sql`
-    INSERT INTO reconciliation_results AS rr (member_id, status, blocking, differences, checked_at)
-    SELECT m.id, 'matched', false, '[]'::jsonb, now()
-    FROM members m JOIN organisations o ON o.id = m.organisation_id JOIN population_register r ON r.personal_id = m.personal_id
-    WHERE ${where} AND ${EXACTLY_EQUAL}
-    ${UPSERT_TAIL}`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+/**
+ * One pass over the members of `set` joined with the register: those equal to the letter are stored as
+ * matched by the statement itself, the rest (a few percent) come back for the comparison rules, with the number stored.
+ */
+export async function storeExactMatchesReturningRest(db: Queryable, set: MemberSet): Promise<{ matched: number; rest: RegisterJoinRow[] }> {
+  const rows = await sql<RegisterJoinRow & { matched: string }>`
+    WITH joined AS (
+      SELECT ${PARTY_COLUMNS}, r.personal_id AS r_id, r.full_name AS r_name, r.date_of_birth AS r_dob, r.gender AS r_gender,
+        r.hometown AS r_hometown, r.permanent_address AS r_address, ${EXACTLY_EQUAL} AS exact
+      FROM ${set.from} LEFT JOIN population_register r ON r.personal_id = m.personal_id
+      WHERE ${set.where}),
+    stored AS (
+      INSERT INTO reconciliation_results AS rr (member_id, status, blocking, differences, checked_at)
+      SELECT id, 'matched', false, '[]'::jsonb, now() FROM joined WHERE exact
+      ${UPSERT_TAIL}
+      RETURNING 1)
+    -- Always one row at least, so the count arrives even when every record matched.
+    SELECT c.matched, rest.* FROM (SELECT count(*) AS matched FROM stored) c
+    LEFT JOIN (
+      SELECT id, "personalId", "fullName", "dateOfBirth", "birthYear", gender, hometown, "permanentAddress",
+        CASE WHEN r_id IS NULL THEN NULL ELSE json_build_object('personalId', r_id, 'fullName', r_name, 'dateOfBirth', r_dob,
+          'gender', r_gender, 'hometown', r_hometown, 'permanentAddress', r_address) END AS found
+      FROM joined WHERE NOT exact) rest ON true`.execute(db);
+  return { matched: Number(rows.rows[0]?.matched ?? 0), rest: rows.rows.filter((r) => r.id !== null).map(({ matched: _m, ...r }) => r) };
 }
 
+/** Members to check: a FROM clause (members as `m`, with their unit as `o` when needed) and its condition. */
+export interface MemberSet {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+}
+
+/** A party record beside the register's record for the same personal ID (null when the register has none). */
+export interface RegisterJoinRow extends PartySide {
+  id: string;
+  personalId: string;
+  found: RegisterRecord | null;
+}
+
+/** The party side of a member as the comparison rules read it. */
+export const PARTY_COLUMNS = sql`m.id, m.personal_id AS "personalId", m.full_name AS "fullName", m.date_of_birth AS "dateOfBirth",
+  m.birth_year AS "birthYear", m.gender, m.hometown, m.permanent_address AS "permanentAddress"`;
+
 /** Never null: every register column compared here is NOT NULL except the two places, compared null-safely. */
-export const EXACTLY_EQUAL = sql<boolean>`(r.personal_id IS NOT NULL AND m.date_of_birth IS NOT NULL AND m.full_name = r.full_name
+const EXACTLY_EQUAL = sql<boolean>`(r.personal_id IS NOT NULL AND m.date_of_birth IS NOT NULL AND m.full_name = r.full_name
   AND m.date_of_birth = r.date_of_birth AND m.gender = r.gender
   AND m.hometown IS NOT DISTINCT FROM r.hometown AND m.permanent_address IS NOT DISTINCT FROM r.permanent_address)`;
 

@@ -1,5 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { Db, Queryable } from '../platform/db.ts';
+import { sql } from 'kysely';
+import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -9,10 +9,10 @@ import { organisationInScope } from '../organisations/scope.ts';
 import { listRoots } from '../organisations/store.ts';
 import { findMember } from '../members/store.ts';
 import { updateMemberIn } from '../members/service.ts';
-import { compareRecords, type FieldDifference, type PartySide } from './domain/compare.ts';
+import { compareRecords, type FieldDifference } from './domain/compare.ts';
 import { RegisterUnavailable } from './remote-register.ts';
 import type { PopulationRegister, RegisterRecord } from './register.ts';
-import { countsBelow, EXACTLY_EQUAL, listResults, markAwaiting, storeExactMatches, storeOutcomes, type CheckOutcome, type Counts, type ResultFilter, type ResultView } from './results.ts';
+import { countsBelow, listResults, markAwaiting, PARTY_COLUMNS, storeExactMatchesReturningRest, storeOutcomes, type CheckOutcome, type Counts, type MemberSet, type RegisterJoinRow, type ResultFilter, type ResultView } from './results.ts';
 
 export interface ReconcileReport {
   checked: number;
@@ -40,28 +40,19 @@ export interface ReconcileOptions {
   onAwaiting?: (memberIds: string[]) => Promise<void>;
 }
 
-interface Candidate extends PartySide {
-  id: string;
-  personalId: string;
-  found: RegisterRecord | null;
-}
-
 /** One member's outcome from the comparison rules; what the report and the results table record. */
-function outcomeOf(member: Candidate): CheckOutcome {
+function outcomeOf(member: RegisterJoinRow): CheckOutcome {
   if (!member.found) return { memberId: member.id, status: 'not_found', blocking: true, differences: [] };
   const differences = compareRecords(member, member.found);
   return { memberId: member.id, status: differences.length ? 'mismatched' : 'matched', blocking: differences.some((d) => d.blocking), differences };
 }
 
-function addToReport(report: ReconcileReport, member: Candidate, outcome: CheckOutcome) {
+function addToReport(report: ReconcileReport, member: RegisterJoinRow, outcome: CheckOutcome) {
   report.checked++;
   if (outcome.status === 'matched') report.matched++;
   else if (outcome.status === 'not_found') report.notFound.push(member.personalId);
   else report.mismatched.push({ personalId: member.personalId, fields: outcome.differences.map(({ field, party, population, cause }) => ({ field, party, population, cause })) });
 }
-
-const PARTY_COLUMNS = sql`m.id, m.personal_id AS "personalId", m.full_name AS "fullName", m.date_of_birth AS "dateOfBirth",
-  m.birth_year AS "birthYear", m.gender, m.hometown, m.permanent_address AS "permanentAddress"`;
 
 /**
  * Whole-list cross-check ("rà soát trước"): every eligible member in the caller's scope (or below one unit) is compared
@@ -70,16 +61,29 @@ const PARTY_COLUMNS = sql`m.id, m.personal_id AS "personalId", m.full_name AS "f
 export async function reconcile(db: Db, actor: Actor, register: PopulationRegister, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   requirePermission(actor, 'reconciliation.run');
   const below = options.organisationId ? (await getOrganisation(db, actor, options.organisationId)).path : undefined;
-  const inScope = sql`m.eligible AND ${organisationInScope(actor.scope, 'o')} ${below ? sql`AND o.path COLLATE "C" LIKE ${below + '%'}` : sql``}`;
-  const total = Number(
-    (await sql<{ n: string }>`SELECT count(*) AS n FROM members m JOIN organisations o ON o.id = m.organisation_id WHERE ${inScope}`.execute(db)).rows[0]!.n,
-  );
+  const set: MemberSet = {
+    // The units are joined only when the scope or the chosen unit needs them: the whole country is members alone.
+    from: below || !actor.scope.all ? sql`members m JOIN organisations o ON o.id = m.organisation_id` : sql`members m`,
+    where: sql`m.eligible AND ${organisationInScope(actor.scope, 'o')} ${below ? sql`AND o.path COLLATE "C" LIKE ${below + '%'}` : sql``}`,
+  };
+  // Counted beside the work, not before it, and only when someone follows the progress.
+  let total = 0;
+  const counting = options.onProgress
+    ? sql<{ n: string }>`SELECT count(*) AS n FROM ${set.from} WHERE ${set.where}`
+        .execute(db)
+        .then((r) => void (total = Number(r.rows[0]!.n)))
+    : Promise.resolve();
   const report: ReconcileReport = { checked: 0, matched: 0, mismatched: [], notFound: [], awaiting: [] };
-  const progress = async () =>
-    options.onProgress?.({ total, checked: report.checked, matched: report.matched, mismatched: report.mismatched.length, notFound: report.notFound.length, awaiting: report.awaiting.length });
-  await progress();
-  if (register.inDatabase) await reconcileInDatabase(db, inScope, report, progress);
-  else await reconcileThroughPort(db, inScope, register, report, progress, options.onAwaiting);
+  const progress = async () => {
+    await counting;
+    await options.onProgress?.({ total, checked: report.checked, matched: report.matched, mismatched: report.mismatched.length, notFound: report.notFound.length, awaiting: report.awaiting.length });
+  };
+  // The first report (the total, nothing checked yet) goes out while the work starts.
+  const first = progress();
+  first.catch(() => {});
+  if (register.inDatabase) await reconcileInDatabase(db, set, report, progress);
+  else await reconcileThroughPort(db, set, register, report, progress, options.onAwaiting);
+  await first;
   await appendAudit(db, actor, {
     action: 'reconciliation.run',
     entity: 'organisation',
@@ -89,46 +93,37 @@ export async function reconcile(db: Db, actor: Actor, register: PopulationRegist
   return report;
 }
 
-const FETCH = 5000;
+const CHUNK_IDS = 500_000;
 
 /**
- * The register is a table of this database: records equal to the letter are matched by one INSERT … SELECT, while
- * a cursor over the same join brings only the rest (a few percent) to the comparison rules. Both run at once.
+ * The register is a table of this database: one statement per range of member ids joins the two, stores the records
+ * equal to the letter as matched and returns only the rest (a few percent) for the comparison rules. Two ranges run
+ * at once, as an INSERT never runs in parallel inside PostgreSQL.
  */
-async function reconcileInDatabase(db: Db, inScope: RawBuilder<unknown>, report: ReconcileReport, progress: () => Promise<void>) {
-  const exact = storeExactMatches(db, inScope).then(async (matched) => {
-    report.checked += matched;
-    report.matched += matched;
-    await progress();
-  });
-  const rest = db.connection().execute(async (conn) => {
-    await sql`BEGIN READ ONLY`.execute(conn);
-    try {
-      await sql`DECLARE differing NO SCROLL CURSOR FOR
-        SELECT ${PARTY_COLUMNS},
-          CASE WHEN r.personal_id IS NULL THEN NULL ELSE json_build_object('personalId', r.personal_id, 'fullName', r.full_name,
-            'dateOfBirth', r.date_of_birth, 'gender', r.gender, 'hometown', r.hometown, 'permanentAddress', r.permanent_address) END AS found
-        FROM members m JOIN organisations o ON o.id = m.organisation_id LEFT JOIN population_register r ON r.personal_id = m.personal_id
-        WHERE ${inScope} AND NOT ${EXACTLY_EQUAL}`.execute(conn);
-      // Writing a batch overlaps fetching and comparing the next.
-      let writing: Promise<void> = Promise.resolve();
-      for (;;) {
-        const { rows } = await sql<Candidate>`FETCH ${sql.raw(String(FETCH))} FROM differing`.execute(conn);
-        if (rows.length === 0) break;
-        const outcomes = rows.map(outcomeOf);
-        await writing;
-        writing = storeOutcomes(db, outcomes);
-        // Awaited on the next turn or after the loop; the handler only keeps an early failure from crashing the process.
-        writing.catch(() => {});
-        rows.forEach((m, i) => addToReport(report, m, outcomes[i]!));
+async function reconcileInDatabase(db: Db, set: MemberSet, report: ReconcileReport, progress: () => Promise<void>) {
+  const bounds = (await sql<{ lo: string | null; hi: string | null }>`SELECT min(id) AS lo, max(id) AS hi FROM members`.execute(db)).rows[0]!;
+  if (bounds.lo === null) return;
+  const ranges: [string, string][] = [];
+  for (let lo = BigInt(bounds.lo); lo <= BigInt(bounds.hi!); lo += BigInt(CHUNK_IDS)) ranges.push([lo.toString(), (lo + BigInt(CHUNK_IDS)).toString()]);
+  let next = 0;
+  const worker = () =>
+    db.connection().execute(async (conn) => {
+      for (let i = next++; i < ranges.length; i = next++) {
+        const [lo, hi] = ranges[i]!;
+        const { matched, rest } = await inTransaction(conn, async (trx) => {
+          // The joined range is kept in memory between the insert and the returned rest; the default 4 MB would spill it to disk.
+          await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+          return storeExactMatchesReturningRest(trx, { from: set.from, where: sql`${set.where} AND m.id >= ${lo}::bigint AND m.id < ${hi}::bigint` });
+        });
+        const outcomes = rest.map(outcomeOf);
+        await storeOutcomes(conn, outcomes);
+        report.checked += matched;
+        report.matched += matched;
+        rest.forEach((m, j) => addToReport(report, m, outcomes[j]!));
         await progress();
       }
-      await writing;
-    } finally {
-      await sql`COMMIT`.execute(conn);
-    }
-  });
-  await Promise.all([exact, rest]);
+    });
+  await Promise.all([worker(), worker()]);
 }
 
 const PORT_BATCH = 1000;
@@ -136,7 +131,7 @@ const PORT_BATCH = 1000;
 /** Any register (the remote one): members in keyset batches, asked in bulk; what it cannot answer waits for the job. */
 async function reconcileThroughPort(
   db: Db,
-  inScope: RawBuilder<unknown>,
+  set: MemberSet,
   register: PopulationRegister,
   report: ReconcileReport,
   progress: () => Promise<void>,
@@ -144,9 +139,9 @@ async function reconcileThroughPort(
 ) {
   for (let after = '0'; ; ) {
     const members = (
-      await sql<Omit<Candidate, 'found'>>`
-        SELECT ${PARTY_COLUMNS} FROM members m JOIN organisations o ON o.id = m.organisation_id
-        WHERE ${inScope} AND m.id > ${after}::bigint ORDER BY m.id LIMIT ${PORT_BATCH}`.execute(db)
+      await sql<Omit<RegisterJoinRow, 'found'>>`
+        SELECT ${PARTY_COLUMNS} FROM ${set.from}
+        WHERE ${set.where} AND m.id > ${after}::bigint ORDER BY m.id LIMIT ${PORT_BATCH}`.execute(db)
     ).rows;
     if (members.length === 0) return;
     after = members[members.length - 1]!.id;
@@ -161,7 +156,7 @@ async function reconcileThroughPort(
 }
 
 /** Asks the register about these members and stores the outcomes; null (and the members marked awaiting) when it cannot answer. */
-async function checkAgainst(db: Queryable, register: PopulationRegister, members: Omit<Candidate, 'found'>[]) {
+async function checkAgainst(db: Queryable, register: PopulationRegister, members: Omit<RegisterJoinRow, 'found'>[]) {
   let found: Map<string, RegisterRecord>;
   try {
     found = await register.lookupMany(members.map((m) => m.personalId));
@@ -181,7 +176,7 @@ async function checkAgainst(db: Queryable, register: PopulationRegister, members
 /** The job's step: checks members recorded as awaiting again; false when the register still cannot answer. */
 export async function recheckAwaiting(db: Db, register: PopulationRegister, memberIds: readonly string[]): Promise<boolean> {
   const members = (
-    await sql<Omit<Candidate, 'found'>>`
+    await sql<Omit<RegisterJoinRow, 'found'>>`
       SELECT ${PARTY_COLUMNS} FROM members m JOIN reconciliation_results rr ON rr.member_id = m.id
       WHERE m.id = ANY(${memberIds}::bigint[]) AND rr.status = 'awaiting' ORDER BY m.id`.execute(db)
   ).rows;

@@ -16,6 +16,7 @@ const MemberDetailPage = lazy(() => import('./members/MemberDetailPage.tsx'));
 const OrganisationsPage = lazy(() => import('./organisations/OrganisationsPage.tsx'));
 const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
 const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
+const ReconciliationPage = lazy(() => import('./reconciliation/ReconciliationPage.tsx'));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -78,6 +79,7 @@ export function App() {
           <Route path="/members/:id">{(params) => <MemberDetailPage id={params.id} />}</Route>
           <Route path="/organisations" component={OrganisationsPage} />
           <Route path="/import" component={ImportPage} />
+          <Route path="/reconciliation" component={ReconciliationPage} />
           <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
           <Route>
             <NotFound />

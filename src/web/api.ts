@@ -227,7 +227,7 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 
 type QueryValue = string | number | boolean | undefined | null;
 
-interface RequestOptions {
+export interface RequestOptions {
   json?: unknown;
   form?: FormData;
   query?: Record<string, QueryValue>;
@@ -276,7 +276,8 @@ export function errorFromBody(status: number, body: unknown, statusText = ''): A
   return new ApiError(status, `http.${status}`, statusText);
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** One call to the API; capability clients (e.g. reconciliation/api.ts) build on it. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': language === 'en' ? 'en, vi;q=0.5' : 'vi, en;q=0.5',

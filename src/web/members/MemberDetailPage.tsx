@@ -22,6 +22,7 @@ import { api, ApiError, MEMBER_STATUSES, type MemberDetail } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { fieldMessages, focusFirstError } from '../common/errors.ts';
 import { formatDateTime } from '../format.ts';
+import { ResultPanel } from '../reconciliation/ResultPanel.tsx';
 import { useCurrentUser } from '../session/session.ts';
 import { EligibleBadge, StatusBadge } from './MemberTable.tsx';
 import { buildPatch, FORM_FIELDS, formFieldOf, toFormValues, validateMemberForm, type MemberFormValues } from './memberForm.ts';
@@ -155,6 +156,19 @@ function MemberEditor({ member, onReload }: { member: MemberDetail; onReload: ()
           </Group>
         </Group>
       </Group>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="member-reconciliation">
+        <Title order={2} size="h4" mb="sm" id="member-reconciliation">
+          {t('member.reconciliationSection')}
+        </Title>
+        <ResultPanel
+          memberId={current.id}
+          onRecordChanged={() => {
+            // "correct" rewrote fields from the register: show them, unless the officer is in the middle of an edit
+            if (!form.isDirty()) void reload();
+          }}
+        />
+      </Paper>
 
       <form onSubmit={submit} noValidate aria-label={t('member.formLabel')}>
         <Stack gap="md">

@@ -23,6 +23,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { href: '/organisations', label: t('nav.organisations') },
     { href: '/members', label: t('nav.members') },
     { href: '/import', label: t('nav.import') },
+    { href: '/reconciliation', label: t('nav.reconciliation') },
   ];
   if (isAdmin(user.role)) items.push({ href: '/users', label: t('nav.users') });
 
