@@ -106,17 +106,27 @@ async function reconcileInDatabase(db: Db, set: MemberSet, report: ReconcileRepo
   const ranges: [string, string][] = [];
   for (let lo = BigInt(bounds.lo); lo <= BigInt(bounds.hi!); lo += BigInt(CHUNK_IDS)) ranges.push([lo.toString(), (lo + BigInt(CHUNK_IDS)).toString()]);
   let next = 0;
+  // Writing a range's compared rows overlaps the next range's statement.
+  const writes: Promise<void>[] = [];
   const worker = () =>
     db.connection().execute(async (conn) => {
       for (let i = next++; i < ranges.length; i = next++) {
         const [lo, hi] = ranges[i]!;
-        const { matched, rest } = await inTransaction(conn, async (trx) => {
-          // The joined range is kept in memory between the insert and the returned rest; the default 4 MB would spill it to disk.
-          await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-          return storeExactMatchesReturningRest(trx, { from: set.from, where: sql`${set.where} AND m.id >= ${lo}::bigint AND m.id < ${hi}::bigint` });
-        });
+        const range = { from: set.from, where: sql`${set.where} AND m.id >= ${lo}::bigint AND m.id < ${hi}::bigint` };
+        const { matched, rest } = await retryOnUniqueViolation(() =>
+          inTransaction(conn, async (trx) => {
+            // The joined range is kept in memory between the insert and the returned rest; the default 4 MB would spill it to disk.
+            await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+            // Every join here is set against set. With statistics taken while the results table was empty, the planner
+            // would rescan that table once per member in a nested loop — including the pages this statement is adding.
+            await sql`SET LOCAL enable_nestloop = off`.execute(trx);
+            return storeExactMatchesReturningRest(trx, range);
+          }),
+        );
         const outcomes = rest.map(outcomeOf);
-        await storeOutcomes(conn, outcomes);
+        const write = storeOutcomes(db, outcomes);
+        write.catch(() => {}); // awaited below; this only keeps an early failure from crashing the process
+        writes.push(write);
         report.checked += matched;
         report.matched += matched;
         rest.forEach((m, j) => addToReport(report, m, outcomes[j]!));
@@ -124,6 +134,18 @@ async function reconcileInDatabase(db: Db, set: MemberSet, report: ReconcileRepo
       }
     });
   await Promise.all([worker(), worker()]);
+  await Promise.all(writes);
+}
+
+/** A live check stored a result for a member of the range meanwhile: the next try sees it and updates it instead. */
+async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+    }
+  }
 }
 
 const PORT_BATCH = 1000;
