@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   import: async () => (await import('./import.ts')).run(),
   search: async () => (await import('./search.ts')).run(),
   reconcile: async () => (await import('./reconcile.ts')).run(),
+  schedule: async () => (await import('./schedule.ts')).run(),
 };
 
 if (!name || !benches[name]) {

@@ -8,6 +8,7 @@ import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { startReconciliationWorkers, type ReconciliationJobSettings } from './reconciliation/jobs.ts';
 import { embeddedRegister, type PopulationRegister } from './reconciliation/register.ts';
 import { referenceRoutes } from './reference/routes.ts';
+import { schedulingRoutes } from './scheduling/routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { sessionFor } from './users/service.ts';
 
@@ -34,5 +35,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   memberRoutes(app, ctx);
   referenceRoutes(app, ctx);
   reconciliationRoutes(app, ctx, { register, jobs, settings: options.jobSettings });
+  schedulingRoutes(app, ctx);
   return app;
 }

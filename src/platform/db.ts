@@ -11,6 +11,11 @@ export type Queryable = Db | Tx;
 
 // Dates stay 'YYYY-MM-DD' strings: a calendar date has no time zone, and JS Date would shift it.
 pg.types.setTypeParser(1082, (v) => v);
+// … and so do arrays of dates (date[] would otherwise come back as JS Dates): the text[] parser splits them.
+// (1182 = date[], 1009 = text[]; the typings list only the scalar type ids.)
+const DATE_ARRAY = 1182 as Parameters<typeof pg.types.setTypeParser>[0];
+const TEXT_ARRAY = 1009 as Parameters<typeof pg.types.getTypeParser>[0];
+pg.types.setTypeParser(DATE_ARRAY, pg.types.getTypeParser(TEXT_ARRAY));
 // bigint ids and counts as strings; callers parse counts deliberately.
 pg.types.setTypeParser(20, (v) => v);
 

@@ -14,13 +14,15 @@ export type Permission =
   /** Start a whole-list cross-check of a scope. */
   | 'reconciliation.run'
   /** Decide what to do about a mismatch (correct, keep with a reason, refer to the police). */
-  | 'reconciliation.decide';
+  | 'reconciliation.decide'
+  /** Set up intake points and campaigns, plan and publish schedules. */
+  | 'campaign.plan';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
   party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
-  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
+  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
   intake_officer: ['member.read', 'register.check'],
   inspector: ['member.read'],
 };

@@ -167,7 +167,102 @@ export interface ReconciliationRunsTable {
   finished_at: Timestamp | null;
 }
 
+export interface CampaignsTable {
+  id: Generated<string>;
+  name: string;
+  organisation_id: string;
+  province_code: string;
+  start_date: DateOnly;
+  deadline: DateOnly;
+  holidays: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface IntakePointsTable {
+  id: Generated<string>;
+  name: string;
+  province_code: string;
+  commune_code: string;
+  address: string | null;
+  operator: 'provincial' | 'commune';
+  closed_on: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
+export interface IntakePointSettingsTable {
+  point_id: string;
+  effective_from: DateOnly;
+  kits: number;
+  records_per_kit_hour: ColumnType<string, number, number>;
+  shifts: ColumnType<unknown, string, string>;
+  open_weekdays: number[];
+}
+
+export interface MobileTeamsTable {
+  id: Generated<string>;
+  name: string;
+  province_code: string;
+  commune_codes: string[];
+  visits_per_day: number;
+}
+
+export interface SchedulePlansTable {
+  id: Generated<string>;
+  campaign_id: string;
+  status: Generated<'draft' | 'published' | 'superseded'>;
+  finish_date: DateOnly | null;
+  lower_bound_date: DateOnly | null;
+  feasible: boolean;
+  advice: ColumnType<unknown, string, string>;
+  unplaceable: ColumnType<unknown, string, string>;
+  cross_commune_members: number;
+  changed_appointments: number;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  published_at: Timestamp | null;
+}
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  plan_id: string;
+  cell_id: string;
+  point_id: string;
+  day: DateOnly;
+  shift: 'morning' | 'afternoon' | 'evening';
+  members: number;
+  locked: Generated<boolean>;
+}
+
+export interface HomeVisitRunsTable {
+  id: Generated<string>;
+  plan_id: string;
+  team_id: string;
+  day: DateOnly;
+  commune_code: string;
+  member_ids: string[];
+}
+
+export interface NoticeOutboxTable {
+  id: Generated<string>;
+  plan_id: string;
+  cell_id: string;
+  short_text: string;
+  long_text: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
 export interface Database {
+  campaigns: CampaignsTable;
+  intake_points: IntakePointsTable;
+  intake_point_settings: IntakePointSettingsTable;
+  mobile_teams: MobileTeamsTable;
+  schedule_plans: SchedulePlansTable;
+  appointments: AppointmentsTable;
+  home_visit_runs: HomeVisitRunsTable;
+  notice_outbox: NoticeOutboxTable;
   reconciliation_results: ReconciliationResultsTable;
   reconciliation_runs: ReconciliationRunsTable;
   member_words: MemberWordsTable;

@@ -2,10 +2,8 @@
  * The mismatch list as an .xlsx for party organisations: a summary sheet, then one sheet per unit with one line
  * per differing field (party value and register value side by side), labels from the server catalogues.
  */
-import type { Stream } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import { formatDate, todayInVietnam } from '../common/dates.ts';
+import { addLine, LINES_PER_TURN, sheetNames, streamingWorkbook, type Cell } from '../common/xlsx.ts';
 import { translate, type Locale } from '../platform/i18n/index.ts';
 import type { Cause, Field } from './domain/compare.ts';
 
@@ -24,18 +22,13 @@ export interface MismatchExportUnit {
   rows: MismatchExportRow[];
 }
 
-type Cell = string | number | null;
-
 // Heading key suffix and width (characters) of each column of a unit sheet, in order.
 const UNIT_COLUMNS = [
   ['index', 6], ['personalId', 16], ['fullName', 26], ['status', 24], ['field', 16], ['party', 32], ['population', 32],
   ['cause', 28], ['blocking', 12], ['decision', 28], ['reason', 40], ['checkedAt', 14],
 ] as const;
 
-const SHEET_NAME_MAX = 31;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-// Lines written between two turns of the event loop, so the zip compresses as we go instead of at the end.
-const LINES_PER_TURN = 1000;
 
 /** Writes the workbook to `out` (e.g. an HTTP reply stream or a file stream) and resolves when it is finished. */
 export async function writeMismatchWorkbook(
@@ -45,20 +38,11 @@ export async function writeMismatchWorkbook(
   generatedAt: Date = new Date(),
 ): Promise<void> {
   const t = (key: string, params: Record<string, string | number> = {}) => translate(key, params, locale);
-  // exceljs's commit() only waits for 'finish'; this also catches an error or an early close of `out` (a client gone
-  // mid-download), so the export stops instead of waiting forever, and for a file it waits until the file is closed.
-  let failure: Error | undefined;
-  const ended = finished(out, { readable: false }).then(
-    () => undefined,
-    (error: Error) => void (failure = error),
-  );
-  // exceljs types `stream` as the Stream class; it only pipes into it, which any writable supports.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as unknown as Stream, useStyles: true, useSharedStrings: false });
+  const { workbook, pause, finish } = streamingWorkbook(out);
 
-  // Excel compares sheet names case-insensitively and reserves "History" (change tracking).
-  const taken = new Set(['history']);
-  const summaryName = sheetName(t('reconciliation.export.summary.sheet'), taken, 'Sheet');
-  const unitNames = units.map((unit, i) => sheetName(unit.name, taken, t('reconciliation.export.unitSheet', { n: i + 1 })));
+  const sheetName = sheetNames();
+  const summaryName = sheetName(t('reconciliation.export.summary.sheet'), 'Sheet');
+  const unitNames = units.map((unit, i) => sheetName(unit.name, t('reconciliation.export.unitSheet', { n: i + 1 })));
 
   const summary = workbook.addWorksheet(summaryName);
   summary.columns = [{ width: 40, style: { numFmt: '@' } }, { width: 32, style: { numFmt: '@' } }, { width: 14 }, { width: 16 }, { width: 16 }];
@@ -88,25 +72,12 @@ export async function writeMismatchWorkbook(
     for (const [n, row] of unit.rows.entries()) {
       for (const line of unitLines(row, n + 1, t)) {
         addLine(sheet, line, false);
-        if (++lines % LINES_PER_TURN === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
-          if (failure) throw failure;
-        }
+        if (++lines % LINES_PER_TURN === 0) await pause();
       }
     }
     sheet.commit();
   }
-  const committed = workbook.commit();
-  committed.catch(() => undefined); // observed by the race below; kept from being reported as unhandled after a failure of `out`
-  await Promise.race([committed, ended]);
-  if (failure) throw failure;
-  await Promise.all([committed, ended]);
-}
-
-function addLine(sheet: ExcelJS.Worksheet, values: Cell[], bold: boolean): void {
-  const row = sheet.addRow(values);
-  if (bold) row.font = { bold: true };
-  row.commit();
+  await finish();
 }
 
 /** The lines of one person: one per differing field, or one with the field columns empty. */
@@ -134,29 +105,4 @@ function shownValue(field: Field, value: string, t: (key: string) => string): st
   if (value === '') return null;
   if (field === 'gender' && (value === 'male' || value === 'female')) return t(`reconciliation.gender.${value}`);
   return ISO_DATE.test(value) ? formatDate(value) : value;
-}
-
-/** A name Excel accepts: at most 31 characters, none of []:*?/\, no apostrophe at either end, not empty, not taken. */
-function sheetName(name: string, taken: Set<string>, fallback: string): string {
-  const clean = (text: string) =>
-    text.normalize('NFC').replace(/[\\/]/g, '-').replace(/[[\]:*?]/g, ' ').replace(/\s+/g, ' ').replace(/^[\s']+|[\s']+$/g, '');
-  const base = clean(name) || clean(fallback) || 'Sheet';
-  for (let n = 1; ; n++) {
-    const suffix = n === 1 ? '' : ` (${n})`;
-    const candidate = clean(truncate(base, SHEET_NAME_MAX - suffix.length)) + suffix;
-    if (!taken.has(candidate.toLowerCase())) {
-      taken.add(candidate.toLowerCase());
-      return candidate;
-    }
-  }
-}
-
-/** At most `max` UTF-16 units (Excel's count), never splitting a character. */
-function truncate(text: string, max: number): string {
-  let out = '';
-  for (const char of text) {
-    if (out.length + char.length > max) break;
-    out += char;
-  }
-  return out;
 }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+import { cliActor } from '../src/platform/scope.ts';
+import { addUser } from '../src/users/service.ts';
+import { createTestDatabase } from './database.ts';
+import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { Client, startServer } from './http.ts';
+
+let handle: DatabaseHandle;
+let server: Awaited<ReturnType<typeof startServer>>;
+let units: Awaited<ReturnType<typeof seedTwoCommunes>>;
+let planner: Client;
+
+const MORNING = { key: 'morning', start: '07:30', end: '11:30' };
+const point = (name: string, communeCode: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  communeCode,
+  address: `Trụ sở ${name}`,
+  operator: 'commune',
+  kits: 1,
+  recordsPerKitHour: 12,
+  shifts: [MORNING],
+  openWeekdays: [1, 2, 3, 4, 5, 6, 0],
+  ...extra,
+});
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  units = await seedTwoCommunes(handle);
+  await addUser(handle.db, cliActor(), { username: 'pc06', fullName: 'Phòng PC06', password: PASSWORD, role: 'provincial_admin', organisationId: units.province.id });
+  server = await startServer(handle);
+  planner = new Client(server.base);
+  expect((await planner.login('pc06', PASSWORD)).status).toBe(200);
+});
+afterAll(async () => {
+  await server?.close();
+  await handle?.close();
+});
+
+describe('campaign planning over HTTP', () => {
+  it('refuses bad points and campaigns with the field and a clear message', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [point('Không máy', '90001', { kits: 0 }), 'kits', 'Điểm tiếp nhận phải có ít nhất một bộ máy.'],
+      [point('Không ca', '90001', { shifts: [] }), 'shifts', 'Điểm tiếp nhận phải có ít nhất một ca làm việc.'],
+      [point('Chồng ca', '90001', { shifts: [MORNING, { key: 'afternoon', start: '11:00', end: '15:00' }] }), 'shifts', 'Các ca làm việc trong ngày bị chồng giờ nhau.'],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await planner.request('POST', '/api/points', body);
+      expect({ name: body.name, status: r.status, issue: r.body.error.issues[0] }).toMatchObject({ name: body.name, status: 400, issue: { message } });
+      expect(r.body.error.issues[0].field).toContain(field);
+    }
+    const late = await planner.request('POST', '/api/campaigns', { name: 'Đợt 1', organisationId: units.province.id, startDate: '2026-12-10', deadline: '2026-12-01' });
+    expect(late.status).toBe(400);
+    expect(late.body.error.issues[0].message).toBe('Hạn hoàn thành phải từ ngày bắt đầu trở đi.');
+    expect(await handle.db.selectFrom('intake_points').select('id').execute()).toEqual([]);
+
+    const officer = new Client(server.base);
+    await officer.login('canbo.a', PASSWORD);
+    expect((await officer.request('POST', '/api/points', point('Điểm xã Một', '90001'))).status).toBe(403);
+  });
+
+  it('plans every eligible member by cell, says what to add when the deadline cannot be met, and plans again after applying it', async () => {
+    // One record an hour for one hour a day: 2 places for the 4 eligible members in one day cannot work.
+    for (const [name, commune] of [['Công an xã Thử Một', '90001'], ['Công an phường Thử Hai', '90002']] as const) {
+      const r = await planner.request('POST', '/api/points', point(name, commune, { recordsPerKitHour: 1, shifts: [{ key: 'morning', start: '08:00', end: '09:00' }] }));
+      expect(r.status).toBe(201);
+    }
+    const campaign = await planner.request('POST', '/api/campaigns', { name: 'Đợt cấp thẻ tháng 12', organisationId: units.province.id, startDate: '2026-12-01', deadline: '2026-12-01' });
+    expect(campaign.status).toBe(201);
+    const eligible = Number((await handle.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).where('eligible', '=', true).executeTakeFirstOrThrow()).n);
+
+    const tight = await planner.request('POST', `/api/campaigns/${campaign.body.id}/plans`);
+    expect(tight.status).toBe(201);
+    expect(tight.body.feasible).toBe(false);
+    expect(tight.body.advice.length).toBeGreaterThan(0);
+    const placed = (plan: { appointments: { members: number }[]; unplaceable: { members: number }[] }) =>
+      plan.appointments.reduce((n, a) => n + a.members, 0) + plan.unplaceable.reduce((n, u) => n + u.members, 0);
+    // Nobody is dropped silently: every eligible member is either booked or reported.
+    expect(placed(tight.body)).toBe(eligible);
+
+    const fixed = await planner.request('POST', `/api/plans/${tight.body.id}/apply-advice`);
+    expect(fixed.status).toBe(201);
+    expect(fixed.body).toMatchObject({ feasible: true, unplaceable: [] });
+    expect(fixed.body.appointments.reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(eligible);
+    for (const a of fixed.body.appointments) expect(a.date).toBe('2026-12-01');
+
+    const published = await planner.request('POST', `/api/plans/${fixed.body.id}/publish`);
+    expect(published.body.status).toBe('published');
+    expect((await planner.request('POST', `/api/plans/${fixed.body.id}/publish`)).status).toBe(400);
+  });
+});
