@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { cliActor } from '../src/platform/scope.ts';
@@ -87,5 +88,26 @@ describe('campaign planning over HTTP', () => {
     const published = await planner.request('POST', `/api/plans/${fixed.body.id}/publish`);
     expect(published.body.status).toBe('published');
     expect((await planner.request('POST', `/api/plans/${fixed.body.id}/publish`)).status).toBe(400);
+    // A notice per cell and shift waits in the outbox, in Vietnamese, naming the cell, the day and the place.
+    const notices = await handle.db.selectFrom('notice_outbox').select(['cell_id', 'short_text', 'long_text', 'status']).where('plan_id', '=', fixed.body.id).execute();
+    expect(notices.length).toBe(fixed.body.appointments.length);
+    const first = fixed.body.appointments[0];
+    const notice = notices.find((n) => n.cell_id === first.cellId)!;
+    expect(notice.status).toBe('pending');
+    expect(notice.short_text).toContain('01/12');
+    expect(notice.long_text).toContain('Thứ Ba, ngày 01/12/2026');
+
+    // The point's daily schedule, as a spreadsheet and as a printable PDF.
+    const xlsx = await planner.download(`/api/plans/${fixed.body.id}/points/${first.pointId}/schedule.xlsx?date=2026-12-01`);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await xlsx.arrayBuffer()) as never);
+    const cells: string[] = [];
+    workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((c) => void cells.push(String(c.value)))));
+    const booked = await handle.db.selectFrom('members').select('full_name').where('organisation_id', '=', first.cellId).where('eligible', '=', true).execute();
+    for (const m of booked) expect(cells).toContain(m.full_name);
+    const pdf = await planner.download(`/api/plans/${fixed.body.id}/points/${first.pointId}/schedule.pdf?date=2026-12-01`);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
-import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createPoint, getCampaign, getPlan, listCampaigns, listPoints, moveAppointment, planCampaign, publishPlan } from './service.ts';
+import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createPoint, getCampaign, getPlan, listCampaigns, listPoints, moveAppointment, planCampaign } from './service.ts';
+import { pointSchedulePdf, pointScheduleXlsx, publishPlan } from './outputs-service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -64,7 +65,22 @@ export function schedulingRoutes(app: App, { db }: AppContext) {
   app.post('/api/plans/:id/apply-advice', { schema: { params: z.object({ id: Id }) } }, async (request, reply) =>
     reply.status(201).send(await applyPlanAdvice(db, actorOf(request), request.params.id)),
   );
-  app.post('/api/plans/:id/publish', { schema: { params: z.object({ id: Id }) } }, async (request) => publishPlan(db, actorOf(request), request.params.id));
+  app.post('/api/plans/:id/publish', { schema: { params: z.object({ id: Id }) } }, async (request) =>
+    publishPlan(db, actorOf(request), request.params.id, request.locale),
+  );
+  const scheduleParams = { params: z.object({ id: Id, pointId: Id }), querystring: z.object({ date: IsoDate.optional() }) };
+  app.get('/api/plans/:id/points/:pointId/schedule.xlsx', { schema: scheduleParams }, async (request, reply) => {
+    const { id, pointId } = request.params;
+    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    reply.header('content-disposition', `attachment; filename="lich-tiep-nhan-${pointId}${request.query.date ? `-${request.query.date}` : ''}.xlsx"`);
+    return reply.send(await pointScheduleXlsx(db, actorOf(request), id, pointId, request.query.date, request.locale));
+  });
+  app.get('/api/plans/:id/points/:pointId/schedule.pdf', { schema: { params: scheduleParams.params, querystring: z.object({ date: IsoDate }) } }, async (request, reply) => {
+    const { id, pointId } = request.params;
+    reply.header('content-type', 'application/pdf');
+    reply.header('content-disposition', `attachment; filename="lich-tiep-nhan-${pointId}-${request.query.date}.pdf"`);
+    return reply.send(await pointSchedulePdf(db, actorOf(request), id, pointId, request.query.date, request.locale));
+  });
   app.patch(
     '/api/appointments/:id',
     { schema: { params: z.object({ id: Id }), body: z.object({ pointId: Id, date: IsoDate, shift: Shift }) } },

@@ -316,16 +316,3 @@ export async function moveAppointment(db: Db, actor: Actor, appointmentId: strin
     return getPlan(trx, actor, appointment.plan_id);
   });
 }
-
-/** Publishing makes a plan the one members are told about; the one before is superseded. */
-export async function publishPlan(db: Db, actor: Actor, planId: string) {
-  requirePermission(actor, 'campaign.plan');
-  const plan = await getPlan(db, actor, planId);
-  if (plan.status !== 'draft') throw new AppError('schedule.plan_not_draft');
-  await inTransaction(db, async (trx) => {
-    await trx.updateTable('schedule_plans').set({ status: 'superseded' }).where('campaign_id', '=', plan.campaign.id).where('status', '=', 'published').execute();
-    await trx.updateTable('schedule_plans').set({ status: 'published', published_at: new Date() }).where('id', '=', planId).execute();
-    await appendAudit(trx, actor, { action: 'campaign.publish', entity: 'campaign', entityId: plan.campaign.id, details: { planId } });
-  });
-  return getPlan(db, actor, planId);
-}

@@ -13,6 +13,7 @@ export const en: Record<string, string> = {
   'user.not_found': 'User not found.',
   'user.scope_required': 'This role needs a scope (party organisation or area).',
   'member.not_found': 'Member not found.',
+  'schedule.no_appointments': 'The intake point has no appointments on this day.',
   'schedule.point.no_settings': 'The intake point has no working settings.',
   'schedule.point.bad_date': 'Invalid date.',
   'schedule.point.settings_order': 'Settings changes must be in order of the day they apply from.',

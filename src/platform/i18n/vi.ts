@@ -13,6 +13,7 @@ export const vi: Record<string, string> = {
   'user.not_found': 'Không tìm thấy người dùng.',
   'user.scope_required': 'Vai trò này cần phạm vi (tổ chức đảng hoặc địa bàn).',
   'member.not_found': 'Không tìm thấy đảng viên.',
+  'schedule.no_appointments': 'Điểm tiếp nhận không có lịch hẹn nào trong ngày này.',
   'schedule.point.no_settings': 'Điểm tiếp nhận chưa có thông số làm việc.',
   'schedule.point.bad_date': 'Ngày không hợp lệ.',
   'schedule.point.settings_order': 'Các lần thay đổi thông số phải theo thứ tự ngày áp dụng.',
