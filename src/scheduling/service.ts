@@ -190,7 +190,8 @@ export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   const locked = announced.filter((a) => a.locked || a.date < today);
   const previous = announced.filter((a) => !(a.locked || a.date < today));
   const strip = ({ id: _i, locked: _l, ...a }: Appointment & { id: string; locked: boolean }): Appointment => a;
-  const input = { start: campaign.startDate, deadline: campaign.deadline, holidays: campaign.holidays };
+  // Nothing new is booked on a day already begun or past: a re-plan starts today (or at the start, if later).
+  const input = { start: [campaign.startDate, today].sort()[1]!, deadline: campaign.deadline, holidays: campaign.holidays };
   const result: Plan = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip) });
   const teams = (await db.selectFrom('mobile_teams').select(['id', 'commune_codes as communeCodes', 'visits_per_day as visitsPerDay']).where('province_code', '=', campaign.provinceCode).execute());
   const visits = planHomeVisits(input, (await homeVisitDemand(db, actor.scope, campaign.path)).filter((d): d is { memberId: string; communeCode: string } => d.communeCode !== null), teams);
@@ -270,15 +271,13 @@ export async function applyPlanAdvice(db: Db, actor: Actor, planId: string) {
   if (plan.advice.length === 0) return plan;
   const from = [plan.campaign.startDate, addDays(todayInVietnam(), 1)].sort()[1]!;
   const points = await loadPoints(db, actor.scope, { provinceCode: plan.campaign.provinceCode });
-  const changed = applyAdvice(points, plan.advice);
+  // The advice takes effect from `from` on: earlier days keep the settings they were planned (or done) with.
+  const changed = applyAdvice(points, plan.advice, from);
   await inTransaction(db, async (trx) => {
     for (const point of changed) {
       const before = points.find((p) => p.id === point.id)!;
       if (JSON.stringify(before.settings) === JSON.stringify(point.settings)) continue;
-      // The settings in force on `from`, as the advice changed them, become the point's settings from that day on.
-      const inForce = [...point.settings].reverse().find((s) => s.from <= from) ?? point.settings[0]!;
-      await saveSettings(trx, point.id, { ...inForce, from });
-      for (const later of point.settings.filter((s) => s.from > from)) await saveSettings(trx, point.id, later);
+      for (const settings of point.settings.filter((x) => x.from >= from)) await saveSettings(trx, point.id, settings);
     }
     await appendAudit(trx, actor, { action: 'campaign.apply_advice', entity: 'campaign', entityId: plan.campaign.id, details: { planId, advice: plan.advice, from } });
   });

@@ -47,6 +47,16 @@ describe('plan', () => {
     expect(p.crossCommuneMembers).toBeLessThanOrEqual(65);
   });
 
+  it('balances a commune’s cells over its points', () => {
+    const i = input({ points: [point('A1', 'A'), point('A2', 'A', { kits: 2 })], cells: [1, 2, 3, 4, 5, 6].map((k) => cell(`a${k}`, 'A', 20)) });
+    const p = plan(i);
+    checkPlan(i, p);
+    const at = (id: string) => p.appointments.filter((a) => a.pointId === id).reduce((n, a) => n + a.members, 0);
+    // A2 has twice A1's kits: it takes about twice the members.
+    expect([at('A1'), at('A2')]).toEqual([40, 80]);
+    expect(p.finishDate).toBe(START);
+  });
+
   it('sends provincial and central-level cells only to provincial points', () => {
     const i = input({
       points: [point('A1', 'A', { kits: 3 }), point('PC06', 'B', { operator: 'provincial' })],

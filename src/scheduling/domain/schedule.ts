@@ -9,11 +9,12 @@
  *
  * How: the lower bound from capacity gives the first horizon to try. For a horizon (last day allowed) cells are
  * packed largest first, restricted cells first, then each commune into its own points (least loaded point, its
- * earliest shift that fits), then what is left anywhere with spare capacity; a second packing (tightest fitting
- * shift) is tried when the first fails. The first horizon at which everything fits is the plan; the search goes
- * on by bisection up to the deadline. When even the deadline fails, the advice loop adds capacity where members
- * were left over (evening shifts, weekends, then kits), re-plans with the very same function until everything
- * fits, then drops what is not needed.
+ * earliest shift that fits), then what is left anywhere with spare capacity; when that fails, the tightest-fit
+ * variant and a single largest-first pass (home points first for each cell) are tried. The first horizon at which
+ * everything fits is the plan; the search goes on by bisection up to the deadline. Announced appointments that
+ * still hold are kept before packing (dropped only if that is what it takes to meet the deadline).
+ * When even the deadline fails, the advice loop adds capacity where members were left over (evening shifts,
+ * weekends, then kits), re-plans with the very same function until everything fits, then drops what is not needed.
  */
 import { applyAdvice } from './advice.ts';
 import { buildSlotDetails, dayNumber, isoFromDayNumber, slotKey } from './slots.ts';
@@ -108,8 +109,22 @@ interface Task {
 }
 
 type Part = [slot: number, members: number];
-type Strategy = 'first' | 'best';
-const STRATEGIES: Strategy[] = ['first', 'best'];
+interface Strategy {
+  /** 'first': the least loaded point's earliest shift that fits (balances points); 'best': the shift left fullest. */
+  fit: 'first' | 'best';
+  /**
+   * 'phased': restricted cells, then each commune at home, then the overflow, each largest first (fewest
+   * cross-commune members); 'merged': one pass largest first, home points first for each cell (packs tighter when
+   * restricted cells and commune cells compete for the same points).
+   */
+  order: 'phased' | 'merged';
+}
+const STRATEGIES: Strategy[] = [
+  { fit: 'first', order: 'phased' },
+  { fit: 'best', order: 'phased' },
+  { fit: 'first', order: 'merged' },
+  { fit: 'best', order: 'merged' },
+];
 
 interface PackResult {
   parts: Map<number, Part[]>;
@@ -158,7 +173,7 @@ function pack(model: Model, base: Float64Array, tasks: readonly Task[], horizon:
           const s = slots[k]!;
           const r = rem[s]!;
           if (r < demand || t.lockedSlots?.has(s)) continue;
-          if (strategy === 'first') {
+          if (strategy.fit === 'first') {
             i = j = k;
             leftover = r - demand;
             break;
@@ -195,8 +210,8 @@ function pack(model: Model, base: Float64Array, tasks: readonly Task[], horizon:
       const load = (capH[p]! - remH[p]! + demand) / capH[p]!;
       const endDay = model.slotDay[slots[j]!]!;
       // 'first' balances the points (least loaded after this cell); 'best' packs tightly (least room left).
-      const primary = strategy === 'first' ? load : leftover;
-      const secondary = strategy === 'first' ? endDay : load;
+      const primary = strategy.fit === 'first' ? load : leftover;
+      const secondary = strategy.fit === 'first' ? endDay : load;
       if (primary < bestPrimary - 1e-12 || (Math.abs(primary - bestPrimary) <= 1e-12 && secondary < bestSecondary)) {
         bestP = p;
         bestI = i;
@@ -222,6 +237,10 @@ function pack(model: Model, base: Float64Array, tasks: readonly Task[], horizon:
     return true;
   };
 
+  if (strategy.order === 'merged') {
+    for (const t of [...tasks].sort(bySize)) if (!(t.own.length > 0 && place(t, t.own)) && !place(t, t.eligible)) failed.push(t);
+    return { parts, failed, placedMembers };
+  }
   // Restricted cells have the fewest choices: they go first.
   const restricted = tasks.filter((t) => t.restricted).sort(bySize);
   const local = tasks.filter((t) => !t.restricted && t.own.length > 0).sort(bySize);
@@ -311,11 +330,7 @@ function schedule(model: Model, base: Float64Array, tasks: readonly Task[]): Sch
 // ---------------------------------------------------------------------------------------------------------------
 // One plan for given points (no advice).
 
-interface Solved {
-  plan: Plan;
-}
-
-function solve(input: PlanInput, points: readonly IntakePoint[]): Solved {
+function solve(input: PlanInput, points: readonly IntakePoint[]): Plan {
   const { campaign, cells } = input;
   const model = buildModel(campaign, points);
   const base = model.slotCap.slice();
@@ -424,18 +439,7 @@ function solve(input: PlanInput, points: readonly IntakePoint[]): Solved {
   let changedAppointments = 0;
   for (const k of announced) if (!now.has(k)) changedAppointments++;
 
-  return {
-    plan: {
-      appointments,
-      unplaceable,
-      finishDate,
-      lowerBoundDate,
-      feasible: unplaceable.length === 0,
-      advice: [],
-      crossCommuneMembers,
-      changedAppointments,
-    },
-  };
+  return { appointments, unplaceable, finishDate, lowerBoundDate, feasible: unplaceable.length === 0, advice: [], crossCommuneMembers, changedAppointments };
 }
 
 /**
@@ -606,7 +610,7 @@ function propose(input: PlanInput, points: readonly IntakePoint[], short: readon
 
 function adviseCapacity(input: PlanInput, first: Plan): Advice[] {
   const from = input.campaign.start;
-  const replan = (advice: readonly Advice[]) => solve(input, applyAdvice(input.points, advice, from)).plan;
+  const replan = (advice: readonly Advice[]) => solve(input, applyAdvice(input.points, advice, from));
   let advice: Advice[] = [];
   let current = first;
   for (let round = 0; capacityShort(current).length > 0; round++) {
@@ -650,7 +654,7 @@ function adviseCapacity(input: PlanInput, first: Plan): Advice[] {
  * `applyAdvice(points, advice, campaign.start)` (or without a date), make the same call feasible.
  */
 export function plan(input: PlanInput): Plan {
-  const { plan: result } = solve(input, input.points);
+  const result = solve(input, input.points);
   if (capacityShort(result).length === 0) return result;
   return { ...result, advice: adviseCapacity(input, result) };
 }
