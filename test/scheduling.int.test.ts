@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
+import { createOrganisation } from '../src/organisations/service.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
 import { Client, startServer } from './http.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
-let units: Awaited<ReturnType<typeof seedTwoCommunes>>;
+let units: Awaited<ReturnType<typeof seedTwoCommunes>> & { emptyCell: { id: string } };
 let planner: Client;
 
 const MORNING = { key: 'morning', start: '07:30', end: '11:30' };
@@ -27,7 +28,8 @@ const point = (name: string, communeCode: string, extra: Record<string, unknown>
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  units = await seedTwoCommunes(handle);
+  const seeded = await seedTwoCommunes(handle);
+  units = { ...seeded, emptyCell: await createOrganisation(handle.db, cliActor(), { parentId: seeded.communeB.id, name: 'Chi bộ mới lập', kind: 'cell' }) };
   await addUser(handle.db, cliActor(), { username: 'pc06', fullName: 'Phòng PC06', password: PASSWORD, role: 'provincial_admin', organisationId: units.province.id });
   server = await startServer(handle);
   planner = new Client(server.base);
@@ -81,7 +83,9 @@ describe('campaign planning over HTTP', () => {
 
     const fixed = await planner.request('POST', `/api/plans/${tight.body.id}/apply-advice`);
     expect(fixed.status).toBe(201);
-    expect(fixed.body).toMatchObject({ feasible: true, unplaceable: [] });
+    expect(fixed.body.feasible).toBe(true);
+    // Only the cell with nobody eligible is reported, as such.
+    expect(fixed.body.unplaceable).toEqual([{ cellId: units.emptyCell.id, members: 0, reason: 'no_eligible_members' }]);
     expect(fixed.body.appointments.reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(eligible);
     for (const a of fixed.body.appointments) expect(a.date).toBe('2026-12-01');
 

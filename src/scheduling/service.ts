@@ -11,7 +11,7 @@ import { applyAdvice, plan as schedule } from './domain/schedule.ts';
 import { addDays, buildSlots, DEFAULT_RECORDS_PER_KIT_HOUR, validateCampaign, validatePoint } from './domain/slots.ts';
 import { planHomeVisits } from './domain/home-visits.ts';
 import type { Appointment, Campaign, IntakePoint, Plan, PointSettings, ShiftKey, ShiftSpec } from './domain/types.ts';
-import { homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope } from './store.ts';
+import { cellsWithoutEligibleMembers, homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope } from './store.ts';
 
 const invalid = (issues: Issue[]) => new AppError('validation', {}, issues);
 
@@ -192,7 +192,9 @@ export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   const strip = ({ id: _i, locked: _l, ...a }: Appointment & { id: string; locked: boolean }): Appointment => a;
   // Nothing new is booked on a day already begun or past: a re-plan starts today (or at the start, if later).
   const input = { start: [campaign.startDate, today].sort()[1]!, deadline: campaign.deadline, holidays: campaign.holidays };
-  const result: Plan = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip) });
+  const planned = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip) });
+  const empty = await cellsWithoutEligibleMembers(db, actor.scope, campaign.path);
+  const result: Plan = { ...planned, unplaceable: [...planned.unplaceable, ...empty.map((cellId) => ({ cellId, members: 0, reason: 'no_eligible_members' as const }))] };
   const teams = (await db.selectFrom('mobile_teams').select(['id', 'commune_codes as communeCodes', 'visits_per_day as visitsPerDay']).where('province_code', '=', campaign.provinceCode).execute());
   const visits = planHomeVisits(input, (await homeVisitDemand(db, actor.scope, campaign.path)).filter((d): d is { memberId: string; communeCode: string } => d.communeCode !== null), teams);
   const lockedKeys = new Set(locked.map((a) => `${a.cellId}|${a.pointId}|${a.date}|${a.shift}`));

@@ -78,6 +78,21 @@ export async function loadCellDemand(db: Queryable, scope: Scope, below: string)
 
 const organisationScope = (scope: Scope) => organisationInScope(scope, 'o');
 
+/** Open cells below the unit with no eligible member at all: reported with the plan, so nobody wonders where they went. */
+export async function cellsWithoutEligibleMembers(db: Queryable, scope: Scope, below: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('organisations as o')
+    .select('o.id')
+    .where('o.kind', 'in', ['cell', 'grassroots_cell'])
+    .where('o.closed_at', 'is', null)
+    .where(sql<boolean>`o.path COLLATE "C" LIKE ${below + '%'}`)
+    .where(organisationScope(scope))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('members as m').select('m.id').whereRef('m.organisation_id', '=', 'o.id').where('m.eligible', '=', true))))
+    .orderBy('o.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function homeVisitDemand(db: Queryable, scope: Scope, below: string) {
   return db
     .selectFrom('members as m')
