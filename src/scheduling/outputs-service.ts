@@ -19,16 +19,9 @@ function shiftSpec(point: PointRow, date: string, key: ShiftKey): ShiftSpec {
   return settingsOn(point, date)?.shifts.find((s) => s.key === key) ?? point.settings[0]!.shifts.find((s) => s.key === key) ?? { key, start: '', end: '' };
 }
 
-/** Cell names with their committee (the unit above the cell), for notices and schedules. */
-async function cellNames(db: Queryable, cellIds: string[]) {
-  if (cellIds.length === 0) return new Map<string, { cellName: string; committeeName: string }>();
-  const rows = await db
-    .selectFrom('organisations as c')
-    .leftJoin('organisations as p', 'p.id', 'c.parent_id')
-    .select(['c.id', 'c.name as cellName', 'p.name as committeeName'])
-    .where('c.id', 'in', [...new Set(cellIds)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, { cellName: r.cellName, committeeName: r.committeeName ?? '' }]));
+/** The plan's cell names with their committee (the unit above the cell), for notices and schedules. */
+function cellNames(plan: Awaited<ReturnType<typeof getPlan>>) {
+  return new Map(plan.cells.map((c) => [c.id, { cellName: c.name, committeeName: c.committeeName ?? '' }]));
 }
 
 /**
@@ -41,7 +34,7 @@ export async function pointSchedules(db: Queryable, actor: Actor, planId: string
   if (!point) throw new AppError('schedule.point_not_found', { id: pointId });
   const here = plan.appointments.filter((a) => a.pointId === pointId && (!date || a.date === date));
   const cells = [...new Set(here.map((a) => a.cellId))];
-  const names = await cellNames(db, cells);
+  const names = cellNames(plan);
   const commune = await db.selectFrom('communes').select('name').where('code', '=', point.communeCode).executeTakeFirst();
   const members = new Map<string, ScheduleMember[]>();
   if (cells.length) {
@@ -101,7 +94,7 @@ export async function pointSchedulePdf(db: Queryable, actor: Actor, planId: stri
 
 /** The notices of a plan's appointments, one per cell and shift, as the outbox keeps them until they are sent. */
 export async function noticesFor(db: Queryable, plan: Awaited<ReturnType<typeof getPlan>>, points: PointRow[], locale: Locale) {
-  const names = await cellNames(db, plan.appointments.map((a) => a.cellId));
+  const names = cellNames(plan);
   const byId = new Map(points.map((p) => [p.id, p]));
   return plan.appointments.map((a) => {
     const point = byId.get(a.pointId)!;

@@ -248,6 +248,16 @@ export async function getPlan(db: Queryable, actor: Actor, planId: string) {
   if (!row) throw new AppError('schedule.plan_not_found', { id: planId });
   const campaign = await getCampaign(db, actor, row.campaign_id);
   const appointments = await planAppointments(db, planId);
+  // Names of the cells in the plan, so a calendar can label its blocks without a request per cell.
+  const cellIds = [...new Set([...appointments.map((a) => a.cellId), ...(row.unplaceable as Plan['unplaceable']).map((u) => u.cellId)])];
+  const cells = cellIds.length
+    ? await db
+        .selectFrom('organisations as c')
+        .leftJoin('organisations as p', 'p.id', 'c.parent_id')
+        .select(['c.id', 'c.name', 'p.name as committeeName', 'c.commune_code as communeCode'])
+        .where('c.id', 'in', cellIds)
+        .execute()
+    : [];
   const visits = await db.selectFrom('home_visit_runs').select(['team_id as teamId', 'day as date', 'commune_code as communeCode', 'member_ids as memberIds']).where('plan_id', '=', planId).orderBy('day').orderBy('team_id').execute();
   return {
     id: row.id,
@@ -261,6 +271,7 @@ export async function getPlan(db: Queryable, actor: Actor, planId: string) {
     crossCommuneMembers: row.cross_commune_members,
     changedAppointments: row.changed_appointments,
     appointments,
+    cells,
     homeVisits: visits,
     createdAt: row.created_at.toISOString(),
   };
