@@ -93,7 +93,7 @@ export async function pointSchedulePdf(db: Queryable, actor: Actor, planId: stri
 }
 
 /** The notices of a plan's appointments, one per cell and shift, as the outbox keeps them until they are sent. */
-export async function noticesFor(db: Queryable, plan: Awaited<ReturnType<typeof getPlan>>, points: PointRow[], locale: Locale) {
+export function noticesFor(plan: Awaited<ReturnType<typeof getPlan>>, points: PointRow[], locale: Locale) {
   const names = cellNames(plan);
   const byId = new Map(points.map((p) => [p.id, p]));
   return plan.appointments.map((a) => {
@@ -114,7 +114,7 @@ export async function publishPlan(db: Db, actor: Actor, planId: string, locale: 
   const plan = await getPlan(db, actor, planId);
   if (plan.status !== 'draft') throw new AppError('schedule.plan_not_draft');
   const points = await loadPoints(db, actor.scope, { provinceCode: plan.campaign.provinceCode });
-  const notices = await noticesFor(db, plan, points, locale);
+  const notices = noticesFor(plan, points, locale);
   await inTransaction(db, async (trx) => {
     await trx.updateTable('schedule_plans').set({ status: 'superseded' }).where('campaign_id', '=', plan.campaign.id).where('status', '=', 'published').execute();
     await trx.updateTable('schedule_plans').set({ status: 'published', published_at: new Date() }).where('id', '=', planId).execute();
