@@ -68,9 +68,15 @@ describe('campaign planning over HTTP', () => {
       const r = await planner.request('POST', '/api/points', point(name, commune, { recordsPerKitHour: 1, shifts: [{ key: 'morning', start: '08:00', end: '09:00' }] }));
       expect(r.status).toBe(201);
     }
+    // Phạm Văn Bắc is bedridden: a mobile team of the ward goes to him instead.
+    await handle.db.updateTable('members').set({ needs_home_visit: true }).where('personal_id', '=', '068058001004').execute();
+    const team = await planner.request('POST', '/api/mobile-teams', { name: 'Tổ lưu động phường Hai', communeCodes: ['90002'], visitsPerDay: 5 });
+    expect(team.status).toBe(201);
+    expect((await planner.request('POST', '/api/mobile-teams', { name: 'Tổ sai', communeCodes: ['99999'], visitsPerDay: 5 })).status).toBe(400);
+    expect((await planner.request('GET', '/api/mobile-teams')).body.teams).toEqual([expect.objectContaining({ id: team.body.id, communeCodes: ['90002'] })]);
     const campaign = await planner.request('POST', '/api/campaigns', { name: 'Đợt cấp thẻ tháng 12', organisationId: units.province.id, startDate: '2026-12-01', deadline: '2026-12-01' });
     expect(campaign.status).toBe(201);
-    const eligible = Number((await handle.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).where('eligible', '=', true).executeTakeFirstOrThrow()).n);
+    const eligible = Number((await handle.db.selectFrom('members').select((eb) => eb.fn.countAll<string>().as('n')).where('eligible', '=', true).where('needs_home_visit', '=', false).executeTakeFirstOrThrow()).n);
 
     const tight = await planner.request('POST', `/api/campaigns/${campaign.body.id}/plans`);
     expect(tight.status).toBe(201);
@@ -84,6 +90,8 @@ describe('campaign planning over HTTP', () => {
     const fixed = await planner.request('POST', `/api/plans/${tight.body.id}/apply-advice`);
     expect(fixed.status).toBe(201);
     expect(fixed.body.feasible).toBe(true);
+    const bac = await handle.db.selectFrom('members').select('id').where('personal_id', '=', '068058001004').executeTakeFirstOrThrow();
+    expect(fixed.body.homeVisits).toEqual([{ teamId: team.body.id, date: '2026-12-01', communeCode: '90002', memberIds: [bac.id] }]);
     // Only the cell with nobody eligible is reported, as such.
     expect(fixed.body.unplaceable).toEqual([{ cellId: units.emptyCell.id, members: 0, reason: 'no_eligible_members' }]);
     expect(fixed.body.appointments.reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(eligible);

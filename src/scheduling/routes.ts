@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
-import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createPoint, getCampaign, getPlan, listCampaigns, listPoints, moveAppointment, planCampaign } from './service.ts';
+import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPoints, moveAppointment, planCampaign } from './service.ts';
 import { pointSchedulePdf, pointScheduleXlsx, publishPlan } from './outputs-service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
@@ -59,6 +59,15 @@ export function schedulingRoutes(app: App, { db }: AppContext) {
   );
   app.post('/api/points/:id/closures', { schema: { params: z.object({ id: Id }), body: z.object({ date: IsoDate }) } }, async (request) =>
     closePointOn(db, actorOf(request), request.params.id, request.body.date),
+  );
+
+  app.get('/api/mobile-teams', { schema: { querystring: z.object({ provinceCode: z.string().regex(/^\d{2}$/).optional() }) } }, async (request) => ({
+    teams: await listMobileTeams(db, actorOf(request), request.query.provinceCode),
+  }));
+  app.post(
+    '/api/mobile-teams',
+    { schema: { body: z.object({ name: z.string().max(200), communeCodes: z.array(z.string().regex(/^\d{5}$/)).max(200), visitsPerDay: z.number().int().min(1).max(200) }) } },
+    async (request, reply) => reply.status(201).send(await createMobileTeam(db, actorOf(request), request.body)),
   );
 
   app.get('/api/plans/:id', { schema: { params: z.object({ id: Id }) } }, async (request) => getPlan(db, actorOf(request), request.params.id));

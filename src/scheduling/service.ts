@@ -11,7 +11,7 @@ import { applyAdvice, plan as schedule } from './domain/schedule.ts';
 import { addDays, buildSlots, DEFAULT_RECORDS_PER_KIT_HOUR, validateCampaign, validatePoint } from './domain/slots.ts';
 import { planHomeVisits } from './domain/home-visits.ts';
 import type { Appointment, Campaign, IntakePoint, Plan, PointSettings, ShiftKey, ShiftSpec } from './domain/types.ts';
-import { cellsWithoutEligibleMembers, homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope } from './store.ts';
+import { cellsWithoutEligibleMembers, homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope, provinceInScope } from './store.ts';
 
 const invalid = (issues: Issue[]) => new AppError('validation', {}, issues);
 
@@ -327,4 +327,39 @@ export async function moveAppointment(db: Db, actor: Actor, appointmentId: strin
     await appendAudit(trx, actor, { action: 'appointment.move', entity: 'appointment', entityId: appointmentId, details: { from: { pointId: appointment.point_id, date: appointment.day, shift: appointment.shift }, to } });
     return getPlan(trx, actor, appointment.plan_id);
   });
+}
+
+/** A mobile team visiting the homes of members who cannot come (elderly, sick), within the communes it serves. */
+export async function createMobileTeam(db: Db, actor: Actor, input: { name: string; communeCodes: string[]; visitsPerDay: number }) {
+  requirePermission(actor, 'campaign.plan');
+  const name = cleanText(input.name);
+  if (!name) throw invalid([{ field: 'name', code: 'schedule.team.name_required' }]);
+  const codes = [...new Set(input.communeCodes)];
+  const communes = codes.length ? await db.selectFrom('communes').select(['code', 'province_code']).where('code', 'in', codes).execute() : [];
+  const provinces = new Set(communes.map((c) => c.province_code));
+  if (codes.length === 0 || communes.length !== codes.length || provinces.size !== 1) throw invalid([{ field: 'communeCodes', code: 'schedule.team.communes' }]);
+  const provinceCode = [...provinces][0]!;
+  return inTransaction(db, async (trx) => {
+    const team = await trx.insertInto('mobile_teams').values({ name, province_code: provinceCode, commune_codes: codes, visits_per_day: input.visitsPerDay }).returning(['id', 'name', 'province_code as provinceCode', 'commune_codes as communeCodes', 'visits_per_day as visitsPerDay']).executeTakeFirstOrThrow();
+    // A team is seen (and so may be created) by whoever sees points in its communes.
+    const visible = await trx
+      .selectFrom(sql<{ province_code: string; commune_code: string }>`(SELECT ${provinceCode}::char(2) AS province_code, unnest(${codes}::char(5)[]) AS commune_code)`.as('t'))
+      .select('t.commune_code')
+      .where(pointInScope(actor.scope, 't'))
+      .execute();
+    if (visible.length !== codes.length) throw new AppError('auth.forbidden');
+    await appendAudit(trx, actor, { action: 'team.create', entity: 'mobile_team', entityId: team.id, details: { name, communeCodes: codes, visitsPerDay: input.visitsPerDay } });
+    return team;
+  });
+}
+
+export async function listMobileTeams(db: Queryable, actor: Actor, provinceCode?: string) {
+  requirePermission(actor, 'member.read');
+  let qb = db
+    .selectFrom('mobile_teams as t')
+    .select(['t.id', 't.name', 't.province_code as provinceCode', 't.commune_codes as communeCodes', 't.visits_per_day as visitsPerDay'])
+    .where(provinceInScope(actor.scope, 't.province_code'))
+    .orderBy('t.id');
+  if (provinceCode) qb = qb.where('t.province_code', '=', provinceCode);
+  return qb.execute();
 }

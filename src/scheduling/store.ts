@@ -10,14 +10,23 @@ import type { Appointment, CellDemand, IntakePoint, PointSettings, ShiftSpec } f
  */
 export function pointInScope(scope: Scope, alias: string): RawBuilder<SqlBool> {
   if (scope.all) return sql<SqlBool>`true`;
-  const province = sql.ref(`${alias}.province_code`);
+  const commune = sql.ref(`${alias}.commune_code`);
+  const parts = [provinceInScope(scope, `${alias}.province_code`)];
+  if (scope.communeCode) parts.push(sql<SqlBool>`${commune} = ${scope.communeCode}`);
+  if (scope.organisationPath) {
+    parts.push(sql<SqlBool>`EXISTS (SELECT 1 FROM organisations so WHERE so.path = ${scope.organisationPath} AND (so.commune_code IS NULL OR so.commune_code = ${commune}))`);
+  }
+  return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+}
+
+/** "Province `ref` is one the scope reaches" (for what belongs to a province as a whole, like mobile teams). */
+export function provinceInScope(scope: Scope, ref: string): RawBuilder<SqlBool> {
+  if (scope.all) return sql<SqlBool>`true`;
+  const province = sql.ref(ref);
   const parts = [];
   if (scope.provinceCode) parts.push(sql`${province} = ${scope.provinceCode}`);
-  if (scope.communeCode) parts.push(sql`${sql.ref(`${alias}.commune_code`)} = ${scope.communeCode}`);
-  if (scope.organisationPath) {
-    parts.push(sql`EXISTS (SELECT 1 FROM organisations so WHERE so.path = ${scope.organisationPath}
-      AND (so.province_code IS NULL OR so.province_code = ${province}) AND (so.commune_code IS NULL OR so.commune_code = ${sql.ref(`${alias}.commune_code`)}))`);
-  }
+  if (scope.communeCode) parts.push(sql`EXISTS (SELECT 1 FROM communes sc WHERE sc.code = ${scope.communeCode} AND sc.province_code = ${province})`);
+  if (scope.organisationPath) parts.push(sql`EXISTS (SELECT 1 FROM organisations so WHERE so.path = ${scope.organisationPath} AND (so.province_code IS NULL OR so.province_code = ${province}))`);
   if (parts.length === 0) return sql<SqlBool>`false`;
   return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
 }

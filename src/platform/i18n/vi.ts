@@ -13,6 +13,8 @@ export const vi: Record<string, string> = {
   'user.not_found': 'Không tìm thấy người dùng.',
   'user.scope_required': 'Vai trò này cần phạm vi (tổ chức đảng hoặc địa bàn).',
   'member.not_found': 'Không tìm thấy đảng viên.',
+  'schedule.team.name_required': 'Cần nhập tên tổ lưu động.',
+  'schedule.team.communes': 'Tổ lưu động phải phục vụ ít nhất một xã/phường, các xã/phường đều có thật và cùng một tỉnh.',
   'schedule.no_appointments': 'Điểm tiếp nhận không có lịch hẹn nào trong ngày này.',
   'schedule.point.no_settings': 'Điểm tiếp nhận chưa có thông số làm việc.',
   'schedule.point.bad_date': 'Ngày không hợp lệ.',
