@@ -97,6 +97,28 @@ describe('campaign planning over HTTP', () => {
     expect(fixed.body.appointments.reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(eligible);
     for (const a of fixed.body.appointments) expect(a.date).toBe('2026-12-01');
 
+    // Moving an appointment (the calendar's drag and drop) never overfills a shift nor lands on a closed day.
+    const moving = fixed.body.appointments[0];
+    const closed = await planner.request('PATCH', `/api/appointments/${moving.id}`, { pointId: moving.pointId, date: '2026-12-05', shift: 'morning' });
+    expect(closed.status).toBe(400);
+    expect(closed.body.error.message).toBe('Điểm tiếp nhận không làm việc vào ca này.');
+    const points = (await planner.request('GET', '/api/points')).body.points as { id: string; settings: { kits: number; recordsPerKitHour: number; shifts: { start: string; end: string }[] }[] }[];
+    const hours = (t: string) => Number(t.slice(0, 2)) + Number(t.slice(3)) / 60;
+    const capacity = new Map(points.map((p) => {
+      const s = p.settings[p.settings.length - 1]!;
+      return [p.id, Math.floor(s.kits * s.recordsPerKitHour * (hours(s.shifts[0]!.end) - hours(s.shifts[0]!.start)))];
+    }));
+    const other = points.find((p) => p.id !== moving.pointId)!;
+    const load = fixed.body.appointments.filter((a: { pointId: string }) => a.pointId === other.id).reduce((n: number, a: { members: number }) => n + a.members, 0);
+    const moved = await planner.request('PATCH', `/api/appointments/${moving.id}`, { pointId: other.id, date: '2026-12-01', shift: 'morning' });
+    if (load + moving.members > capacity.get(other.id)!) {
+      expect(moved.status).toBe(400);
+      expect(moved.body.error.message).toBe(`Ca này chỉ nhận được ${capacity.get(other.id)} người, đã xếp ${load}; không đủ chỗ cho ${moving.members} người.`);
+    } else {
+      expect(moved.status).toBe(200);
+      expect(moved.body.appointments.find((a: { id: string }) => a.id === moving.id).pointId).toBe(other.id);
+    }
+
     const published = await planner.request('POST', `/api/plans/${fixed.body.id}/publish`);
     expect(published.body.status).toBe('published');
     expect((await planner.request('POST', `/api/plans/${fixed.body.id}/publish`)).status).toBe(400);
