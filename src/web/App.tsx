@@ -7,6 +7,7 @@ import { setUnauthorizedHandler } from './api.ts';
 import { ErrorAlert } from './common/ErrorAlert.tsx';
 import { NotFound } from './common/NotFound.tsx';
 import { isAdmin } from './common/roles.ts';
+import { canPlan } from './planning/permissions.ts';
 import { LoginPage } from './session/LoginPage.tsx';
 import { SESSION_KEY, useSession } from './session/session.ts';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -17,6 +18,8 @@ const OrganisationsPage = lazy(() => import('./organisations/OrganisationsPage.t
 const ImportPage = lazy(() => import('./imports/ImportPage.tsx'));
 const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
 const ReconciliationPage = lazy(() => import('./reconciliation/ReconciliationPage.tsx'));
+const PlanningPage = lazy(() => import('./planning/PlanningPage.tsx'));
+const PlanPage = lazy(() => import('./planning/PlanPage.tsx'));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -65,6 +68,7 @@ export function App() {
   }
 
   const admin = isAdmin(session.data.user.role);
+  const planner = canPlan(session.data.user.role);
   return (
     <AppLayout>
       <Suspense fallback={<PageLoader />}>
@@ -80,6 +84,8 @@ export function App() {
           <Route path="/organisations" component={OrganisationsPage} />
           <Route path="/import" component={ImportPage} />
           <Route path="/reconciliation" component={ReconciliationPage} />
+          <Route path="/planning">{planner ? <PlanningPage /> : <NotFound forbidden />}</Route>
+          <Route path="/planning/plans/:id">{(params) => (planner ? <PlanPage id={params.id} /> : <NotFound forbidden />)}</Route>
           <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
           <Route>
             <NotFound />

@@ -43,6 +43,8 @@ export interface Organisation {
   name: string;
   kind: OrgKind;
   communeCode: string | null;
+  /** Set on provincial committees and the units below them. */
+  provinceCode?: string | null;
   childCount: number;
   memberCount: number;
   closed: boolean;

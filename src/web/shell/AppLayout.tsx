@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { isAdmin } from '../common/roles.ts';
+import { canPlan } from '../planning/permissions.ts';
 import { useCurrentUser, useLogout } from '../session/session.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
@@ -25,6 +26,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { href: '/import', label: t('nav.import') },
     { href: '/reconciliation', label: t('nav.reconciliation') },
   ];
+  if (canPlan(user.role)) items.push({ href: '/planning', label: t('nav.planning') });
   if (isAdmin(user.role)) items.push({ href: '/users', label: t('nav.users') });
 
   return (
