@@ -122,6 +122,10 @@ describe('campaign planning over HTTP', () => {
     const published = await planner.request('POST', `/api/plans/${fixed.body.id}/publish`);
     expect(published.body.status).toBe('published');
     expect((await planner.request('POST', `/api/plans/${fixed.body.id}/publish`)).status).toBe(400);
+    // What members were told does not change under them: moves need a new draft.
+    expect((await planner.request('PATCH', `/api/appointments/${moving.id}`, { pointId: moving.pointId, date: '2026-12-01', shift: 'morning' })).status).toBe(400);
+    const plans = (await planner.request('GET', `/api/campaigns/${campaign.body.id}/plans`)).body.plans;
+    expect(plans.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[fixed.body.id, 'published'], [tight.body.id, 'draft']]);
     // A notice per cell and shift waits in the outbox, in Vietnamese, naming the cell, the day and the place.
     const notices = await handle.db.selectFrom('notice_outbox').select(['cell_id', 'short_text', 'long_text', 'status']).where('plan_id', '=', fixed.body.id).execute();
     expect(notices.length).toBe(fixed.body.appointments.length);

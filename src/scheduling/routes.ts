@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
-import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPoints, moveAppointment, planCampaign } from './service.ts';
+import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPlans, listPoints, moveAppointment, planCampaign } from './service.ts';
 import { pointSchedulePdf, pointScheduleXlsx, publishPlan } from './outputs-service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
@@ -33,6 +33,7 @@ export function schedulingRoutes(app: App, { db }: AppContext) {
     async (request, reply) => reply.status(201).send(await createCampaign(db, actorOf(request), request.body)),
   );
   app.get('/api/campaigns/:id', { schema: { params: z.object({ id: Id }) } }, async (request) => getCampaign(db, actorOf(request), request.params.id));
+  app.get('/api/campaigns/:id/plans', { schema: { params: z.object({ id: Id }) } }, async (request) => ({ plans: await listPlans(db, actorOf(request), request.params.id) }));
   app.post('/api/campaigns/:id/plans', { schema: { params: z.object({ id: Id }) } }, async (request, reply) =>
     reply.status(201).send(await planCampaign(db, actorOf(request), request.params.id)),
   );

@@ -47,7 +47,8 @@ export async function createCampaign(db: Db, actor: Actor, input: CampaignInput)
   });
 }
 
-export async function getCampaign(db: Queryable, actor: Actor, id: string) {
+/** The campaign with its unit's path, for the services (the path is internal, not part of the API). */
+async function campaignRow(db: Queryable, actor: Actor, id: string) {
   const row = await db
     .selectFrom('campaigns as c')
     .innerJoin('organisations as o', 'o.id', 'c.organisation_id')
@@ -57,8 +58,24 @@ export async function getCampaign(db: Queryable, actor: Actor, id: string) {
   // A campaign is seen by whoever sees its unit.
   if (!row) throw new AppError('schedule.campaign_not_found', { id });
   await getOrganisation(db, actor, row.organisationId).catch(() => Promise.reject(new AppError('schedule.campaign_not_found', { id })));
-  const { path, ...campaign } = row;
-  return { ...campaign, path };
+  return row;
+}
+
+export async function getCampaign(db: Queryable, actor: Actor, id: string) {
+  const { path: _p, ...campaign } = await campaignRow(db, actor, id);
+  return campaign;
+}
+
+/** A campaign's plans, newest first, so the planners can go back to any of them. */
+export async function listPlans(db: Queryable, actor: Actor, campaignId: string) {
+  await campaignRow(db, actor, campaignId);
+  const rows = await db
+    .selectFrom('schedule_plans')
+    .select(['id', 'status', 'feasible', 'finish_date as finishDate', 'lower_bound_date as lowerBoundDate', 'created_at as createdAt', 'published_at as publishedAt'])
+    .where('campaign_id', '=', campaignId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), publishedAt: r.publishedAt ? r.publishedAt.toISOString() : null }));
 }
 
 export async function listCampaigns(db: Queryable, actor: Actor) {
@@ -158,6 +175,7 @@ export async function changePointSettings(db: Db, actor: Actor, id: string, inpu
 
 export async function closePointOn(db: Db, actor: Actor, id: string, date: string) {
   requirePermission(actor, 'campaign.plan');
+  if (date < todayInVietnam()) throw invalid([{ field: 'date', code: 'schedule.point.closure_past' }]);
   return inTransaction(db, async (trx) => {
     await getPoint(trx, actor, id);
     await sql`UPDATE intake_points SET closed_on = (SELECT array_agg(DISTINCT d ORDER BY d) FROM unnest(closed_on || ${date}::date) AS d) WHERE id = ${id}`.execute(trx);
@@ -181,7 +199,7 @@ async function latestPublished(db: Queryable, campaignId: string) {
  */
 export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   requirePermission(actor, 'campaign.plan');
-  const campaign = await getCampaign(db, actor, campaignId);
+  const campaign = await campaignRow(db, actor, campaignId);
   const points = await loadPoints(db, actor.scope, { provinceCode: campaign.provinceCode });
   const cells = await loadCellDemand(db, actor.scope, campaign.path);
   const published = await latestPublished(db, campaignId);
@@ -304,6 +322,8 @@ export async function moveAppointment(db: Db, actor: Actor, appointmentId: strin
     const appointment = await trx.selectFrom('appointments').selectAll().where('id', '=', appointmentId).forUpdate().executeTakeFirst();
     if (!appointment) throw new AppError('schedule.appointment_not_found', { id: appointmentId });
     const plan = await getPlan(trx, actor, appointment.plan_id);
+    // What was published has been sent to members: changing it means a new draft, published again with new notices.
+    if (plan.status !== 'draft') throw new AppError('schedule.plan_not_draft');
     if (appointment.locked) throw new AppError('schedule.appointment_locked');
     const point = await getPoint(trx, actor, to.pointId);
     const campaign: Campaign = { start: plan.campaign.startDate, deadline: plan.campaign.deadline, holidays: plan.campaign.holidays };
