@@ -124,8 +124,17 @@ describe('campaign planning over HTTP', () => {
     expect((await planner.request('POST', `/api/plans/${fixed.body.id}/publish`)).status).toBe(400);
     // What members were told does not change under them: moves need a new draft.
     expect((await planner.request('PATCH', `/api/appointments/${moving.id}`, { pointId: moving.pointId, date: '2026-12-01', shift: 'morning' })).status).toBe(400);
+    // A cell that did not come is booked again by the next re-plan; nobody else moves.
+    expect((await planner.request('POST', `/api/appointments/${tight.body.appointments[0].id}/missed`)).status).toBe(400);
+    const absent = published.body.appointments[0];
+    expect((await planner.request('POST', `/api/appointments/${absent.id}/missed`)).status).toBe(200);
+    const again = await planner.request('POST', `/api/campaigns/${campaign.body.id}/plans`);
+    expect(again.body.appointments.filter((a: { cellId: string }) => a.cellId === absent.cellId).reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(absent.members);
+    expect(again.body.appointments.reduce((n: number, a: { members: number }) => n + a.members, 0)).toBe(eligible);
+    const kept = published.body.appointments.filter((a: { id: string }) => a.id !== absent.id).map(({ cellId, pointId, date, shift, members }: Record<string, unknown>) => ({ cellId, pointId, date, shift, members }));
+    expect(again.body.appointments.map(({ cellId, pointId, date, shift, members }: Record<string, unknown>) => ({ cellId, pointId, date, shift, members }))).toEqual(expect.arrayContaining(kept));
     const plans = (await planner.request('GET', `/api/campaigns/${campaign.body.id}/plans`)).body.plans;
-    expect(plans.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[fixed.body.id, 'published'], [tight.body.id, 'draft']]);
+    expect(plans.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[again.body.id, 'draft'], [fixed.body.id, 'published'], [tight.body.id, 'draft']]);
     // A notice per cell and shift waits in the outbox, in Vietnamese, naming the cell, the day and the place.
     const notices = await handle.db.selectFrom('notice_outbox').select(['cell_id', 'short_text', 'long_text', 'status']).where('plan_id', '=', fixed.body.id).execute();
     expect(notices.length).toBe(fixed.body.appointments.length);

@@ -232,6 +232,7 @@ export interface AppointmentsTable {
   shift: 'morning' | 'afternoon' | 'evening';
   members: number;
   locked: Generated<boolean>;
+  missed: Generated<boolean>;
 }
 
 export interface HomeVisitRunsTable {

@@ -109,7 +109,31 @@ export function noticesFor(plan: Awaited<ReturnType<typeof getPlan>>, points: Po
  * Publishing makes a plan the one members are told about: the one before is superseded, and a notice per cell and shift
  * goes to the outbox (the default sending channel), in the same transaction.
  */
-export async function publishPlan(db: Db, actor: Actor, planId: string, locale: Locale = 'vi') {
+export interface PlanNotice {
+  planId: string;
+  cellId: string;
+  short: string;
+  long: string;
+}
+
+/**
+ * Where published notices go. The real channels (SMS gateway, Zalo OA) are outside this machine's reach; the default
+ * channel is the outbox table, written in the publishing transaction, from which a sender can deliver them later.
+ */
+export interface NoticeChannel {
+  deliver(trx: Queryable, notices: readonly PlanNotice[]): Promise<void>;
+}
+
+export const outboxChannel: NoticeChannel = {
+  async deliver(trx, notices) {
+    for (let i = 0; i < notices.length; i += 2000) {
+      const rows = notices.slice(i, i + 2000).map((n) => ({ plan_id: n.planId, cell_id: n.cellId, short_text: n.short, long_text: n.long }));
+      if (rows.length) await trx.insertInto('notice_outbox').values(rows).execute();
+    }
+  },
+};
+
+export async function publishPlan(db: Db, actor: Actor, planId: string, locale: Locale = 'vi', channel: NoticeChannel = outboxChannel) {
   requirePermission(actor, 'campaign.plan');
   const plan = await getPlan(db, actor, planId);
   if (plan.status !== 'draft') throw new AppError('schedule.plan_not_draft');
@@ -118,10 +142,7 @@ export async function publishPlan(db: Db, actor: Actor, planId: string, locale: 
   await inTransaction(db, async (trx) => {
     await trx.updateTable('schedule_plans').set({ status: 'superseded' }).where('campaign_id', '=', plan.campaign.id).where('status', '=', 'published').execute();
     await trx.updateTable('schedule_plans').set({ status: 'published', published_at: new Date() }).where('id', '=', planId).execute();
-    for (let i = 0; i < notices.length; i += 2000) {
-      const rows = notices.slice(i, i + 2000).map((n) => ({ plan_id: planId, cell_id: n.cellId, short_text: n.short, long_text: n.long }));
-      if (rows.length) await trx.insertInto('notice_outbox').values(rows).execute();
-    }
+    await channel.deliver(trx, notices.map((n) => ({ planId, ...n })));
     await appendAudit(trx, actor, { action: 'campaign.publish', entity: 'campaign', entityId: plan.campaign.id, details: { planId, notices: notices.length } });
   });
   return getPlan(db, actor, planId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
-import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPlans, listPoints, moveAppointment, planCampaign } from './service.ts';
+import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPlans, listPoints, markMissed, moveAppointment, planCampaign } from './service.ts';
 import { pointSchedulePdf, pointScheduleXlsx, publishPlan } from './outputs-service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
@@ -91,6 +91,7 @@ export function schedulingRoutes(app: App, { db }: AppContext) {
     reply.header('content-disposition', `attachment; filename="lich-tiep-nhan-${pointId}-${request.query.date}.pdf"`);
     return reply.send(await pointSchedulePdf(db, actorOf(request), id, pointId, request.query.date, request.locale));
   });
+  app.post('/api/appointments/:id/missed', { schema: { params: z.object({ id: Id }) } }, async (request) => markMissed(db, actorOf(request), request.params.id));
   app.patch(
     '/api/appointments/:id',
     { schema: { params: z.object({ id: Id }), body: z.object({ pointId: Id, date: IsoDate, shift: Shift }) } },

@@ -204,10 +204,11 @@ export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   const cells = await loadCellDemand(db, actor.scope, campaign.path);
   const published = await latestPublished(db, campaignId);
   const today = todayInVietnam();
-  const announced = published ? await planAppointments(db, published.id) : [];
+  // A cell that missed its shift is booked again: its appointment is neither kept nor counted.
+  const announced = (published ? await planAppointments(db, published.id) : []).filter((a) => !a.missed);
   const locked = announced.filter((a) => a.locked || a.date < today);
   const previous = announced.filter((a) => !(a.locked || a.date < today));
-  const strip = ({ id: _i, locked: _l, ...a }: Appointment & { id: string; locked: boolean }): Appointment => a;
+  const strip = ({ id: _i, locked: _l, missed: _m, ...a }: Appointment & { id: string; locked: boolean; missed: boolean }): Appointment => a;
   // Nothing new is booked on a day already begun or past: a re-plan starts today (or at the start, if later).
   const input = { start: [campaign.startDate, today].sort()[1]!, deadline: campaign.deadline, holidays: campaign.holidays };
   const planned = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip) });
@@ -382,4 +383,18 @@ export async function listMobileTeams(db: Queryable, actor: Actor, provinceCode?
     .orderBy('t.id');
   if (provinceCode) qb = qb.where('t.province_code', '=', provinceCode);
   return qb.execute();
+}
+
+/** The cell did not come to this (published) appointment: the next re-plan books its members again. */
+export async function markMissed(db: Db, actor: Actor, appointmentId: string) {
+  requirePermission(actor, 'campaign.plan');
+  return inTransaction(db, async (trx) => {
+    const appointment = await trx.selectFrom('appointments').selectAll().where('id', '=', appointmentId).forUpdate().executeTakeFirst();
+    if (!appointment) throw new AppError('schedule.appointment_not_found', { id: appointmentId });
+    const plan = await getPlan(trx, actor, appointment.plan_id);
+    if (plan.status !== 'published') throw new AppError('schedule.plan_not_published');
+    await trx.updateTable('appointments').set({ missed: true, locked: false }).where('id', '=', appointmentId).execute();
+    await appendAudit(trx, actor, { action: 'appointment.missed', entity: 'appointment', entityId: appointmentId, details: { planId: plan.id, cellId: appointment.cell_id, date: appointment.day, shift: appointment.shift } });
+    return getPlan(trx, actor, plan.id);
+  });
 }

@@ -115,10 +115,10 @@ export async function homeVisitDemand(db: Queryable, scope: Scope, below: string
     .execute();
 }
 
-export async function planAppointments(db: Queryable, planId: string): Promise<(Appointment & { id: string; locked: boolean })[]> {
+export async function planAppointments(db: Queryable, planId: string): Promise<(Appointment & { id: string; locked: boolean; missed: boolean })[]> {
   return db
     .selectFrom('appointments')
-    .select(['id', 'cell_id as cellId', 'point_id as pointId', 'day as date', 'shift', 'members', 'locked'])
+    .select(['id', 'cell_id as cellId', 'point_id as pointId', 'day as date', 'shift', 'members', 'locked', 'missed'])
     .where('plan_id', '=', planId)
     .orderBy('day')
     .orderBy('point_id')

@@ -13,6 +13,7 @@ export const en: Record<string, string> = {
   'user.not_found': 'User not found.',
   'user.scope_required': 'This role needs a scope (party organisation or area).',
   'member.not_found': 'Member not found.',
+  'schedule.plan_not_published': 'Absences are recorded on the published plan only.',
   'schedule.point.closure_past': 'A closure can only be set from today on; past days stay as they were.',
   'schedule.team.name_required': 'The mobile team needs a name.',
   'schedule.team.communes': 'A mobile team serves at least one commune; all must exist and be in one province.',

@@ -13,6 +13,7 @@ export const vi: Record<string, string> = {
   'user.not_found': 'Không tìm thấy người dùng.',
   'user.scope_required': 'Vai trò này cần phạm vi (tổ chức đảng hoặc địa bàn).',
   'member.not_found': 'Không tìm thấy đảng viên.',
+  'schedule.plan_not_published': 'Chỉ ghi nhận vắng mặt trên kế hoạch đã công bố.',
   'schedule.point.closure_past': 'Chỉ đóng cửa được từ hôm nay trở đi; ngày đã qua giữ nguyên.',
   'schedule.team.name_required': 'Cần nhập tên tổ lưu động.',
   'schedule.team.communes': 'Tổ lưu động phải phục vụ ít nhất một xã/phường, các xã/phường đều có thật và cùng một tỉnh.',
