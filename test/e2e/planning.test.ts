@@ -240,6 +240,48 @@ describe('campaign planning screens', () => {
     const notices = await handle.db.selectFrom('notice_outbox').select('id').where('plan_id', '=', fixedPlan).execute();
     expect(notices.length).toBe(appointments.length);
     expect(await page.getByRole('button', { name: 'Công bố kế hoạch' }).count()).toBe(0);
+    // what was published is not moved any more
+    expect(await block.getAttribute('draggable')).toBe('false');
+    expect(await page.getByRole('button', { name: /^Chuyển lịch hẹn/ }).count()).toBe(0);
+
+    // 9. The campaign's plans, newest first: the published one and the earlier drafts, each one a link.
+    const plansOf = async () => {
+      await page.getByRole('link', { name: '‹ Về danh sách đợt cấp thẻ' }).click();
+      await page.getByRole('button', { name: 'Các kế hoạch của Đợt cấp thẻ tháng 12' }).click();
+      return page.getByRole('table', { name: 'Các kế hoạch của đợt Đợt cấp thẻ tháng 12' });
+    };
+    const rowIds = (table: Locator) => table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-plan-id')));
+    let plans = await plansOf();
+    await expect.poll(() => rowIds(plans), slow).toEqual([fixedPlan, shortPlan, firstPlan]);
+    expect(await plans.locator(`[data-plan-id="${fixedPlan}"]`).textContent()).toMatch(/Đã công bố.*Kịp hạn.*01\/12\/2026/);
+    expect(await plans.locator(`[data-plan-id="${shortPlan}"]`).textContent()).toContain('Bản nhápKhông kịp hạn');
+    await plans.getByRole('link', { name: /\(Đã công bố\)$/ }).click();
+    await expect.poll(() => planIdOf(page), slow).toBe(fixedPlan);
+
+    // 10. A cell did not come: its block of the published plan is marked missed, and a re-plan books it again.
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), slow).toBe('Đã công bố');
+    await choose(page, page.locator('body'), /^Điểm tiếp nhận/, pointName);
+    await expect.poll(() => block.isVisible(), slow).toBe(true);
+    const cell = /Chi bộ (thôn Một|tổ dân phố Hai)/.exec((await block.textContent())!)![0];
+    await block.getByRole('button', { name: `Chi bộ vắng mặt: ${cell}` }).click();
+    const absent = page.getByRole('dialog', { name: 'Chi bộ vắng mặt' });
+    await expect.poll(() => absent.isVisible(), slow).toBe(true);
+    await absent.getByRole('button', { name: 'Ghi nhận vắng mặt' }).click();
+    await expect.poll(() => block.getAttribute('data-missed'), slow).toBe('true');
+    await expect.poll(() => absent.isVisible(), slow).toBe(false);
+    expect(await block.getByTestId('appointment-missed').textContent()).toBe('Vắng mặt');
+    expect(await page.getByRole('status').filter({ hasText: `Đã ghi nhận ${cell} vắng mặt. Bấm «Lập lại kế hoạch»` }).isVisible()).toBe(true);
+    expect(await page.getByTestId('plan-missed').textContent()).toContain('1 lịch hẹn chi bộ vắng mặt');
+    expect((await handle.db.selectFrom('appointments').select('missed').where('id', '=', biggest.id).executeTakeFirstOrThrow()).missed).toBe(true);
+    await page.getByRole('button', { name: 'Lập lại kế hoạch' }).click();
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), slow).toBe('Bản nháp');
+    const replanned = planIdOf(page)!;
+    expect(replanned).not.toBe(fixedPlan);
+    const rebooked = await handle.db.selectFrom('appointments').select('members').where('plan_id', '=', replanned).execute();
+    expect(rebooked.reduce((n, a) => n + a.members, 0)).toBe(eligible);
+    plans = await plansOf();
+    await expect.poll(() => rowIds(plans), slow).toEqual([replanned, fixedPlan, shortPlan, firstPlan]);
+    expect(await plans.locator(`[data-plan-id="${replanned}"]`).textContent()).toContain('Bản nháp');
     await page.context().close();
   });
 });

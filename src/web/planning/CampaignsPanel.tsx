@@ -1,23 +1,23 @@
-import { Alert, Button, Group, Loader, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import type { Organisation } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { fieldMessages, focusFirstError } from '../common/errors.ts';
-import { formatDate } from '../format.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import { OrgPicker, type OrgChoice } from '../organisations/OrgPicker.tsx';
 import { useOrganisation } from '../organisations/queries.ts';
 import { useCurrentUser } from '../session/session.ts';
-import type { Campaign } from './api.ts';
-import { campaignIssueField, parseDateList, typedDay } from './labels.ts';
-import { useCampaigns, useCreateCampaign, usePlanCampaign } from './queries.ts';
+import type { Campaign, CampaignSummary } from './api.ts';
+import { campaignIssueField, parseDateList, PLAN_STATUS_COLORS, PLAN_STATUS_KEYS, typedDay } from './labels.ts';
+import { useCampaignPlans, useCampaigns, useCreateCampaign, usePlanCampaign } from './queries.ts';
 
 /** Units a campaign belongs to: a provincial committee, or a central-level one (whose members come to one province's points). */
 export const isCampaignUnit = (org: Pick<Organisation, 'kind'>): boolean => org.kind === 'provincial_committee' || org.kind === 'central_committee';
 
-/** Đợt cấp thẻ: the campaigns in scope, creating one, and "Lập kế hoạch" (which opens the new plan). */
+/** Đợt cấp thẻ: the campaigns in scope, creating one, each one's plans (to go back to any), and "Lập kế hoạch" (which opens the new plan). */
 export function CampaignsPanel({ provinceCode, canPlan }: { provinceCode: string | undefined; canPlan: boolean }) {
   const { t } = useTranslation();
   const [, navigate] = useLocation();
@@ -25,6 +25,7 @@ export function CampaignsPanel({ provinceCode, canPlan }: { provinceCode: string
   const plan = usePlanCampaign();
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
 
   return (
     <Stack gap="sm" component="section" aria-labelledby="planning-campaigns">
@@ -69,32 +70,53 @@ export function CampaignsPanel({ provinceCode, canPlan }: { provinceCode: string
                     <Table.Th scope="col">{t('planning.campaigns.columns.unit')}</Table.Th>
                     <Table.Th scope="col">{t('planning.campaigns.columns.start')}</Table.Th>
                     <Table.Th scope="col">{t('planning.campaigns.columns.deadline')}</Table.Th>
-                    {canPlan && <Table.Th scope="col">{t('common.actions')}</Table.Th>}
+                    <Table.Th scope="col">{t('common.actions')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {campaigns.data.map((campaign) => (
-                    <Table.Tr key={campaign.id}>
-                      <Table.Th scope="row" fw={600}>
-                        {campaign.name}
-                      </Table.Th>
-                      <Table.Td>{campaign.organisationName}</Table.Td>
-                      <Table.Td>{formatDate(campaign.startDate)}</Table.Td>
-                      <Table.Td>{formatDate(campaign.deadline)}</Table.Td>
-                      {canPlan && (
+                    <Fragment key={campaign.id}>
+                      <Table.Tr>
+                        <Table.Th scope="row" fw={600}>
+                          {campaign.name}
+                        </Table.Th>
+                        <Table.Td>{campaign.organisationName}</Table.Td>
+                        <Table.Td>{formatDate(campaign.startDate)}</Table.Td>
+                        <Table.Td>{formatDate(campaign.deadline)}</Table.Td>
                         <Table.Td>
-                          <Button
-                            size="xs"
-                            aria-label={t('planning.campaigns.planNamed', { name: campaign.name })}
-                            loading={plan.isPending && plan.variables === campaign.id}
-                            disabled={plan.isPending && plan.variables !== campaign.id}
-                            onClick={() => plan.mutate(campaign.id, { onSuccess: (created) => navigate(`/planning/plans/${created.id}`) })}
-                          >
-                            {t('planning.campaigns.plan')}
-                          </Button>
+                          <Group gap="xs" wrap="nowrap">
+                            <Button
+                              size="xs"
+                              variant="default"
+                              aria-expanded={shown === campaign.id}
+                              aria-controls={`campaign-plans-${campaign.id}`}
+                              aria-label={t('planning.campaigns.plansNamed', { name: campaign.name })}
+                              onClick={() => setShown(shown === campaign.id ? null : campaign.id)}
+                            >
+                              {t('planning.campaigns.plans')}
+                            </Button>
+                            {canPlan && (
+                              <Button
+                                size="xs"
+                                aria-label={t('planning.campaigns.planNamed', { name: campaign.name })}
+                                loading={plan.isPending && plan.variables === campaign.id}
+                                disabled={plan.isPending && plan.variables !== campaign.id}
+                                onClick={() => plan.mutate(campaign.id, { onSuccess: (created) => navigate(`/planning/plans/${created.id}`) })}
+                              >
+                                {t('planning.campaigns.plan')}
+                              </Button>
+                            )}
+                          </Group>
                         </Table.Td>
+                      </Table.Tr>
+                      {shown === campaign.id && (
+                        <Table.Tr id={`campaign-plans-${campaign.id}`}>
+                          <Table.Td colSpan={5}>
+                            <CampaignPlans campaign={campaign} />
+                          </Table.Td>
+                        </Table.Tr>
                       )}
-                    </Table.Tr>
+                    </Fragment>
                   ))}
                 </Table.Tbody>
               </Table>
@@ -115,6 +137,56 @@ export function CampaignsPanel({ provinceCode, canPlan }: { provinceCode: string
         )}
       </Modal>
     </Stack>
+  );
+}
+
+/** A campaign's plans, newest first: status, deadline met or not, expected finish, when made and published, and a link to each. */
+function CampaignPlans({ campaign }: { campaign: CampaignSummary }) {
+  const { t } = useTranslation();
+  const plans = useCampaignPlans(campaign.id);
+  if (plans.isError) return <ErrorAlert error={plans.error} onRetry={() => void plans.refetch()} />;
+  if (plans.isPending) return <Loader size="sm" aria-label={t('common.loading')} />;
+  if (plans.data.length === 0)
+    return (
+      <Text size="sm" c="dimmed" role="status">
+        {t('planning.campaigns.plansTable.none')}
+      </Text>
+    );
+  return (
+    <Table verticalSpacing={4} aria-label={t('planning.campaigns.plansTable.label', { name: campaign.name })}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">{t('planning.campaigns.plansTable.created')}</Table.Th>
+          <Table.Th scope="col">{t('planning.campaigns.plansTable.status')}</Table.Th>
+          <Table.Th scope="col">{t('planning.campaigns.plansTable.feasibility')}</Table.Th>
+          <Table.Th scope="col">{t('planning.campaigns.plansTable.finish')}</Table.Th>
+          <Table.Th scope="col">{t('planning.campaigns.plansTable.published')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {plans.data.map((p) => (
+          <Table.Tr key={p.id} data-plan-id={p.id}>
+            <Table.Th scope="row" fw={500}>
+              <Anchor component={Link} href={`/planning/plans/${p.id}`} size="sm" aria-label={t('planning.campaigns.plansTable.open', { at: formatDateTime(p.createdAt), status: t(PLAN_STATUS_KEYS[p.status]) })}>
+                {formatDateTime(p.createdAt)}
+              </Anchor>
+            </Table.Th>
+            <Table.Td>
+              <Badge color={PLAN_STATUS_COLORS[p.status]} variant="light" tt="none">
+                {t(PLAN_STATUS_KEYS[p.status])}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" c={p.feasible ? 'green.8' : 'red.8'}>
+                {p.feasible ? t('planning.campaigns.plansTable.feasible') : t('planning.campaigns.plansTable.infeasible')}
+              </Text>
+            </Table.Td>
+            <Table.Td>{p.finishDate ? formatDate(p.finishDate) : '—'}</Table.Td>
+            <Table.Td>{p.publishedAt ? formatDateTime(p.publishedAt) : '—'}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

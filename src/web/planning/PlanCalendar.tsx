@@ -9,14 +9,17 @@ import { formatDate, formatNumber } from '../format.ts';
 import { scheduleUrl, type PlannedAppointment, type PlanView, type PointRow, type ShiftKey } from './api.ts';
 import { moveTargets, pointCalendar, weekOfDay, weeksOf, type CalendarCell } from './calendar.ts';
 import { SHIFT_LABEL_KEYS, WEEKDAY_KEYS } from './labels.ts';
-import { useCellNames, useCommunes, useMoveAppointment } from './queries.ts';
+import { useCellNames, useCommunes, useMarkMissed, useMoveAppointment } from './queries.ts';
 
 const DRAG_TYPE = 'application/x-doithe-appointment';
 
 interface Props {
   plan: PlanView;
   points: readonly PointRow[];
+  /** Drafts only: what was published has been announced. */
   canMove: boolean;
+  /** Published plans only: "Chi bộ vắng mặt" records a cell that did not come, for the next re-plan to book again. */
+  canMarkMissed: boolean;
 }
 
 const weekdayKey = (date: string) => WEEKDAY_KEYS[weekdayOfDayNumber(dayNumber(date) ?? 0)]!;
@@ -25,9 +28,10 @@ const shortDate = (date: string) => formatDate(date).slice(0, 5);
 /**
  * Lịch theo điểm: one point's shifts (rows) over the campaign's days (columns, a week at a time), each shift's load
  * against its capacity and its appointments by cell. An appointment is moved by dragging it to another shift, or with
- * its "Chuyển" button (keyboard); the server refuses a shift it would overfill and the refusal is shown here.
+ * its "Chuyển" button (keyboard), on a draft; the server refuses a shift it would overfill and the refusal is shown here.
+ * On the published plan, "Chi bộ vắng mặt" marks an appointment missed (after a confirmation).
  */
-export function PlanCalendar({ plan, points, canMove }: Props) {
+export function PlanCalendar({ plan, points, canMove, canMarkMissed }: Props) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const communes = useCommunes(plan.campaign.provinceCode);
@@ -89,13 +93,13 @@ export function PlanCalendar({ plan, points, canMove }: Props) {
           {t('planning.calendar.noPoints')}
         </Text>
       ) : (
-        <PointSchedule key={point.id} plan={plan} point={point} points={points} canMove={canMove} communeName={communeName(point.communeCode)} />
+        <PointSchedule key={point.id} plan={plan} point={point} points={points} canMove={canMove} canMarkMissed={canMarkMissed} communeName={communeName(point.communeCode)} />
       )}
     </Stack>
   );
 }
 
-function PointSchedule({ plan, point, points, canMove, communeName }: Props & { point: PointRow; communeName: string }) {
+function PointSchedule({ plan, point, points, canMove, canMarkMissed, communeName }: Props & { point: PointRow; communeName: string }) {
   const { t } = useTranslation();
   const calendar = useMemo(() => pointCalendar(plan, point), [plan, point]);
   const weeks = useMemo(() => weeksOf(calendar.days), [calendar.days]);
@@ -107,6 +111,8 @@ function PointSchedule({ plan, point, points, canMove, communeName }: Props & { 
   const [dragging, setDragging] = useState<PlannedAppointment | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const [moving, setMoving] = useState<PlannedAppointment | null>(null);
+  const markMissed = useMarkMissed();
+  const [absent, setAbsent] = useState<PlannedAppointment | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const cellName = (cellId: string) => names.get(cellId)?.name ?? t('planning.calendar.cellN', { id: cellId });
 
@@ -131,6 +137,16 @@ function PointSchedule({ plan, point, points, canMove, communeName }: Props & { 
         onError: (error) => setResult({ ok: false, text: errorMessage(t, error) }),
       },
     );
+  };
+
+  const confirmMissed = (appointment: PlannedAppointment) => {
+    setResult(null);
+    markMissed.mutate(appointment.id, {
+      onSuccess: () => {
+        setAbsent(null);
+        setResult({ ok: true, text: t('planning.missed.done', { cell: cellName(appointment.cellId) }) });
+      },
+    });
   };
 
   const dropProps = (cell: CalendarCell) => {
@@ -255,6 +271,7 @@ function PointSchedule({ plan, point, points, canMove, communeName }: Props & { 
                                 name={cellName(appointment.cellId)}
                                 committee={names.get(appointment.cellId)?.committee ?? null}
                                 canMove={canMove && !move.isPending}
+                                canMarkMissed={canMarkMissed}
                                 onDragStart={(event) => {
                                   event.dataTransfer.setData(DRAG_TYPE, appointment.id);
                                   event.dataTransfer.setData('text/plain', cellName(appointment.cellId));
@@ -269,6 +286,10 @@ function PointSchedule({ plan, point, points, canMove, communeName }: Props & { 
                                   setResult(null);
                                   move.reset();
                                   setMoving(appointment);
+                                }}
+                                onMissed={() => {
+                                  markMissed.reset();
+                                  setAbsent(appointment);
                                 }}
                               />
                             ))}
@@ -297,6 +318,24 @@ function PointSchedule({ plan, point, points, canMove, communeName }: Props & { 
           />
         )}
       </Modal>
+      <Modal opened={absent !== null} onClose={() => setAbsent(null)} title={t('planning.missed.title')}>
+        {absent && (
+          <Stack gap="md">
+            <Text size="sm">
+              {t('planning.missed.confirm', { cell: cellName(absent.cellId), slot: describe(absent), members: formatNumber(absent.members), count: absent.members })}
+            </Text>
+            {markMissed.error ? <ErrorAlert error={markMissed.error} /> : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setAbsent(null)}>
+                {t('common.cancel')}
+              </Button>
+              <Button color="red" loading={markMissed.isPending} onClick={() => confirmMissed(absent)}>
+                {t('planning.missed.submit')}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
     </Stack>
   );
 }
@@ -306,21 +345,26 @@ interface BlockProps {
   name: string;
   committee: string | null;
   canMove: boolean;
+  canMarkMissed: boolean;
   onDragStart: (event: DragEvent<HTMLDivElement>) => void;
   onDragEnd: () => void;
   onMove: () => void;
+  onMissed: () => void;
 }
 
-/** One cell's appointment: its name and members; dragged to move it (not when locked), or moved with "Chuyển". */
-function AppointmentBlock({ appointment, name, committee, canMove, onDragStart, onDragEnd, onMove }: BlockProps) {
+/**
+ * One cell's appointment: its name and members; on a draft, dragged to move it (not when locked) or moved with "Chuyển";
+ * on the published plan, "Chi bộ vắng mặt" when the cell did not come. A missed one is marked as such.
+ */
+function AppointmentBlock({ appointment, name, committee, canMove, canMarkMissed, onDragStart, onDragEnd, onMove, onMissed }: BlockProps) {
   const { t } = useTranslation();
-  const movable = canMove && !appointment.locked;
+  const movable = canMove && !appointment.locked && !appointment.missed;
   return (
     <Paper
       withBorder
       p={6}
       radius="sm"
-      bg={appointment.locked ? 'gray.0' : 'blue.0'}
+      bg={appointment.missed ? 'red.0' : appointment.locked ? 'gray.0' : 'blue.0'}
       draggable={movable}
       onDragStart={movable ? onDragStart : undefined}
       onDragEnd={movable ? onDragEnd : undefined}
@@ -329,24 +373,34 @@ function AppointmentBlock({ appointment, name, committee, canMove, onDragStart, 
       data-testid="appointment"
       data-appointment-id={appointment.id}
       data-locked={appointment.locked || undefined}
+      data-missed={appointment.missed || undefined}
     >
       <Text size="xs" fw={600} lh={1.25}>
         {name}
       </Text>
       <Group gap={4} justify="space-between" wrap="nowrap">
         <Text size="xs">{t('planning.calendar.members', { count: appointment.members, members: formatNumber(appointment.members) })}</Text>
-        {appointment.locked ? (
+        {appointment.missed ? (
+          <Badge size="xs" color="red" variant="outline" tt="none" data-testid="appointment-missed">
+            {t('planning.calendar.missed')}
+          </Badge>
+        ) : appointment.locked ? (
           <Badge size="xs" color="gray" variant="outline" tt="none">
             {t('planning.calendar.locked')}
           </Badge>
         ) : (
-          canMove && (
+          movable && (
             <Button size="compact-xs" variant="subtle" onClick={onMove} aria-label={t('planning.calendar.moveNamed', { cell: name })}>
               {t('planning.calendar.move')}
             </Button>
           )
         )}
       </Group>
+      {canMarkMissed && !appointment.missed && (
+        <Button size="compact-xs" variant="subtle" color="red" mt={2} onClick={onMissed} aria-label={t('planning.calendar.missedNamed', { cell: name })}>
+          {t('planning.calendar.markMissed')}
+        </Button>
+      )}
     </Paper>
   );
 }

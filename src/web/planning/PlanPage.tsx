@@ -52,6 +52,7 @@ function PlanDetail({ plan, points, pointsError }: { plan: PlanView; points: Poi
   const pointsUsed = useMemo(() => new Set(plan.appointments.map((a) => a.pointId)).size, [plan.appointments]);
   const visited = useMemo(() => plan.homeVisits.reduce((n, run) => n + run.memberIds.length, 0), [plan.homeVisits]);
   const unplacedMembers = plan.unplaceable.reduce((n, u) => n + u.members, 0);
+  const missed = plan.appointments.filter((a) => a.missed).length;
   const names = useCellNames(plan.unplaceable.map((u) => u.cellId), plan.cells);
   const deadline = formatDate(plan.campaign.deadline);
 
@@ -112,6 +113,11 @@ function PlanDetail({ plan, points, pointsError }: { plan: PlanView; points: Poi
             {visited > 0 && <List.Item>{t('planning.plan.homeVisits', { members: formatNumber(visited) })}</List.Item>}
             {plan.changedAppointments > 0 && <List.Item>{t('planning.plan.changed', { count: plan.changedAppointments, appointments: formatNumber(plan.changedAppointments) })}</List.Item>}
             {unplacedMembers > 0 && <List.Item>{t('planning.plan.unplacedTotal', { members: formatNumber(unplacedMembers) })}</List.Item>}
+            {missed > 0 && plan.status === 'published' && (
+              <List.Item fw={600} data-testid="plan-missed">
+                {t('planning.plan.missed', { count: missed, appointments: formatNumber(missed) })}
+              </List.Item>
+            )}
           </List>
 
           {plan.unplaceable.length > 0 && (
@@ -236,7 +242,7 @@ function PlanDetail({ plan, points, pointsError }: { plan: PlanView; points: Poi
       </Modal>
 
       {pointsError ? <ErrorAlert error={pointsError} /> : null}
-      <PlanCalendar plan={plan} points={points} canMove={planner && plan.status !== 'superseded'} />
+      <PlanCalendar plan={plan} points={points} canMove={planner && plan.status === 'draft'} canMarkMissed={planner && plan.status === 'published'} />
     </Stack>
   );
 }

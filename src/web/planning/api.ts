@@ -3,7 +3,7 @@ import type { Advice, PointSettings, ShiftKey, ShiftSpec, UnplaceableReason } fr
 import { buildQuery, request } from '../api.ts';
 /**
  * Typed client for campaign planning ("Kế hoạch cấp thẻ"): intake points and their capacity, campaigns,
- * plans (advice, publishing, moving one appointment) and a point's daily schedule as a download.
+ * plans (a campaign's list, advice, publishing, moving one appointment, a cell that did not come) and a point's daily schedule as a download.
  */
 
 export type { Advice, PointSettings, ShiftKey, ShiftSpec, UnplaceableReason };
@@ -79,6 +79,8 @@ export interface PlannedAppointment {
   members: number;
   /** Confirmed or already past: it cannot be moved. */
   locked: boolean;
+  /** The cell did not come (recorded on the published plan): the next re-plan books its members again. */
+  missed: boolean;
 }
 
 export interface HomeVisitRun {
@@ -114,6 +116,17 @@ export interface PlanView {
   createdAt: string;
 }
 
+/** One plan in a campaign's list (newest first). */
+export interface PlanSummary {
+  id: string;
+  status: PlanStatus;
+  feasible: boolean;
+  finishDate: string | null;
+  lowerBoundDate: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
 export interface AppointmentMove {
   pointId: string;
   date: string;
@@ -139,10 +152,12 @@ export const planningApi = {
   campaigns: () => request<{ campaigns: CampaignSummary[] }>('GET', '/api/campaigns'),
   campaign: (id: string) => request<Campaign>('GET', `/api/campaigns/${enc(id)}`),
   createCampaign: (input: CampaignCreate) => request<Campaign>('POST', '/api/campaigns', { json: input }),
+  plans: (campaignId: string) => request<{ plans: PlanSummary[] }>('GET', `/api/campaigns/${enc(campaignId)}/plans`),
   plan: (campaignId: string) => request<PlanView>('POST', `/api/campaigns/${enc(campaignId)}/plans`),
 
   getPlan: (id: string) => request<PlanView>('GET', `/api/plans/${enc(id)}`),
   applyAdvice: (id: string) => request<PlanView>('POST', `/api/plans/${enc(id)}/apply-advice`),
   publish: (id: string) => request<PlanView>('POST', `/api/plans/${enc(id)}/publish`),
   moveAppointment: (id: string, to: AppointmentMove) => request<PlanView>('PATCH', `/api/appointments/${enc(id)}`, { json: to }),
+  markMissed: (id: string) => request<PlanView>('POST', `/api/appointments/${enc(id)}/missed`),
 };

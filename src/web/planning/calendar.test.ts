@@ -30,7 +30,7 @@ const point: PointRow = {
   ],
 };
 
-const appointment = (id: string, date: string, shift: PlannedAppointment['shift'], members: number, pointId = '10', locked = false): PlannedAppointment => ({ id, cellId: `c${id}`, pointId, date, shift, members, locked });
+const appointment = (id: string, date: string, shift: PlannedAppointment['shift'], members: number, pointId = '10', locked = false): PlannedAppointment => ({ id, cellId: `c${id}`, pointId, date, shift, members, locked, missed: false });
 
 describe('capacities', () => {
   it('are floor(kits × records per kit-hour × hours) from the settings in force that day, for open shifts only', () => {

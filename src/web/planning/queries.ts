@@ -7,6 +7,7 @@ export const planningKeys = {
   all: ['planning'] as const,
   points: (provinceCode: string | undefined) => ['planning', 'points', provinceCode ?? null] as const,
   campaigns: () => ['planning', 'campaigns'] as const,
+  plans: (campaignId: string) => ['planning', 'plans', campaignId] as const,
   plan: (id: string) => ['planning', 'plan', id] as const,
 };
 
@@ -25,6 +26,11 @@ export function useCampaigns() {
     queryFn: () => planningApi.campaigns(),
     select: (data) => data.campaigns,
   });
+}
+
+/** A campaign's plans, newest first. */
+export function useCampaignPlans(campaignId: string) {
+  return useQuery({ queryKey: planningKeys.plans(campaignId), queryFn: () => planningApi.plans(campaignId), select: (data) => data.plans });
 }
 
 export function usePlan(id: string) {
@@ -101,10 +107,13 @@ export function useCreateCampaign() {
   });
 }
 
-/** A new plan is kept in the cache under its id, so its page shows at once. */
+/** A new or changed plan is kept in the cache under its id, so its page shows at once; the campaigns' plan lists are refetched. */
 function useKeepPlan() {
   const queryClient = useQueryClient();
-  return (plan: PlanView) => queryClient.setQueryData(planningKeys.plan(plan.id), plan);
+  return (plan: PlanView) => {
+    queryClient.setQueryData(planningKeys.plan(plan.id), plan);
+    void queryClient.invalidateQueries({ queryKey: ['planning', 'plans'] });
+  };
 }
 
 export function usePlanCampaign() {
@@ -136,4 +145,10 @@ export function useMoveAppointment() {
     mutationFn: ({ id, to }: { id: string; to: AppointmentMove }) => planningApi.moveAppointment(id, to),
     onSuccess: keep,
   });
+}
+
+/** The cell did not come to its shift (published plans only): answers the plan with the appointment marked missed. */
+export function useMarkMissed() {
+  const keep = useKeepPlan();
+  return useMutation({ mutationFn: (appointmentId: string) => planningApi.markMissed(appointmentId), onSuccess: keep });
 }
