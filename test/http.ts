@@ -1,10 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { DatabaseHandle } from '../src/platform/db.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encryptedFileStore } from '../src/platform/files.ts';
 import { buildServer, type ServerOptions } from '../src/server.ts';
 
 /** The real server on a loopback port (its job workers polling often), and a cookie-keeping client for it. */
 export async function startServer(handle: DatabaseHandle, options: ServerOptions = {}) {
-  const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
+  // Photos and signatures of a test server go to a directory of its own, never into ./data.
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
+  const files = options.files ?? (await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')));
+  const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, files, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { base, close: () => app.close() };

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import path from 'node:path';
 import { AppError } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/index.ts';
 import { cliActor } from '../platform/scope.ts';
@@ -66,7 +67,10 @@ program
     const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
     const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
     const register = opts.registerUrl ? (await import('../reconciliation/remote-register.ts')).remoteRegister({ baseUrl: opts.registerUrl }) : undefined;
-    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1', register });
+    const { encryptedFileStore } = await import('../platform/files.ts');
+    // Photos and signatures beside the database, encrypted with a key of their own.
+    const files = await encryptedFileStore(path.join(opts.data, 'files'), path.join(opts.data, 'files.key'));
+    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1', register, files });
     await serveUntilStopped(server, app, opts);
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
     if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);

@@ -16,14 +16,16 @@ export type Permission =
   /** Decide what to do about a mismatch (correct, keep with a reason, refer to the police). */
   | 'reconciliation.decide'
   /** Set up intake points and campaigns, plan and publish schedules. */
-  | 'campaign.plan';
+  | 'campaign.plan'
+  /** Take a member's dossier at a counter or a home visit. */
+  | 'intake.capture';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
   party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
-  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan'],
-  intake_officer: ['member.read', 'register.check'],
+  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
+  intake_officer: ['member.read', 'register.check', 'intake.capture'],
   inspector: ['member.read'],
 };
 

@@ -255,7 +255,31 @@ export interface NoticeOutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface DossiersTable {
+  id: string;
+  member_id: string;
+  point_id: string | null;
+  mobile_team_id: string | null;
+  state: 'in_progress' | 'confirmed' | 'approved' | 'returned' | 'ready_to_send' | 'sent';
+  data: ColumnType<unknown, string, string>;
+  steps: ColumnType<unknown, string, string>;
+  photo_ref: string | null;
+  photo_sha256: string | null;
+  signature_ref: string | null;
+  signature_sha256: string | null;
+  payload_sha256: string;
+  submitted_by: string | null;
+  device_id: string | null;
+  device_submitted_at: Timestamp | null;
+  received_at: Generated<Date>;
+  conflict_with: string | null;
+  return_reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+}
+
 export interface Database {
+  dossiers: DossiersTable;
   campaigns: CampaignsTable;
   intake_points: IntakePointsTable;
   intake_point_settings: IntakePointSettingsTable;

@@ -1,0 +1,137 @@
+/**
+ * Checks of a photo or signature image before it is kept (issue 5), and the card portrait made from a photo.
+ * Every refusal is a code with params, translated by the i18n catalogues (`image.*`).
+ */
+import sharp from 'sharp';
+
+export type ImageKind = 'photo' | 'signature';
+export type ImageFormat = 'jpeg' | 'png' | 'webp';
+
+export type ImageCheck =
+  | { ok: true; width: number; height: number; format: ImageFormat }
+  | { ok: false; code: string; params?: Record<string, string | number> };
+
+const MB = 1024 * 1024;
+
+/** Limits per kind. Width/height are after EXIF orientation. A 3×4 card photo needs at least 300×400. */
+export const IMAGE_LIMITS: Record<ImageKind, { maxBytes: number; minWidth: number; minHeight: number; maxPixels: number }> = {
+  photo: { maxBytes: 5 * MB, minWidth: 300, minHeight: 400, maxPixels: 64_000_000 },
+  signature: { maxBytes: 1 * MB, minWidth: 150, minHeight: 50, maxPixels: 16_000_000 },
+};
+
+/** A signature with fewer ink pixels than this (or than this share of its pixels) is taken as empty. */
+export const MIN_INK_PIXELS = 200;
+export const MIN_INK_RATIO = 0.001;
+/** A pixel is ink when its grey level differs from the background's (the most common level) by more than this. */
+const INK_CONTRAST = 64;
+
+const ACCEPTED: readonly ImageFormat[] = ['jpeg', 'png', 'webp'];
+
+/** The format a file's first bytes announce (accepted or not), or undefined when it is no image we know. */
+function sniff(content: Buffer): string | undefined {
+  const starts = (bytes: number[], at = 0) => bytes.every((b, i) => content[at + i] === b);
+  if (starts([0xff, 0xd8, 0xff])) return 'jpeg';
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (content.subarray(0, 4).toString('latin1') === 'RIFF' && content.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  if (content.subarray(0, 4).toString('latin1') === 'GIF8') return 'gif';
+  if (starts([0x42, 0x4d])) return 'bmp';
+  if (starts([0x49, 0x49, 0x2a, 0x00]) || starts([0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  if (content.subarray(4, 8).toString('latin1') === 'ftyp') return 'heif';
+  return undefined;
+}
+
+const MIME: Record<string, string> = {
+  jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp', tiff: 'image/tiff', heif: 'image/heif',
+};
+const MIME_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'image/x-png': 'image/png', 'image/heic': 'image/heif' };
+
+/** The declared type, normalised; undefined when nothing useful was declared (absent, or a generic octet-stream). */
+function declaredType(declared: string | undefined): string | undefined {
+  const mime = declared?.split(';')[0]?.trim().toLowerCase();
+  if (!mime || mime === 'application/octet-stream') return undefined;
+  return MIME_ALIASES[mime] ?? mime;
+}
+
+/** Size in MB rounded up to a tenth, so a file just over the limit never reads as equal to it. */
+const megabytes = (bytes: number) => Math.ceil((bytes / MB) * 10) / 10;
+
+function refuse(code: string, params?: Record<string, string | number>): ImageCheck {
+  return params ? { ok: false, code, params } : { ok: false, code };
+}
+
+/**
+ * Checks an uploaded image: size (before any decoding), magic bytes, declared MIME type, a full decode (a truncated
+ * file fails), pixel dimensions (too small for the card, or a decompression bomb), and for a signature that it is not
+ * blank. Never throws for bad input.
+ */
+export async function checkImage(content: Buffer, declaredMime: string | undefined, kind: ImageKind): Promise<ImageCheck> {
+  const limits = IMAGE_LIMITS[kind];
+  if (content.length > limits.maxBytes) {
+    return refuse('image.too_large', { sizeMb: megabytes(content.length), limitMb: megabytes(limits.maxBytes) });
+  }
+  const actual = sniff(content);
+  if (!actual) return refuse('image.not_an_image');
+  const declared = declaredType(declaredMime);
+  if (declared && declared !== MIME[actual]) {
+    return refuse('image.mime_mismatch', { declared: declaredMime!.trim(), actual: MIME[actual]! });
+  }
+  const format = ACCEPTED.find((f) => f === actual);
+  if (!format) return refuse('image.unsupported_format', { format: MIME[actual]! });
+
+  // Header only: dimensions without decoding, so a bomb is refused before it is expanded.
+  let width: number;
+  let height: number;
+  try {
+    const meta = await sharp(content, { limitInputPixels: false }).metadata();
+    if (meta.format !== format) return refuse('image.not_an_image');
+    ({ width, height } = meta.autoOrient);
+  } catch {
+    return refuse('image.not_an_image');
+  }
+  if (width * height > limits.maxPixels) {
+    return refuse('image.too_many_pixels', { width, height, maxMegapixels: Math.floor(limits.maxPixels / 1_000_000) });
+  }
+  if (width < limits.minWidth || height < limits.minHeight) {
+    return refuse('image.too_small', { width, height, minWidth: limits.minWidth, minHeight: limits.minHeight });
+  }
+
+  // Decode every pixel: a truncated or corrupt file fails here.
+  const decoder = () => sharp(content, { failOn: 'truncated', limitInputPixels: limits.maxPixels });
+  try {
+    if (kind === 'photo') {
+      await decoder().stats();
+    } else {
+      const grey = await decoder().flatten({ background: '#ffffff' }).greyscale().raw().toBuffer();
+      if (isBlank(grey)) return refuse('image.empty_signature');
+    }
+  } catch {
+    return refuse('image.not_an_image');
+  }
+  return { ok: true, width, height, format };
+}
+
+/** Blank: (almost) every pixel is near the background's grey level (the most common one), light or dark. */
+function isBlank(grey: Buffer): boolean {
+  const histogram = new Array<number>(256).fill(0);
+  for (const v of grey) histogram[v]!++;
+  const background = histogram.indexOf(Math.max(...histogram));
+  let ink = 0;
+  for (let level = 0; level < 256; level++) if (Math.abs(level - background) > INK_CONTRAST) ink += histogram[level]!;
+  return ink < MIN_INK_PIXELS || ink < grey.length * MIN_INK_RATIO;
+}
+
+export const CARD_PORTRAIT = { width: 480, height: 640, quality: 85 } as const;
+
+/**
+ * The card portrait: EXIF orientation applied, cropped to 3×4 around the centre and scaled to 480×640, transparency on
+ * white, sRGB JPEG quality 85 without metadata (no EXIF, GPS or camera data). Expects a photo `checkImage` accepted.
+ */
+export async function cardPortrait(content: Buffer): Promise<Buffer> {
+  return sharp(content, { failOn: 'truncated', limitInputPixels: IMAGE_LIMITS.photo.maxPixels })
+    .autoOrient()
+    .resize(CARD_PORTRAIT.width, CARD_PORTRAIT.height, { fit: 'cover', position: 'centre' })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .jpeg({ quality: CARD_PORTRAIT.quality })
+    .toBuffer();
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { AppError } from '../platform/errors.ts';
+import type { FileStore } from '../platform/files.ts';
+import { actorOf, type App, type AppContext } from '../platform/http.ts';
+import { submitDossier, type Upload } from './service.ts';
+
+const Id = z.string().regex(/^\d{1,18}$/);
+const Submission = z.object({
+  id: z.uuid(),
+  memberId: Id,
+  pointId: Id.optional(),
+  mobileTeamId: Id.optional(),
+  data: z.record(z.string(), z.unknown()),
+  steps: z.record(z.string(), z.unknown()),
+  qrText: z.string().max(1000).optional(),
+  deviceId: z.string().max(100).optional(),
+  deviceSubmittedAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
+  /**
+   * A confirmed dossier as multipart: `submission` (JSON), `photo` and `signature` (image files). 201 when stored,
+   * 200 with the original answer when the same submission comes again.
+   */
+  app.post('/api/dossiers', async (request, reply) => {
+    const actor = actorOf(request);
+    let submission: unknown;
+    const uploads: Record<string, Upload> = {};
+    // Two files and one field; a photo may be 5 MB (checked with its message), anything far larger stops at the door.
+    for await (const part of request.parts({ limits: { files: 2, fields: 1, fileSize: 6 * 1024 * 1024 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname === 'photo' || part.fieldname === 'signature') uploads[part.fieldname] = { content: await part.toBuffer(), mime: part.mimetype };
+        else await part.toBuffer();
+      } else if (part.fieldname === 'submission') {
+        try {
+          submission = JSON.parse(String(part.value));
+        } catch {
+          throw new AppError('validation', {}, [{ field: 'submission', code: 'dossier.submission_json' }]);
+        }
+      }
+    }
+    const parsed = Submission.safeParse(submission);
+    if (!parsed.success) throw new AppError('validation', {}, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'submission', code: 'validation' })));
+    const missing = (['photo', 'signature'] as const).filter((f) => !uploads[f]);
+    if (missing.length) throw new AppError('validation', {}, missing.map((field) => ({ field, code: 'dossier.file_missing' })));
+    const result = await submitDossier(db, actor, files, parsed.data, uploads.photo!, uploads.signature!);
+    return reply.status(result.replayed ? 200 : 201).send(result);
+  });
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../platform/db.ts';
+import { AppError, type Issue } from '../platform/errors.ts';
+import type { FileStore, StoredFile } from '../platform/files.ts';
+import { requirePermission } from '../platform/permissions.ts';
+import type { Actor } from '../platform/scope.ts';
+import { appendAudit } from '../audit/store.ts';
+import { findMember } from '../members/store.ts';
+import { intakeBlocked } from '../reconciliation/service.ts';
+import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
+import { checkImage } from './images.ts';
+
+export interface DossierSubmission {
+  /** Made by the device before its first try: the idempotency key. */
+  id: string;
+  memberId: string;
+  pointId?: string;
+  mobileTeamId?: string;
+  /** The declaration and data entry as the member confirmed them, with corrections and their old values. */
+  data: Record<string, unknown>;
+  /** Who did each of the six steps and when (device time kept beside the server's). */
+  steps: Record<string, unknown>;
+  /** The chip ID card's QR text as scanned, when the card was scanned. */
+  qrText?: string;
+  deviceId?: string;
+  deviceSubmittedAt?: string;
+}
+
+export interface Upload {
+  content: Buffer;
+  mime: string | undefined;
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Same submission, same hash: key order in the JSON does not matter, the files' content does. */
+function payloadHash(submission: DossierSubmission, photo: Upload, signature: Upload): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return sha256(JSON.stringify([canonical(submission), sha256(photo.content), sha256(signature.content)]));
+}
+
+async function dossierView(db: Db, id: string) {
+  const row = await db
+    .selectFrom('dossiers')
+    .select(['id', 'member_id as memberId', 'state', 'conflict_with as conflictWith', 'received_at as receivedAt', 'payload_sha256 as payloadSha256'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const { payloadSha256: _p, ...view } = row;
+  return { ...view, receivedAt: view.receivedAt.toISOString() };
+}
+
+/**
+ * Receives a confirmed dossier from a counter or a mobile team. Idempotent: the same submission again (a retry after a
+ * lost answer, or an offline outbox syncing) gets the original answer; another payload under the same key is refused.
+ * Files are written and synced before the row, and the answer is sent only after the row commits — an acknowledged
+ * dossier survives a crash, an unacknowledged one is simply sent again.
+ */
+export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload) {
+  requirePermission(actor, 'intake.capture');
+  const hash = payloadHash(submission, photo, signature);
+  const replay = async () => {
+    const existing = await db.selectFrom('dossiers').select(['payload_sha256']).where('id', '=', submission.id).executeTakeFirst();
+    if (!existing) return undefined;
+    if (existing.payload_sha256 !== hash) throw new AppError('dossier.conflict');
+    return { dossier: await dossierView(db, submission.id), replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const member = await findMember(db, actor.scope, submission.memberId);
+  if (!member) throw new AppError('member.not_found', { id: submission.memberId });
+  const issues: Issue[] = [];
+  if (!member.eligible) issues.push({ field: 'memberId', code: 'dossier.not_eligible', params: { status: member.status } });
+  if (submission.qrText !== undefined) {
+    const parsed = parseIdCardQr(submission.qrText);
+    if (!parsed.ok) issues.push({ field: 'qrText', code: parsed.code, params: parsed.params });
+    else {
+      const refusal = idCardRefusal(compareCardWithRecord(parsed.card, member));
+      if (refusal) issues.push({ field: 'qrText', code: refusal.code });
+    }
+  }
+  for (const [field, upload, kind] of [['photo', photo, 'photo'], ['signature', signature, 'signature']] as const) {
+    const checked = await checkImage(upload.content, upload.mime, kind);
+    if (!checked.ok) issues.push({ field, code: checked.code, params: checked.params });
+  }
+  if (issues.length) throw new AppError('validation', {}, issues);
+  if (await intakeBlocked(db, member.id)) throw new AppError('dossier.open_mismatch');
+
+  const stored: StoredFile[] = [];
+  try {
+    stored.push(await files.put('photo', photo.content), await files.put('signature', signature.content));
+    const inserted = await db.transaction().execute(async (trx) => {
+      const other = await trx.selectFrom('dossiers').select('id').where('member_id', '=', member.id).orderBy('received_at').executeTakeFirst();
+      const row = await trx
+        .insertInto('dossiers')
+        .values({
+          id: submission.id,
+          member_id: member.id,
+          point_id: submission.pointId ?? null,
+          mobile_team_id: submission.mobileTeamId ?? null,
+          state: 'confirmed',
+          data: JSON.stringify(submission.data),
+          steps: JSON.stringify(submission.steps),
+          photo_ref: stored[0]!.ref,
+          photo_sha256: stored[0]!.sha256,
+          signature_ref: stored[1]!.ref,
+          signature_sha256: stored[1]!.sha256,
+          payload_sha256: hash,
+          submitted_by: actor.userId,
+          device_id: submission.deviceId ?? null,
+          device_submitted_at: submission.deviceSubmittedAt ?? null,
+          // Taken twice (two points, or online and offline): both kept, flagged for the supervisor.
+          conflict_with: other?.id ?? null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (row) await appendAudit(trx, actor, { action: 'dossier.submit', entity: 'dossier', entityId: row.id, details: { memberId: member.id, conflictWith: other?.id ?? null } });
+      return row !== undefined;
+    });
+    if (!inserted) {
+      // The same key arrived twice at once: the other request stored it; this one's files are not needed.
+      await Promise.all(stored.map((f) => files.delete(f.ref)));
+      return (await replay())!;
+    }
+  } catch (error) {
+    await Promise.all(stored.map((f) => files.delete(f.ref).catch(() => {})));
+    throw error;
+  }
+  return { dossier: await dossierView(db, submission.id), replayed: false };
+}

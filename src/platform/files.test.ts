@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encryptedFileStore, FileStoreError } from './files.ts';
+
+let base: string;
+let dir: string;
+let keyFile: string;
+
+beforeEach(() => {
+  base = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
+  dir = path.join(base, 'files');
+  keyFile = path.join(base, 'files.key');
+});
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+/** Path of a stored file, by the documented layout `dir/<kind>/<2 hex>/<ref>`. */
+function onDisk(ref: string): string {
+  const [kind, id] = ref.split('-') as [string, string];
+  return path.join(dir, kind, id.slice(0, 2), ref);
+}
+
+function allFiles(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allFiles(path.join(d, e.name)) : [path.join(d, e.name)]);
+}
+
+describe('encryptedFileStore', () => {
+  it('round-trips content and reports its SHA-256 and size', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const content = randomBytes(100_000);
+    const stored = await store.put('photo', content);
+    expect(stored.ref).toMatch(/^photo-[0-9a-f]{32}$/);
+    expect(stored.bytes).toBe(100_000);
+    expect(stored.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(onDisk(stored.ref))).toBe(true);
+    expect((await store.get(stored.ref)).equals(content)).toBe(true);
+    // A second store on the same key reads it too; an empty file round-trips.
+    const again = await encryptedFileStore(dir, keyFile);
+    expect((await again.get(stored.ref)).equals(content)).toBe(true);
+    const empty = await store.put('scan', Buffer.alloc(0));
+    expect((await store.get(empty.ref)).length).toBe(0);
+  });
+
+  it('gives refs that are random, not derived from the content', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const a = await store.put('signature', Buffer.from('same'));
+    const b = await store.put('signature', Buffer.from('same'));
+    expect(a.ref).not.toBe(b.ref);
+    expect(a.sha256).toBe(b.sha256);
+  });
+
+  it('never writes the plain content to disk', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const marker = Buffer.from('NGUYỄN VĂN A 001085012345 '.repeat(50));
+    await store.put('scan', marker);
+    const files = allFiles(dir);
+    expect(files).toHaveLength(1);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes(Buffer.from('001085012345'))).toBe(false);
+      expect(bytes.length).toBe(marker.length + 29); // version + nonce + tag
+    }
+  });
+
+  it('detects a flipped byte anywhere in the stored file', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const { ref } = await store.put('photo', Buffer.from('a photo, really'));
+    const file = onDisk(ref);
+    const original = readFileSync(file);
+    for (const at of [5, 20, original.length - 1]) { // nonce, tag, ciphertext
+      const tampered = Buffer.from(original);
+      tampered[at]! ^= 0x01;
+      writeFileSync(file, tampered);
+      await expect(store.get(ref)).rejects.toMatchObject({ code: 'file.corrupt' });
+    }
+    writeFileSync(file, original.subarray(0, 10));
+    await expect(store.get(ref)).rejects.toMatchObject({ code: 'file.corrupt' });
+  });
+
+  it('refuses a file moved under another ref', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const a = await store.put('photo', Buffer.from('A'));
+    const b = await store.put('photo', Buffer.from('B'));
+    writeFileSync(onDisk(b.ref), readFileSync(onDisk(a.ref)));
+    await expect(store.get(b.ref)).rejects.toMatchObject({ code: 'file.corrupt' });
+  });
+
+  it('fails clearly with the wrong key', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const { ref } = await store.put('photo', Buffer.from('secret'));
+    const otherKey = path.join(base, 'other.key');
+    writeFileSync(otherKey, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const wrong = await encryptedFileStore(dir, otherKey);
+    const error = await wrong.get(ref).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileStoreError);
+    expect(error).toMatchObject({ code: 'file.corrupt' });
+    expect(String((error as Error).message)).not.toContain('secret');
+  });
+
+  it('refuses a malformed key file, and a missing key when files already exist', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    await store.put('photo', Buffer.from('x'));
+    const short = path.join(base, 'short.key');
+    writeFileSync(short, randomBytes(16).toString('base64'));
+    await expect(encryptedFileStore(dir, short)).rejects.toMatchObject({ code: 'file.bad_key' });
+    await expect(encryptedFileStore(dir, path.join(base, 'lost.key'))).rejects.toMatchObject({ code: 'file.bad_key' });
+    expect(existsSync(path.join(base, 'lost.key'))).toBe(false);
+  });
+
+  it('rejects refs that are not its own (path traversal)', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    writeFileSync(path.join(base, 'outside'), 'not yours');
+    const { ref } = await store.put('photo', Buffer.from('x'));
+    const bad = ['../outside', '../../etc/passwd', `photo/../../outside`, `${ref}/..`, `${ref}.tmp`, `${ref}\0`,
+      ref.toUpperCase(), `video-${ref.slice(6)}`, '', `photo-${'0'.repeat(31)}`, path.join(dir, 'photo', ref)];
+    for (const r of bad) {
+      await expect(store.get(r)).rejects.toMatchObject({ code: 'file.bad_ref' });
+      await expect(store.delete(r)).rejects.toMatchObject({ code: 'file.bad_ref' });
+    }
+    await expect(store.put('../x' as 'photo', Buffer.from('x'))).rejects.toMatchObject({ code: 'file.bad_ref' });
+    expect(readFileSync(path.join(base, 'outside'), 'utf8')).toBe('not yours');
+  });
+
+  it('deletes (idempotently), after which the ref is not found', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const { ref } = await store.put('signature', Buffer.from('sig'));
+    await store.delete(ref);
+    expect(existsSync(onDisk(ref))).toBe(false);
+    await expect(store.get(ref)).rejects.toMatchObject({ code: 'file.not_found' });
+    await store.delete(ref);
+  });
+
+  it('handles concurrent puts, leaving no temporary files', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const contents = Array.from({ length: 64 }, (_, i) => Buffer.from(`file ${i} `.repeat(i + 1)));
+    const stored = await Promise.all(contents.map((c, i) => store.put(i % 2 ? 'photo' : 'signature', c)));
+    expect(new Set(stored.map((s) => s.ref)).size).toBe(64);
+    const read = await Promise.all(stored.map((s) => store.get(s.ref)));
+    read.forEach((r, i) => expect(r.equals(contents[i]!)).toBe(true));
+    const files = allFiles(dir);
+    expect(files).toHaveLength(64);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('creates the key file with mode 0600, and concurrent opens agree on one key', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => encryptedFileStore(dir, keyFile)));
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
+    expect(readdirSync(base).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const { ref } = await stores[0]!.put('photo', Buffer.from('shared'));
+    expect((await stores[2]!.get(ref)).toString()).toBe('shared');
+    expect(statSync(onDisk(ref)).mode & 0o777).toBe(0o600);
+  });
+});

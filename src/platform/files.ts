@@ -1,0 +1,218 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Photos and signatures live as files outside the rows (issue 5), behind this interface. A reference is opaque to
+ * callers; what is stored is encrypted at rest and never logged.
+ */
+export interface StoredFile {
+  /** Opaque reference to keep in the row. */
+  ref: string;
+  /** SHA-256 of the plain content, hex: lets a replayed submission be recognised as the same file. */
+  sha256: string;
+  bytes: number;
+}
+
+export interface FileStore {
+  /** Durably stores the content (written and synced before it resolves). */
+  put(kind: 'photo' | 'signature' | 'scan', content: Buffer): Promise<StoredFile>;
+  get(ref: string): Promise<Buffer>;
+  delete(ref: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Encrypted store on the local disk.
+//
+// Layout: `dir/<kind>/<2 hex>/<ref>`, ref = `<kind>-<32 random hex>` (random, never derived from the content).
+// A file is: version (1 byte) | nonce (12 bytes) | GCM tag (16 bytes) | ciphertext. AES-256-GCM, a fresh random nonce
+// per file, the ref as additional authenticated data (a file copied under another ref does not decrypt).
+// A put writes a temporary file beside the final one, fsyncs it, renames it and fsyncs the directory: once put
+// resolves the file survives a crash, and a crash never leaves a partial file under a ref's name.
+
+type FileKind = 'photo' | 'signature' | 'scan';
+
+const KINDS: readonly FileKind[] = ['photo', 'signature', 'scan'];
+const REF = /^(photo|signature|scan)-([0-9a-f]{32})$/;
+const VERSION = 1;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
+const KEY_BYTES = 32;
+
+/** Why a file store operation failed. Infrastructure codes (not user messages): a caller maps them, or they are internal. */
+export type FileStoreErrorCode = 'file.bad_ref' | 'file.not_found' | 'file.corrupt' | 'file.bad_key';
+
+/** A file store failure; the message never contains file contents. */
+export class FileStoreError extends Error {
+  constructor(
+    readonly code: FileStoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FileStoreError';
+  }
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `content` to a new file `file` (mode 0600) and syncs it; fails if `file` exists. */
+async function writeSynced(file: string, content: Buffer): Promise<void> {
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function hasStoredFiles(dir: string): Promise<boolean> {
+  const entries = async (d: string) => readdir(d).catch((error: unknown) => (isErrno(error, 'ENOENT') ? [] : Promise.reject(error)));
+  for (const kind of KINDS) {
+    for (const shard of await entries(path.join(dir, kind))) {
+      if ((await entries(path.join(dir, kind, shard))).length > 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The 32-byte key in `keyFile` (base64 text). A missing key file is created (mode 0600, random key) atomically:
+ * written and synced under a temporary name, then hard-linked to its name, so concurrent starts agree on one key and
+ * a crash never leaves a partial key. Refuses to create a key when `dir` already holds files (they would be lost).
+ */
+async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
+  try {
+    return parseKey(await readFile(keyFile, 'utf8'), keyFile);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
+  if (await hasStoredFiles(dir)) {
+    throw new FileStoreError('file.bad_key', `Key file ${keyFile} is missing but ${dir} holds encrypted files`);
+  }
+  const keyDir = path.dirname(path.resolve(keyFile));
+  await mkdir(keyDir, { recursive: true });
+  const temp = `${keyFile}.${randomBytes(8).toString('hex')}.tmp`;
+  await writeSynced(temp, Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`));
+  try {
+    await link(temp, keyFile);
+  } catch (error) {
+    if (!isErrno(error, 'EEXIST')) throw error; // another process created it first: use theirs
+  } finally {
+    await unlink(temp);
+  }
+  await fsyncDir(keyDir);
+  return parseKey(await readFile(keyFile, 'utf8'), keyFile);
+}
+
+function parseKey(text: string, keyFile: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== KEY_BYTES || key.toString('base64') !== text.trim()) {
+    throw new FileStoreError('file.bad_key', `Key file ${keyFile} does not hold a base64 ${KEY_BYTES}-byte key`);
+  }
+  return key;
+}
+
+/** Path of a ref's file; anything that is not a well-formed ref (e.g. `../x`) is refused. */
+function locate(dir: string, ref: string): { file: string; shard: string } {
+  const match = typeof ref === 'string' ? REF.exec(ref) : null;
+  if (!match) throw new FileStoreError('file.bad_ref', 'Malformed file reference');
+  const shard = path.join(dir, match[1]!, match[2]!.slice(0, 2));
+  return { file: path.join(shard, ref), shard };
+}
+
+function aad(ref: string): Buffer {
+  return Buffer.from(`doithe-file:${VERSION}:${ref}`);
+}
+
+/**
+ * Creates every `<kind>/<2 hex>` directory up front and syncs their parents, so that a put only has to sync its own
+ * file and shard directory (no put depends on another's directory creation being durable).
+ */
+async function ensureLayout(root: string): Promise<void> {
+  const shards = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+  for (const kind of KINDS) {
+    await Promise.all(shards.map((shard) => mkdir(path.join(root, kind, shard), { recursive: true })));
+    await fsyncDir(path.join(root, kind));
+  }
+  await fsyncDir(root);
+  await fsyncDir(path.dirname(root));
+}
+
+/** A FileStore under `dir`, encrypted with the key in `keyFile` (created if missing). */
+export async function encryptedFileStore(dir: string, keyFile: string): Promise<FileStore> {
+  const root = path.resolve(dir);
+  const key = await loadOrCreateKey(root, keyFile);
+  await ensureLayout(root);
+
+  return {
+    async put(kind, content) {
+      if (!KINDS.includes(kind)) throw new FileStoreError('file.bad_ref', 'Unknown file kind');
+      const ref = `${kind}-${randomBytes(16).toString('hex')}`;
+      const { file, shard } = locate(root, ref);
+
+      const nonce = randomBytes(NONCE_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      cipher.setAAD(aad(ref));
+      const ciphertext = Buffer.concat([cipher.update(content), cipher.final()]);
+      const header = Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]);
+
+      const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+      try {
+        await writeSynced(temp, Buffer.concat([header, ciphertext]));
+        await rename(temp, file);
+      } catch (error) {
+        await unlink(temp).catch(() => {});
+        throw error;
+      }
+      await fsyncDir(shard);
+
+      return { ref, sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
+    },
+
+    async get(ref) {
+      const { file } = locate(root, ref);
+      let stored: Buffer;
+      try {
+        stored = await readFile(file);
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) throw new FileStoreError('file.not_found', `No stored file ${ref}`);
+        throw error;
+      }
+      if (stored.length < HEADER_BYTES || stored[0] !== VERSION) {
+        throw new FileStoreError('file.corrupt', `Stored file ${ref} has an unknown format`);
+      }
+      const decipher = createDecipheriv('aes-256-gcm', key, stored.subarray(1, 1 + NONCE_BYTES));
+      decipher.setAAD(aad(ref));
+      decipher.setAuthTag(stored.subarray(1 + NONCE_BYTES, HEADER_BYTES));
+      try {
+        return Buffer.concat([decipher.update(stored.subarray(HEADER_BYTES)), decipher.final()]);
+      } catch {
+        throw new FileStoreError('file.corrupt', `Stored file ${ref} failed authentication (altered, or another key)`);
+      }
+    },
+
+    async delete(ref) {
+      const { file, shard } = locate(root, ref);
+      try {
+        await unlink(file);
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) return; // already gone: deleting is idempotent
+        throw error;
+      }
+      await fsyncDir(shard);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+import { encryptedFileStore } from '../src/platform/files.ts';
+import { cliActor } from '../src/platform/scope.ts';
+import { addUser } from '../src/users/service.ts';
+import { createTestDatabase } from './database.ts';
+import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { Client, startServer } from './http.ts';
+
+let handle: DatabaseHandle;
+let server: Awaited<ReturnType<typeof startServer>>;
+let officer: Client;
+let filesDir: string;
+let photo: Buffer;
+let signature: Buffer;
+const BAC = '068058001004';
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const units = await seedTwoCommunes(handle);
+  await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
+  filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
+  server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')) });
+  officer = new Client(server.base);
+  expect((await officer.login('congan.b', PASSWORD)).status).toBe(200);
+  photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: { r: 200, g: 190, b: 180 } } })
+    .composite([{ input: Buffer.from('<svg width="480" height="640"><ellipse cx="240" cy="280" rx="120" ry="160" fill="#b08060"/></svg>') }])
+    .jpeg()
+    .toBuffer();
+  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>'))
+    .png()
+    .toBuffer();
+});
+afterAll(async () => {
+  await server?.close();
+  await handle?.close();
+});
+
+const memberId = async (personalId: string) => (await handle.db.selectFrom('members').select('id').where('personal_id', '=', personalId).executeTakeFirstOrThrow()).id;
+
+function form(submission: Record<string, unknown>, files: { photo?: [Buffer, string]; signature?: [Buffer, string] } = {}) {
+  const body = new FormData();
+  body.append('submission', JSON.stringify(submission));
+  const [p, pType] = files.photo ?? [photo, 'image/jpeg'];
+  const [s, sType] = files.signature ?? [signature, 'image/png'];
+  body.append('photo', new Blob([new Uint8Array(p)], { type: pType }), 'anh.jpg');
+  body.append('signature', new Blob([new Uint8Array(s)], { type: sType }), 'chu-ky.png');
+  return body;
+}
+
+const storedFiles = () => readdirSync(path.join(filesDir, 'files'), { recursive: true }).filter((f) => statSync(path.join(filesDir, 'files', String(f))).isFile());
+
+describe('dossier submission', () => {
+  it('stores a confirmed dossier once, answers a replay with the original, and refuses the key reused for other content', async () => {
+    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, steps: { photo: { at: '2026-12-01T08:01:00+07:00' } } };
+    const first = await officer.request('POST', '/api/dossiers', form(submission));
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed', conflictWith: null } });
+    const again = await officer.request('POST', '/api/dossiers', form({ ...submission }));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...first.body, replayed: true });
+    const reused = await officer.request('POST', '/api/dossiers', form({ ...submission, data: { phone: '0999999999' } }));
+    expect(reused.status).toBe(409);
+    expect(await handle.db.selectFrom('dossiers').select('id').execute()).toHaveLength(1);
+    // Photo and signature are on disk, encrypted: neither the JPEG nor the PNG signature is readable there.
+    const files = storedFiles();
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      const raw = readFileSync(path.join(filesDir, 'files', String(f)));
+      expect(raw.includes(photo.subarray(0, 64))).toBe(false);
+      expect(raw.includes(signature.subarray(0, 64))).toBe(false);
+    }
+
+    // Taken a second time (another device): kept, and flagged for the supervisor.
+    const twice = await officer.request('POST', '/api/dossiers', form({ ...submission, id: randomUUID() }));
+    expect(twice.status).toBe(201);
+    expect(twice.body.dossier.conflictWith).toBe(submission.id);
+  });
+
+  it('refuses bad input with the field and a clear message, storing nothing', async () => {
+    const before = storedFiles().length;
+    const rows = (await handle.db.selectFrom('dossiers').select('id').execute()).length;
+    const base = { memberId: await memberId(BAC), data: {}, steps: {} };
+    const cases: [Record<string, unknown>, Parameters<typeof form>[1], number, string][] = [
+      [{ ...base }, { photo: [Buffer.from('đây không phải ảnh'), 'image/jpeg'] }, 400, 'photo'],
+      [{ ...base }, { photo: [Buffer.alloc(30 * 1024 * 1024, 1), 'image/jpeg'] }, 413, ''],
+      [{ ...base }, { photo: [await sharp(photo).png().toBuffer(), 'image/jpeg'] }, 400, 'photo'],
+      [{ ...base }, { signature: [await sharp({ create: { width: 600, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer(), 'image/png'] }, 400, 'signature'],
+      [{ ...base, qrText: '068062001001|123456789|Nguyễn Văn An|05091962|Nam|Xã Thử Một, Lâm Đồng|01012021' }, {}, 400, 'qrText'],
+      [{ ...base, memberId: await memberId('068062001001') }, {}, 404, ''],
+    ];
+    for (const [submission, files, status, field] of cases) {
+      const r = await officer.request('POST', '/api/dossiers', form({ id: randomUUID(), ...submission }, files));
+      expect({ field, status: r.status }).toEqual({ field, status });
+      if (field) expect(r.body.error.issues.map((i: { field: string }) => i.field)).toContain(field);
+      expect(r.body.error.message.length).toBeGreaterThan(5);
+    }
+    expect(storedFiles().length).toBe(before);
+    expect((await handle.db.selectFrom('dossiers').select('id').execute()).length).toBe(rows);
+  });
+});
