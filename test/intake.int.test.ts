@@ -93,6 +93,8 @@ describe('dossier submission', () => {
       [{ ...base }, { signature: [await sharp({ create: { width: 600, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer(), 'image/png'] }, 400, 'signature'],
       [{ ...base, qrText: '068062001001|123456789|Nguyễn Văn An|05091962|Nam|Xã Thử Một, Lâm Đồng|01012021' }, {}, 400, 'qrText'],
       [{ ...base, memberId: await memberId('068062001001') }, {}, 404, ''],
+      [{ ...base, pointId: '999999' }, {}, 400, 'pointId'],
+      [{ ...base, mobileTeamId: '999999' }, {}, 400, 'mobileTeamId'],
     ];
     for (const [submission, files, status, field] of cases) {
       const r = await officer.request('POST', '/api/dossiers', form({ id: randomUUID(), ...submission }, files));

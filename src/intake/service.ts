@@ -9,6 +9,7 @@ import { findMember } from '../members/store.ts';
 import { intakeBlocked } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
+import { pointInScope, provinceInScope } from '../scheduling/store.ts';
 
 export interface DossierSubmission {
   /** Made by the device before its first try: the idempotency key. */
@@ -87,6 +88,12 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
   for (const [field, upload, kind] of [['photo', photo, 'photo'], ['signature', signature, 'signature']] as const) {
     const checked = await checkImage(upload.content, upload.mime, kind);
     if (!checked.ok) issues.push({ field, code: checked.code, params: checked.params });
+  }
+  if (submission.pointId && !(await db.selectFrom('intake_points as p').select('p.id').where('p.id', '=', submission.pointId).where(pointInScope(actor.scope, 'p')).executeTakeFirst())) {
+    issues.push({ field: 'pointId', code: 'schedule.point_not_found' });
+  }
+  if (submission.mobileTeamId && !(await db.selectFrom('mobile_teams as t').select('t.id').where('t.id', '=', submission.mobileTeamId).where(provinceInScope(actor.scope, 't.province_code')).executeTakeFirst())) {
+    issues.push({ field: 'mobileTeamId', code: 'dossier.team_not_found' });
   }
   if (issues.length) throw new AppError('validation', {}, issues);
   if (await intakeBlocked(db, member.id)) throw new AppError('dossier.open_mismatch');
