@@ -19,10 +19,13 @@ let filesDir: string;
 let photo: Buffer;
 let signature: Buffer;
 const BAC = '068058001004';
+// Photo, cross-check and signature, in that order, on the device's clock.
+const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   const units = await seedTwoCommunes(handle);
+  await addUser(handle.db, cliActor(), { username: 'giamsat.b', fullName: 'Giám sát phường Hai', password: PASSWORD, role: 'supervisor', organisationId: units.communeB.id });
   await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
   filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
   server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')) });
@@ -57,7 +60,7 @@ const storedFiles = () => readdirSync(path.join(filesDir, 'files'), { recursive:
 
 describe('dossier submission', () => {
   it('stores a confirmed dossier once, answers a replay with the original, and refuses the key reused for other content', async () => {
-    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, steps: { photo: { at: '2026-12-01T08:01:00+07:00' } } };
+    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, steps: STEPS };
     const first = await officer.request('POST', '/api/dossiers', form(submission));
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed', conflictWith: null } });
@@ -80,12 +83,24 @@ describe('dossier submission', () => {
     const twice = await officer.request('POST', '/api/dossiers', form({ ...submission, id: randomUUID() }));
     expect(twice.status).toBe(201);
     expect(twice.body.dossier.conflictWith).toBe(submission.id);
+
+    // The supervisor approves one (it becomes ready to send) and returns the other with a reason; officers cannot.
+    expect((await officer.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true })).status).toBe(403);
+    const supervisor = new Client(server.base);
+    await supervisor.login('giamsat.b', PASSWORD);
+    const approved = await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true });
+    expect(approved.body.state).toBe('ready_to_send');
+    expect((await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true })).status).toBe(400);
+    const noReason = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: false, reason: '' });
+    expect(noReason.status).toBe(400);
+    const returned = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: false, reason: 'Trùng với hồ sơ đã nhận ở điểm khác' });
+    expect(returned.body.state).toBe('returned');
   });
 
   it('refuses bad input with the field and a clear message, storing nothing', async () => {
     const before = storedFiles().length;
     const rows = (await handle.db.selectFrom('dossiers').select('id').execute()).length;
-    const base = { memberId: await memberId(BAC), data: {}, steps: {} };
+    const base = { memberId: await memberId(BAC), data: {}, steps: STEPS };
     const cases: [Record<string, unknown>, Parameters<typeof form>[1], number, string][] = [
       [{ ...base }, { photo: [Buffer.from('đây không phải ảnh'), 'image/jpeg'] }, 400, 'photo'],
       [{ ...base }, { photo: [Buffer.alloc(30 * 1024 * 1024, 1), 'image/jpeg'] }, 413, ''],
@@ -94,6 +109,8 @@ describe('dossier submission', () => {
       [{ ...base, qrText: '068062001001|123456789|Nguyễn Văn An|05091962|Nam|Xã Thử Một, Lâm Đồng|01012021' }, {}, 400, 'qrText'],
       [{ ...base, memberId: await memberId('068062001001') }, {}, 404, ''],
       [{ ...base, pointId: '999999' }, {}, 400, 'pointId'],
+      // signed before the cross-check: the member must sign the data as it finally is
+      [{ ...base, steps: { ...STEPS, signature: { at: '2026-12-01T08:00:00+07:00' } } }, {}, 400, ''],
       [{ ...base, mobileTeamId: '999999' }, {}, 400, 'mobileTeamId'],
     ];
     for (const [submission, files, status, field] of cases) {

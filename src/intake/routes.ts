@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
-import { submitDossier, type Upload } from './service.ts';
+import { reviewDossier, submitDossier, type Upload } from './service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
 const Submission = z.object({
@@ -11,7 +11,8 @@ const Submission = z.object({
   pointId: Id.optional(),
   mobileTeamId: Id.optional(),
   data: z.record(z.string(), z.unknown()),
-  steps: z.record(z.string(), z.unknown()),
+  steps: z.partialRecord(z.enum(['declaration', 'data_entry', 'photo', 'cross_check', 'signature']), z.object({ at: z.iso.datetime({ offset: true }) })),
+  corrections: z.array(z.object({ field: z.string().max(50), old: z.string().max(500).nullable(), new: z.string().max(500).nullable(), at: z.iso.datetime({ offset: true }) })).max(50).optional(),
   qrText: z.string().max(1000).optional(),
   deviceId: z.string().max(100).optional(),
   deviceSubmittedAt: z.iso.datetime({ offset: true }).optional(),
@@ -46,4 +47,10 @@ export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
     const result = await submitDossier(db, actor, files, parsed.data, uploads.photo!, uploads.signature!);
     return reply.status(result.replayed ? 200 : 201).send(result);
   });
+
+  app.post(
+    '/api/dossiers/:id/review',
+    { schema: { params: z.object({ id: z.uuid() }), body: z.union([z.object({ approve: z.literal(true) }), z.object({ approve: z.literal(false), reason: z.string().max(500) })]) } },
+    async (request) => reviewDossier(db, actorOf(request), request.params.id, request.body),
+  );
 }

@@ -9,6 +9,7 @@ import { findMember } from '../members/store.ts';
 import { intakeBlocked } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
+import { approve, confirm, markReadyToSend, openDossier, recordCorrection, recordStep, returnDossier, STEPS, type Dossier, type DossierResult, type Step } from './domain/dossier.ts';
 import { pointInScope, provinceInScope } from '../scheduling/store.ts';
 
 export interface DossierSubmission {
@@ -19,8 +20,10 @@ export interface DossierSubmission {
   mobileTeamId?: string;
   /** The declaration and data entry as the member confirmed them, with corrections and their old values. */
   data: Record<string, unknown>;
-  /** Who did each of the six steps and when (device time kept beside the server's). */
-  steps: Record<string, unknown>;
+  /** When each step was done on the device (steps 1–5; declaration and data entry only when something changed). */
+  steps: Partial<Record<Exclude<Step, 'sending'>, { at: string }>>;
+  /** Corrections made at data entry, with the old value. */
+  corrections?: { field: string; old: string | null; new: string | null; at: string }[];
   /** The chip ID card's QR text as scanned, when the card was scanned. */
   qrText?: string;
   deviceId?: string;
@@ -30,6 +33,25 @@ export interface DossierSubmission {
 export interface Upload {
   content: Buffer;
   mime: string | undefined;
+}
+
+/** The dossier as the state machine sees it, from what the device says was done, in intake order. */
+function buildConfirmed(memberId: string, actor: Actor, submission: DossierSubmission, openMismatch: boolean): DossierResult {
+  const by = actor.userId ?? actor.username;
+  const now = new Date().toISOString();
+  let result: DossierResult = { ok: true, dossier: openDossier(memberId) };
+  const events: { at: string; apply: (d: Dossier) => DossierResult }[] = [
+    ...(submission.corrections ?? []).map((c) => ({ at: c.at, apply: (d: Dossier) => recordCorrection(d, c, by, { at: now, deviceAt: c.at }) })),
+    ...STEPS.flatMap((step) => {
+      const done = step === 'sending' ? undefined : submission.steps[step];
+      return done ? [{ at: done.at, apply: (d: Dossier) => recordStep(d, step, by, { at: now, deviceAt: done.at }) }] : [];
+    }),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  for (const event of events) {
+    if (!result.ok) break;
+    result = event.apply(result.dossier);
+  }
+  return result.ok ? confirm(result.dossier, by, { at: now, deviceAt: submission.deviceSubmittedAt }, { openMismatch }) : result;
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -96,7 +118,10 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
     issues.push({ field: 'mobileTeamId', code: 'dossier.team_not_found' });
   }
   if (issues.length) throw new AppError('validation', {}, issues);
-  if (await intakeBlocked(db, member.id)) throw new AppError('dossier.open_mismatch');
+  // The device's account of the steps goes through the same state machine as everywhere: a dossier missing its photo,
+  // cross-check or signature (or signed before a later change) is refused, as is one with an open mismatch.
+  const built = buildConfirmed(member.id, actor, submission, await intakeBlocked(db, member.id));
+  if (!built.ok) throw new AppError(built.code, built.params);
 
   const stored: StoredFile[] = [];
   try {
@@ -112,7 +137,7 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
           mobile_team_id: submission.mobileTeamId ?? null,
           state: 'confirmed',
           data: JSON.stringify(submission.data),
-          steps: JSON.stringify(submission.steps),
+          record: JSON.stringify(built.dossier),
           photo_ref: stored[0]!.ref,
           photo_sha256: stored[0]!.sha256,
           signature_ref: stored[1]!.ref,
@@ -140,4 +165,26 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
     throw error;
   }
   return { dossier: await dossierView(db, submission.id), replayed: false };
+}
+
+/** The supervisor's decision on a confirmed dossier: approve it (then it is ready to send) or return it with a reason. */
+export async function reviewDossier(db: Db, actor: Actor, id: string, decision: { approve: true } | { approve: false; reason: string }) {
+  requirePermission(actor, 'intake.review');
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('dossiers').select(['member_id', 'record']).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row || !(await findMember(trx, actor.scope, row.member_id))) throw new AppError('dossier.not_found', { id });
+    const by = actor.userId ?? actor.username;
+    const when = { at: new Date().toISOString() };
+    const current = row.record as Dossier;
+    const approved = decision.approve ? approve(current, by, when) : returnDossier(current, by, when, decision.reason);
+    const result = approved.ok && decision.approve ? markReadyToSend(approved.dossier, by, when) : approved;
+    if (!result.ok) throw result.code === 'dossier.reason_required' ? new AppError('validation', {}, [{ field: 'reason', code: result.code, params: result.params }]) : new AppError(result.code, result.params);
+    await trx
+      .updateTable('dossiers')
+      .set({ state: result.dossier.status, record: JSON.stringify(result.dossier), return_reason: result.dossier.returnReason, reviewed_by: actor.userId, reviewed_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    await appendAudit(trx, actor, { action: decision.approve ? 'dossier.approve' : 'dossier.return', entity: 'dossier', entityId: id, details: decision.approve ? {} : { reason: decision.reason } });
+  });
+  return dossierView(db, id);
 }

@@ -18,13 +18,15 @@ export type Permission =
   /** Set up intake points and campaigns, plan and publish schedules. */
   | 'campaign.plan'
   /** Take a member's dossier at a counter or a home visit. */
-  | 'intake.capture';
+  | 'intake.capture'
+  /** Approve or return confirmed dossiers (the point's supervisor). */
+  | 'intake.review';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
   party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
-  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture'],
+  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
   intake_officer: ['member.read', 'register.check', 'intake.capture'],
   inspector: ['member.read'],
 };

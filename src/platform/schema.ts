@@ -262,7 +262,7 @@ export interface DossiersTable {
   mobile_team_id: string | null;
   state: 'in_progress' | 'confirmed' | 'approved' | 'returned' | 'ready_to_send' | 'sent';
   data: ColumnType<unknown, string, string>;
-  steps: ColumnType<unknown, string, string>;
+  record: ColumnType<unknown, string, string>;
   photo_ref: string | null;
   photo_sha256: string | null;
   signature_ref: string | null;

@@ -13,6 +13,7 @@ export const en: Record<string, string> = {
   'user.not_found': 'User not found.',
   'user.scope_required': 'This role needs a scope (party organisation or area).',
   'member.not_found': 'Member not found.',
+  'dossier.not_found': 'Dossier not found.',
   'dossier.team_not_found': 'Mobile team not found.',
   'dossier.conflict': 'This dossier key was already used for another dossier; the device must make a new one.',
   'dossier.not_eligible': 'This member is not due for a card exchange in this campaign.',

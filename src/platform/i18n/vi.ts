@@ -13,6 +13,7 @@ export const vi: Record<string, string> = {
   'user.not_found': 'Không tìm thấy người dùng.',
   'user.scope_required': 'Vai trò này cần phạm vi (tổ chức đảng hoặc địa bàn).',
   'member.not_found': 'Không tìm thấy đảng viên.',
+  'dossier.not_found': 'Không tìm thấy hồ sơ.',
   'dossier.team_not_found': 'Không tìm thấy tổ lưu động.',
   'dossier.conflict': 'Mã hồ sơ này đã được dùng cho một hồ sơ khác; thiết bị cần tạo mã mới.',
   'dossier.not_eligible': 'Đảng viên này không thuộc diện đổi thẻ đợt này.',
