@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   search: async () => (await import('./search.ts')).run(),
   reconcile: async () => (await import('./reconcile.ts')).run(),
   schedule: async () => (await import('./schedule.ts')).run(),
+  intake: async () => (await import('./intake.ts')).run(),
 };
 
 if (!name || !benches[name]) {
