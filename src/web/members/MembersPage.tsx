@@ -2,7 +2,7 @@ import { Button, Group, Loader, Paper, Select, Stack, Switch, Text, TextInput, T
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useSearchParams } from 'wouter';
+import { useLocation } from 'wouter';
 import { MEMBER_STATUSES, type MemberQuery, type MemberStatus } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { searchTextOf } from '../format.ts';
@@ -10,6 +10,7 @@ import { OrgPicker } from '../organisations/OrgPicker.tsx';
 import { useOrganisation } from '../organisations/queries.ts';
 import { MemberTable, Pager } from './MemberTable.tsx';
 import { PAGE_SIZE, rememberMembersSearch, useMemberList } from './queries.ts';
+import { useUrlParams } from '../common/urlParams.ts';
 
 function isStatus(value: string | null): value is MemberStatus {
   return value !== null && (MEMBER_STATUSES as readonly string[]).includes(value);
@@ -19,7 +20,7 @@ function isStatus(value: string | null): value is MemberStatus {
 export default function MembersPage() {
   const { t } = useTranslation();
   const [, navigate] = useLocation();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
 
   const q = params.get('q') ?? '';
   const exact = params.get('exact') === 'true';
@@ -35,20 +36,6 @@ export default function MembersPage() {
   // follow the URL (back/forward, links) without undoing what is being typed
   useEffect(() => setText((previous) => (searchTextOf(previous) === q ? previous : q)), [q]);
 
-  const update = (changes: Record<string, string | undefined>, resetPage = true) => {
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined || value === '') next.delete(key);
-          else next.set(key, value);
-        }
-        if (resetPage && !('page' in changes)) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
-  };
 
   const pushSearch = useDebouncedCallback((value: string) => update({ q: searchTextOf(value) }), 400);
 

@@ -1,7 +1,6 @@
 import { Alert, Badge, Box, Button, Group, Modal, Paper, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMemo, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'wouter';
 import { dayNumber, weekdayOfDayNumber } from '../../scheduling/domain/slots.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { errorMessage } from '../common/errors.ts';
@@ -10,6 +9,7 @@ import { scheduleUrl, type PlannedAppointment, type PlanView, type PointRow, typ
 import { moveTargets, pointCalendar, weekOfDay, weeksOf, type CalendarCell } from './calendar.ts';
 import { SHIFT_LABEL_KEYS, WEEKDAY_KEYS } from './labels.ts';
 import { useCellNames, useCommunes, useMarkMissed, useMoveAppointment } from './queries.ts';
+import { useUrlParams } from '../common/urlParams.ts';
 
 const DRAG_TYPE = 'application/x-doithe-appointment';
 
@@ -33,7 +33,7 @@ const shortDate = (date: string) => formatDate(date).slice(0, 5);
  */
 export function PlanCalendar({ plan, points, canMove, canMarkMissed }: Props) {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const communes = useCommunes(plan.campaign.provinceCode);
   const communeName = (code: string) => communes.data?.find((c) => c.code === code)?.name ?? code;
 
@@ -43,19 +43,6 @@ export function PlanCalendar({ plan, points, canMove, canMarkMissed }: Props) {
   const pointParam = params.get('point');
   const point = shown.find((p) => p.id === pointParam) ?? shown.find((p) => bookedPoints.has(p.id)) ?? shown[0];
 
-  const update = (changes: Record<string, string | undefined>) => {
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined || value === '') next.delete(key);
-          else next.set(key, value);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  };
 
   const communeOptions = [...new Set(points.map((p) => p.communeCode))].map((code) => ({ value: code, label: communeName(code) }));
 

@@ -1,13 +1,13 @@
 import { Group, Paper, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'wouter';
 import { useOrganisation } from '../organisations/queries.ts';
 import { useCurrentUser } from '../session/session.ts';
 import { CampaignsPanel } from './CampaignsPanel.tsx';
 import { canPlan } from './permissions.ts';
 import { PointsPanel } from './PointsPanel.tsx';
 import { useProvinces } from './queries.ts';
+import { useUrlParams } from '../common/urlParams.ts';
 
 type Tab = 'points' | 'campaigns';
 
@@ -24,26 +24,13 @@ export function useScopeProvince(): { provinceCode: string | undefined; pending:
 export default function PlanningPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
   const tab: Tab = params.get('tab') === 'campaigns' ? 'campaigns' : 'points';
   const scope = useScopeProvince();
   const provinces = useProvinces();
   const provinceCode = scope.provinceCode ?? params.get('province') ?? undefined;
   const planner = canPlan(user.role);
 
-  const update = (changes: Record<string, string | undefined>) => {
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined || value === '') next.delete(key);
-          else next.set(key, value);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  };
 
   useEffect(() => {
     document.title = `${t('planning.title')} · ${t('app.name')}`;

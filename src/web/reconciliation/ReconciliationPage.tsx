@@ -1,7 +1,6 @@
 import { Anchor, Breadcrumbs, Drawer, Group, Loader, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'wouter';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { OrgPicker } from '../organisations/OrgPicker.tsx';
 import { useOrganisation } from '../organisations/queries.ts';
@@ -14,6 +13,7 @@ import { RESULTS_PAGE_SIZE, useResults, useSummary } from './queries.ts';
 import { ResultPanel } from './ResultPanel.tsx';
 import { ResultsPager, ResultsTable } from './ResultsTable.tsx';
 import { RunPanel } from './RunPanel.tsx';
+import { useUrlParams } from '../common/urlParams.ts';
 
 const isStatus = (value: string | null): value is ResultStatus => value !== null && (RESULT_STATUSES as readonly string[]).includes(value);
 const isField = (value: string | null): value is Field => value !== null && (DIFF_FIELDS as readonly string[]).includes(value);
@@ -22,7 +22,7 @@ const isField = (value: string | null): value is Field => value !== null && (DIF
 export default function ReconciliationPage() {
   const { t } = useTranslation();
   const user = useCurrentUser();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlParams();
 
   const organisationId = params.get('organisationId') ?? undefined;
   const statusParam = params.get('status');
@@ -33,20 +33,6 @@ export default function ReconciliationPage() {
   const open = openParam === 'true' ? true : openParam === 'false' ? false : undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
 
-  const update = (changes: Record<string, string | undefined>, resetPage = true) => {
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === undefined || value === '') next.delete(key);
-          else next.set(key, value);
-        }
-        if (resetPage && !('page' in changes)) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
-  };
 
   const query: ResultQuery = useMemo(() => {
     const result: ResultQuery = { page, pageSize: RESULTS_PAGE_SIZE };
