@@ -6,11 +6,15 @@ import path from 'node:path';
 import { encryptedFileStore } from '../src/platform/files.ts';
 import { buildServer, type ServerOptions } from '../src/server.ts';
 
+export async function temporaryFileStore() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
+  return encryptedFileStore(path.join(dir, 'files'), path.join(dir, 'files.key'));
+}
+
 /** The real server on a loopback port (its job workers polling often), and a cookie-keeping client for it. */
 export async function startServer(handle: DatabaseHandle, options: ServerOptions = {}) {
   // Photos and signatures of a test server go to a directory of its own, never into ./data.
-  const filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
-  const files = options.files ?? (await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')));
+  const files = options.files ?? (await temporaryFileStore());
   const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, files, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,32 +10,25 @@ import { encryptedFileStore } from '../src/platform/files.ts';
 import { loadDemo } from '../src/demo/load.ts';
 import { createTestDatabase } from './database.ts';
 import { Client } from './http.ts';
+import { answering, doithe, stopChildren } from './processes.ts';
 
 let handle: DatabaseHandle;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-crash-'));
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   await loadDemo(handle, { provinceCode: '20', members: 400, seed: 31 });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  stopChildren();
   await handle?.close();
 });
 
 /** `doithe serve` as its own process on the test database, its files under `dataDir`. */
 async function serve(port: number) {
-  const child = spawn('node', ['bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
-    env: { ...process.env, DATABASE_URL: handle.url },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('serve did not start');
+  const child = doithe(['serve', '--port', String(port), '--data', dataDir], { DATABASE_URL: handle.url });
+  await answering(`http://127.0.0.1:${port}/api/health`);
+  return child;
 }
 
 describe('dossiers across a server crash', () => {

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
@@ -13,35 +13,24 @@ import { remoteRegister } from '../src/reconciliation/remote-register.ts';
 import { reconcile } from '../src/reconciliation/service.ts';
 import { startReconciliationWorkers } from '../src/reconciliation/jobs.ts';
 import { createTestDatabase } from './database.ts';
+import { startSimulator, stopChildren } from './processes.ts';
 import { PASSWORD } from './fixtures.ts';
 import { Client, startServer } from './http.ts';
 
 const run = promisify(execFile);
 let handle: DatabaseHandle;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   await loadDemo(handle, { provinceCode: '11', members: 1200, seed: 21 });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  stopChildren();
   await handle?.close();
 });
 
 /** `doithe population serve` as a separate process, as the real register is a separate service. */
-async function simulator(port: number, latencyMs: number, failRate: number) {
-  const child = spawn('node', ['bin/doithe.js', 'population', 'serve', '--port', String(port), '--latency-ms', String(latencyMs), '--fail-rate', String(failRate)], {
-    env: { ...process.env, DATABASE_URL: handle.url },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('simulator did not start');
-}
+const simulator = (port: number, latencyMs: number, failRate: number) => startSimulator(handle.url, port, latencyMs, failRate);
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, seconds = 60): Promise<T> {
   for (let started = Date.now(); ; ) {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { freePort } from '../src/platform/embedded.ts';
@@ -6,32 +5,21 @@ import { loadDemo } from '../src/demo/load.ts';
 import { embeddedRegister } from '../src/reconciliation/register.ts';
 import { RegisterUnavailable, remoteRegister } from '../src/reconciliation/remote-register.ts';
 import { createTestDatabase } from './database.ts';
+import { startSimulator, stopChildren } from './processes.ts';
 
 let handle: DatabaseHandle;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   await loadDemo(handle, { provinceCode: '11', members: 1500, seed: 9 });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  stopChildren();
   await handle?.close();
 });
 
 /** `doithe population serve` as a separate process, as the real register is a separate service. */
-async function simulator(port: number, latencyMs: number, failRate: number) {
-  const child = spawn('node', ['bin/doithe.js', 'population', 'serve', '--port', String(port), '--latency-ms', String(latencyMs), '--fail-rate', String(failRate)], {
-    env: { ...process.env, DATABASE_URL: handle.url },
-    stdio: 'ignore',
-  });
-  children.push(child);
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('simulator did not start');
-}
+const simulator = (port: number, latencyMs: number, failRate: number) => startSimulator(handle.url, port, latencyMs, failRate);
 
 describe('remote register against the simulator', () => {
   it('with latency and 30% failures, every ID is answered exactly as the register holds it, none lost', async () => {

@@ -36,7 +36,7 @@ export async function getMember(db: Db, actor: Actor, id: string): Promise<Membe
   requirePermission(actor, 'member.read');
   const member = await store.findMember(db, actor.scope, id);
   if (!member) throw new AppError('member.not_found', { id });
-  await db.transaction().execute((trx) => appendAudit(trx, actor, { action: 'member.read', entity: 'member', entityId: id }));
+  await appendAudit(db, actor, { action: 'member.read', entity: 'member', entityId: id });
   return member;
 }
 

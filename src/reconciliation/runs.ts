@@ -4,19 +4,13 @@ import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { getOrganisation } from '../organisations/service.ts';
 import type { PopulationRegister } from './register.ts';
-import { reconcile } from './service.ts';
+import { reconcile, type Progress } from './service.ts';
 
-export interface RunView {
+export interface RunView extends Progress {
   id: string;
   organisationId: string | null;
   organisationName: string | null;
   status: 'queued' | 'running' | 'done' | 'failed';
-  total: number;
-  checked: number;
-  matched: number;
-  mismatched: number;
-  notFound: number;
-  awaiting: number;
   error: string | null;
   createdAt: string;
   startedAt: string | null;

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/store.ts';
 import { todayInVietnam } from '../common/dates.ts';
 import { cleanText } from '../common/text.ts';
 import { getOrganisation } from '../organisations/service.ts';
+import { organisationInScope } from '../organisations/scope.ts';
 import { applyAdvice, plan as schedule } from './domain/schedule.ts';
 import { addDays, buildSlots, DEFAULT_RECORDS_PER_KIT_HOUR, validateCampaign, validatePoint } from './domain/slots.ts';
 import { planHomeVisits } from './domain/home-visits.ts';
@@ -80,7 +81,6 @@ export async function listPlans(db: Queryable, actor: Actor, campaignId: string)
 
 export async function listCampaigns(db: Queryable, actor: Actor) {
   requirePermission(actor, 'member.read');
-  const { organisationInScope } = await import('../organisations/scope.ts');
   return db
     .selectFrom('campaigns as c')
     .innerJoin('organisations as o', 'o.id', 'c.organisation_id')

@@ -219,7 +219,7 @@ export async function login(db: Db, username: string, password: string, client: 
   const now = new Date();
   const anonymous: Actor = { userId: null, username: name.slice(0, 60) || '?', role: 'inspector', scope: { all: false } };
   if (user?.locked_until && user.locked_until > now) {
-    await db.transaction().execute((trx) => appendAudit(trx, anonymous, { action: 'auth.login_locked', entity: 'user', entityId: user.id, details: { client } }));
+    await appendAudit(db, anonymous, { action: 'auth.login_locked', entity: 'user', entityId: user.id, details: { client } });
     throw new AppError('auth.locked', { minutes: Math.ceil((user.locked_until.getTime() - now.getTime()) / 60000) });
   }
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);

@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DatabaseHandle } from '../../src/platform/db.ts';
 import { createTestDatabase } from '../database.ts';
 import { PASSWORD, seedTwoCommunes } from '../fixtures.ts';
 import { startServer } from '../http.ts';
+import { launchChromium, newPage, submitLogin } from './support.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -16,10 +17,7 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   await seedTwoCommunes(handle);
   server = await startServer(handle);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -28,14 +26,8 @@ afterAll(async () => {
 });
 
 async function signIn(username: string, password = PASSWORD): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-  page.on('dialog', (dialog) => {
-    throw new Error(`unexpected dialog: ${dialog.message()}`);
-  });
-  await page.goto(server.base);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await submitLogin(page, server.base, username, password);
   return page;
 }
 

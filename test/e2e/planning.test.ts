@@ -1,12 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { DatabaseHandle } from '../../src/platform/db.ts';
 import { cliActor } from '../../src/platform/scope.ts';
 import { addUser } from '../../src/users/service.ts';
 import { createTestDatabase } from '../database.ts';
 import { PASSWORD, seedTwoCommunes } from '../fixtures.ts';
 import { startServer } from '../http.ts';
+import { launchChromium, signIn as signInAs } from './support.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -19,10 +20,7 @@ beforeAll(async () => {
   // the provincial police / organisation committee planner, scoped to the province committee
   await addUser(handle.db, cliActor(), { username: 'pc06', fullName: 'Phòng PC06', password: PASSWORD, role: 'provincial_admin', organisationId: units.province.id });
   server = await startServer(handle);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -30,19 +28,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function signIn(username: string, password = PASSWORD): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => {
-    throw new Error(`unexpected dialog: ${dialog.message()}`);
-  });
-  await page.goto(server.base);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect.poll(() => page.getByRole('button', { name: 'Đăng xuất' }).isVisible(), slow).toBe(true);
-  return page;
-}
+const signIn = (username: string) => signInAs(browser, server.base, username, { acceptDownloads: true });
 
 // Patient polls: the e2e files run side by side, two browsers on two cores.
 const slow = { timeout: 15_000 };

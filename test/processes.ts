@@ -1,0 +1,30 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const children: ChildProcess[] = [];
+
+/** A `doithe` command as its own process, as the real services run; `stopChildren` kills whatever is left. */
+export function doithe(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn('node', ['bin/doithe.js', ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  children.push(child);
+  return child;
+}
+
+export function stopChildren(): void {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+}
+
+/** Resolves once `url` answers 2xx; fails after `seconds`. */
+export async function answering(url: string, seconds = 30): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < seconds * 1000; ) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+/** `doithe population serve` on the given database, with injected latency and failures. */
+export async function startSimulator(databaseUrl: string, port: number, latencyMs: number, failRate: number): Promise<ChildProcess> {
+  const child = doithe(['population', 'serve', '--port', String(port), '--latency-ms', String(latencyMs), '--fail-rate', String(failRate)], { DATABASE_URL: databaseUrl });
+  await answering(`http://127.0.0.1:${port}/health`, 10);
+  return child;
+}
