@@ -1,4 +1,5 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { streamed } from '../common/streams.ts';
 import { sql } from 'kysely';
 import type { Queryable } from '../platform/db.ts';
 import type { Locale } from '../platform/i18n/index.ts';
@@ -53,7 +54,5 @@ export async function exportMismatches(db: Queryable, actor: Actor, organisation
     entityId: organisationId ?? null,
     details: { units: units.length, members: units.reduce((n, u) => n + u.rows.length, 0) },
   });
-  const out = new PassThrough();
-  writeMismatchWorkbook(units, out, locale).catch((error: Error) => out.destroy(error));
-  return out;
+  return streamed((out) => writeMismatchWorkbook(units, out, locale));
 }

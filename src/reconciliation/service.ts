@@ -211,8 +211,7 @@ export async function checkMember(db: Db, actor: Actor, register: PopulationRegi
   requirePermission(actor, 'register.check');
   const member = await findMember(db, actor.scope, memberId);
   if (!member) throw new AppError('member.not_found', { id: memberId });
-  const party = { id: member.id, personalId: member.personalId, fullName: member.fullName, dateOfBirth: member.dateOfBirth, birthYear: member.birthYear, gender: member.gender, hometown: member.hometown, permanentAddress: member.permanentAddress };
-  const checked = await checkAgainst(db, register, [party]);
+  const checked = await checkAgainst(db, register, [member]);
   if (!checked) await onAwaiting?.([member.id]);
   await appendAudit(db, actor, { action: 'member.check', entity: 'member', entityId: member.id, details: { status: checked?.[0]!.outcome.status ?? 'awaiting' } });
   return memberReconciliation(db, actor, memberId);

@@ -1,4 +1,5 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { streamed } from '../common/streams.ts';
 import { sql } from 'kysely';
 import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
 import { requirePermission } from '../platform/permissions.ts';
@@ -79,17 +80,13 @@ export async function pointSchedules(db: Queryable, actor: Actor, planId: string
 
 export async function pointScheduleXlsx(db: Queryable, actor: Actor, planId: string, pointId: string, date: string | undefined, locale: Locale): Promise<Readable> {
   const schedules = await pointSchedules(db, actor, planId, pointId, date);
-  const out = new PassThrough();
-  writeDailyScheduleXlsx(schedules, out, locale).catch((error: Error) => out.destroy(error));
-  return out;
+  return streamed((out) => writeDailyScheduleXlsx(schedules, out, locale));
 }
 
 export async function pointSchedulePdf(db: Queryable, actor: Actor, planId: string, pointId: string, date: string, locale: Locale): Promise<Readable> {
   const [schedule] = await pointSchedules(db, actor, planId, pointId, date);
   if (!schedule) throw new AppError('schedule.no_appointments');
-  const out = new PassThrough();
-  writeDailySchedulePdf(schedule, out, locale).catch((error: Error) => out.destroy(error));
-  return out;
+  return streamed((out) => writeDailySchedulePdf(schedule, out, locale));
 }
 
 /** The notices of a plan's appointments, one per cell and shift, as the outbox keeps them until they are sent. */

@@ -262,10 +262,15 @@ export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   return getPlan(db, actor, planId);
 }
 
-export async function getPlan(db: Queryable, actor: Actor, planId: string) {
+/** The plan's own row and its campaign, scope-checked: enough to decide on a change without loading its appointments. */
+async function planRow(db: Queryable, actor: Actor, planId: string) {
   const row = await db.selectFrom('schedule_plans').selectAll().where('id', '=', planId).executeTakeFirst();
   if (!row) throw new AppError('schedule.plan_not_found', { id: planId });
-  const campaign = await getCampaign(db, actor, row.campaign_id);
+  return { row, campaign: await getCampaign(db, actor, row.campaign_id) };
+}
+
+export async function getPlan(db: Queryable, actor: Actor, planId: string) {
+  const { row, campaign } = await planRow(db, actor, planId);
   const appointments = await planAppointments(db, planId);
   // Names of the cells in the plan, so a calendar can label its blocks without a request per cell.
   const cellIds = [...new Set([...appointments.map((a) => a.cellId), ...(row.unplaceable as Plan['unplaceable']).map((u) => u.cellId)])];
@@ -322,9 +327,9 @@ export async function moveAppointment(db: Db, actor: Actor, appointmentId: strin
   return inTransaction(db, async (trx) => {
     const appointment = await trx.selectFrom('appointments').selectAll().where('id', '=', appointmentId).forUpdate().executeTakeFirst();
     if (!appointment) throw new AppError('schedule.appointment_not_found', { id: appointmentId });
-    const plan = await getPlan(trx, actor, appointment.plan_id);
+    const plan = await planRow(trx, actor, appointment.plan_id);
     // What was published has been sent to members: changing it means a new draft, published again with new notices.
-    if (plan.status !== 'draft') throw new AppError('schedule.plan_not_draft');
+    if (plan.row.status !== 'draft') throw new AppError('schedule.plan_not_draft');
     if (appointment.locked) throw new AppError('schedule.appointment_locked');
     const point = await getPoint(trx, actor, to.pointId);
     const campaign: Campaign = { start: plan.campaign.startDate, deadline: plan.campaign.deadline, holidays: plan.campaign.holidays };
@@ -391,7 +396,7 @@ export async function markMissed(db: Db, actor: Actor, appointmentId: string) {
   return inTransaction(db, async (trx) => {
     const appointment = await trx.selectFrom('appointments').selectAll().where('id', '=', appointmentId).forUpdate().executeTakeFirst();
     if (!appointment) throw new AppError('schedule.appointment_not_found', { id: appointmentId });
-    const plan = await getPlan(trx, actor, appointment.plan_id);
+    const { row: plan } = await planRow(trx, actor, appointment.plan_id);
     if (plan.status !== 'published') throw new AppError('schedule.plan_not_published');
     await trx.updateTable('appointments').set({ missed: true, locked: false }).where('id', '=', appointmentId).execute();
     await appendAudit(trx, actor, { action: 'appointment.missed', entity: 'appointment', entityId: appointmentId, details: { planId: plan.id, cellId: appointment.cell_id, date: appointment.day, shift: appointment.shift } });

@@ -1,0 +1,11 @@
+import { PassThrough, type Readable } from 'node:stream';
+
+/**
+ * A readable that `write` fills, for a download answered while it is produced: a failure of the writer ends the
+ * stream with that error (the client sees a broken download, never a truncated file taken for whole).
+ */
+export function streamed(write: (out: NodeJS.WritableStream) => Promise<void>): Readable {
+  const out = new PassThrough();
+  write(out).catch((error: Error) => out.destroy(error));
+  return out;
+}
