@@ -2,7 +2,6 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db.ts';
 import type { Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import type { OrganisationRow } from '../organisations/store.ts';
 import type { FieldDifference, Field, PartySide } from './domain/compare.ts';
 import type { RegisterRecord } from './register.ts';
 
@@ -214,19 +213,20 @@ export interface Counts {
 }
 
 /** Counts over the whole subtree of each unit, of what the scope shows. */
-export async function countsBelow(db: Queryable, scope: Scope, units: Pick<OrganisationRow, 'id' | 'path'>[]): Promise<Map<string, Counts>> {
+export async function countsBelow(db: Queryable, scope: Scope, unitIds: readonly string[]): Promise<Map<string, Counts>> {
   const empty = (): Counts => ({ members: 0, checked: 0, matched: 0, mismatched: 0, notFound: 0, awaiting: 0, open: 0 });
-  const result = new Map(units.map((u) => [u.id, empty()]));
-  if (units.length === 0) return result;
+  const result = new Map(unitIds.map((id) => [id, empty()]));
+  if (unitIds.length === 0) return result;
   const rows = await sql<Record<keyof Counts | 'id', string>>`
     SELECT u.id, count(*) AS members, count(rr.member_id) AS checked,
       count(*) FILTER (WHERE rr.status = 'matched') AS matched, count(*) FILTER (WHERE rr.status = 'mismatched') AS mismatched,
       count(*) FILTER (WHERE rr.status = 'not_found') AS "notFound", count(*) FILTER (WHERE rr.status = 'awaiting') AS awaiting,
       count(*) FILTER (WHERE rr.blocking AND rr.decision IS NULL) AS open
-    FROM unnest(${units.map((u) => u.id)}::bigint[], ${units.map((u) => u.path)}::text[]) AS u(id, path)
+    FROM organisations u
     JOIN organisations d ON d.path COLLATE "C" LIKE u.path || '%' AND ${organisationInScope(scope, 'd')}
     JOIN members m ON m.organisation_id = d.id AND m.eligible
     LEFT JOIN reconciliation_results rr ON rr.member_id = m.id
+    WHERE u.id = ANY(${unitIds}::bigint[])
     GROUP BY u.id`.execute(db);
   for (const r of rows.rows) {
     const c = result.get(String(r.id))!;

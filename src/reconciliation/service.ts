@@ -4,9 +4,8 @@ import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
-import { getOrganisation } from '../organisations/service.ts';
+import { children, getOrganisation, roots } from '../organisations/service.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { listRoots } from '../organisations/store.ts';
 import { findMember } from '../members/store.ts';
 import { updateMemberIn } from '../members/service.ts';
 import { compareRecords, type FieldDifference } from './domain/compare.ts';
@@ -290,25 +289,13 @@ export async function results(db: Queryable, actor: Actor, input: Omit<ResultFil
 export async function summary(db: Queryable, actor: Actor, organisationId?: string) {
   requirePermission(actor, 'member.read');
   const parent = organisationId ? await getOrganisation(db, actor, organisationId) : null;
-  const units = parent
-    ? await db
-        .selectFrom('organisations as o')
-        .select(['o.id', 'o.name', 'o.kind', 'o.path', sql<boolean>`EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = o.id)`.as('hasChildren')])
-        .where('o.parent_id', '=', parent.id)
-        .where(organisationInScope(actor.scope, 'o'))
-        .orderBy(sql`o.name COLLATE "vi-x-icu"`)
-        .execute()
-    : await Promise.all(
-        (await listRoots(db, actor.scope)).map(async (u) => ({
-          ...u,
-          hasChildren: (await db.selectFrom('organisations').select('id').where('parent_id', '=', u.id).executeTakeFirst()) !== undefined,
-        })),
-      );
-  const counts = await countsBelow(db, actor.scope, parent ? [...units, parent] : units);
+  // The units as the organisation tree shows them (scope, order, open children), each with its subtree's counts.
+  const units = parent ? await children(db, actor, parent.id) : await roots(db, actor);
+  const counts = await countsBelow(db, actor.scope, parent ? [...units.map((u) => u.id), parent.id] : units.map((u) => u.id));
   const totals = parent ? counts.get(parent.id)! : sumCounts(units.map((u) => counts.get(u.id)!));
   return {
     organisation: parent ? { id: parent.id, name: parent.name } : null,
-    units: units.map((u) => ({ organisationId: u.id, name: u.name, kind: u.kind, hasChildren: u.hasChildren, ...counts.get(u.id)! })),
+    units: units.map((u) => ({ organisationId: u.id, name: u.name, kind: u.kind, hasChildren: u.childCount > 0, ...counts.get(u.id)! })),
     totals,
   };
 }
