@@ -22,15 +22,11 @@ export interface CheckOutcome {
 const UPSERT_TAIL = sql`
   ON CONFLICT (member_id) DO UPDATE SET
     status = excluded.status, blocking = excluded.blocking, differences = excluded.differences, checked_at = excluded.checked_at,
-    decision = CASE WHEN ${sameCase()} THEN rr.decision END,
-    decision_reason = CASE WHEN ${sameCase()} THEN rr.decision_reason END,
-    decided_by = CASE WHEN ${sameCase()} THEN rr.decided_by END,
-    decided_at = CASE WHEN ${sameCase()} THEN rr.decided_at END`;
-
-function sameCase(): RawBuilder<boolean> {
-  // An awaiting row keeps the differences it had, so a re-check after an outage compares with those.
-  return sql<boolean>`(excluded.status <> 'matched' AND rr.differences = excluded.differences AND (rr.status = excluded.status OR rr.status = 'awaiting'))`;
-}
+    -- No row from the sub-select sets all four to NULL. An awaiting row kept the differences it had, so a re-check
+    -- after an outage compares with those.
+    (decision, decision_reason, decided_by, decided_at) = (
+      SELECT rr.decision, rr.decision_reason, rr.decided_by, rr.decided_at
+      WHERE excluded.status <> 'matched' AND rr.differences = excluded.differences AND (rr.status = excluded.status OR rr.status = 'awaiting'))`;
 
 export async function storeOutcomes(db: Queryable, outcomes: readonly CheckOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
