@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttp, type App, type AppContext } from './platform/http.ts';
 import { openJobs } from './platform/jobs.ts';
-import { encryptedFileStore, type FileStore } from './platform/files.ts';
+import type { FileStore } from './platform/files.ts';
 import { intakeRoutes } from './intake/routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
@@ -22,12 +22,12 @@ export interface ServerOptions {
   /** The population register to check against: the embedded table unless a remote one is given. */
   register?: PopulationRegister;
   jobSettings?: ReconciliationJobSettings;
-  /** Where photos and signatures go: by default encrypted files under DOITHE_FILES_DIR (or ./data/files). */
-  files?: FileStore;
+  /** Where photos and signatures go (the caller knows the data directory). */
+  files: FileStore;
 }
 
 /** The whole HTTP API, the built web UI and the background workers over one database. */
-export async function buildServer(ctx: AppContext, options: ServerOptions = {}): Promise<App> {
+export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<App> {
   const app = await createHttp({ logger: options.logger, webDir: options.webDir ?? WEB_DIR, authenticate: (token) => sessionFor(ctx.db, token) });
   const register = options.register ?? embeddedRegister(ctx.db);
   const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
@@ -40,7 +40,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   referenceRoutes(app, ctx);
   reconciliationRoutes(app, ctx, { register, jobs, settings: options.jobSettings });
   schedulingRoutes(app, ctx);
-  const filesDir = process.env.DOITHE_FILES_DIR ?? path.resolve('data', 'files');
-  intakeRoutes(app, ctx, options.files ?? (await encryptedFileStore(filesDir, `${filesDir}.key`)));
+  intakeRoutes(app, ctx, options.files);
   return app;
 }

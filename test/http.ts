@@ -12,7 +12,7 @@ export async function temporaryFileStore() {
 }
 
 /** The real server on a loopback port (its job workers polling often), and a cookie-keeping client for it. */
-export async function startServer(handle: DatabaseHandle, options: ServerOptions = {}) {
+export async function startServer(handle: DatabaseHandle, options: Partial<ServerOptions> = {}) {
   // Photos and signatures of a test server go to a directory of its own, never into ./data.
   const files = options.files ?? (await temporaryFileStore());
   const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, files, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
