@@ -25,6 +25,6 @@ export async function answering(url: string, seconds = 30): Promise<void> {
 /** `doithe population serve` on the given database, with injected latency and failures. */
 export async function startSimulator(databaseUrl: string, port: number, latencyMs: number, failRate: number): Promise<ChildProcess> {
   const child = doithe(['population', 'serve', '--port', String(port), '--latency-ms', String(latencyMs), '--fail-rate', String(failRate)], { DATABASE_URL: databaseUrl });
-  await answering(`http://127.0.0.1:${port}/health`, 10);
+  await answering(`http://127.0.0.1:${port}/health`);
   return child;
 }
