@@ -27,7 +27,7 @@ afterAll(async () => {
 /** `doithe serve` as its own process on the test database, its files under `dataDir`. */
 async function serve(port: number) {
   const child = doithe(['serve', '--port', String(port), '--data', dataDir], { DATABASE_URL: handle.url });
-  await answering(`http://127.0.0.1:${port}/api/health`);
+  await answering(`http://127.0.0.1:${port}/api/health`, child);
   return child;
 }
 
