@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -10,7 +11,6 @@ import { freePort } from '../src/platform/embedded.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
-import { Client } from '../test/http.ts';
 import { benchDatabase, percentile, round, tiny } from './support.ts';
 
 const STATIONS = 64;
@@ -24,6 +24,95 @@ async function images() {
     .png({ compressionLevel: 3 })
     .toBuffer();
   return { photo, signature };
+}
+
+/**
+ * A multipart body as a browser sends it, with the photo and signature parts built once: only the `submission` part
+ * differs between dossiers, so the load generator (on the same cores as the server) spends almost nothing per request.
+ */
+function multipartBodies(photo: Buffer, signature: Buffer) {
+  const boundary = `----doithe-bench-${randomBytes(12).toString('hex')}`;
+  const part = (disposition: string, type?: string) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n`);
+  const files = Buffer.concat([
+    Buffer.from('\r\n'),
+    part('name="photo"; filename="anh.jpg"', 'image/jpeg'),
+    photo,
+    Buffer.from('\r\n'),
+    part('name="signature"; filename="chu-ky.png"', 'image/png'),
+    signature,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: (submission: unknown) => [part('name="submission"'), Buffer.from(JSON.stringify(submission)), files],
+  };
+}
+
+/** One request on a keep-alive connection; resolves with the status and the body text. */
+function send(agent: http.Agent, url: URL, headers: http.OutgoingHttpHeaders, chunks: Buffer[]): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': chunks.reduce((n, c) => n + c.length, 0) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (d: string) => (text += d));
+      response.on('end', () => resolve({ status: response.statusCode!, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    for (const chunk of chunks.slice(0, -1)) request.write(chunk);
+    request.end(chunks[chunks.length - 1]);
+  });
+}
+
+/** utime + stime (seconds), parent pid and nice value of /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat. */
+function procStat(file: string): { ppid: number; seconds: number; nice: number } | undefined {
+  const TICKS = 100;
+  try {
+    // Fields after the command name (which may hold spaces): ppid is [1], utime [11], stime [12], nice [16].
+    const fields = readFileSync(file, 'utf8').split(') ').pop()!.split(' ');
+    return { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / TICKS, nice: Number(fields[16]) };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+const pids = (dir: string) => readdirSync(dir).filter((e) => /^\d+$/.test(e)).map(Number);
+
+/**
+ * CPU seconds used so far by the server: its threads at normal priority (requests, libuv's pool, GC) and those at a
+ * lower one (the photo re-check's detector), from /proc. Zero off Linux.
+ */
+function serverCpu(pid: number): { submissions: number; idlePriority: number } {
+  const cpu = { submissions: 0, idlePriority: 0 };
+  for (const tid of existsSync(`/proc/${pid}/task`) ? pids(`/proc/${pid}/task`) : []) {
+    const s = procStat(`/proc/${pid}/task/${tid}/stat`);
+    if (s) cpu[s.nice > 0 ? 'idlePriority' : 'submissions'] += s.seconds;
+  }
+  return cpu;
+}
+
+/** CPU seconds used so far by a process and its live children (PostgreSQL's backends). */
+function treeCpu(pid: number): number {
+  let seconds = procStat(`/proc/${pid}/stat`)?.seconds ?? 0;
+  for (const child of existsSync('/proc') ? pids('/proc') : []) {
+    const s = procStat(`/proc/${child}/stat`);
+    if (s?.ppid === pid) seconds += s.seconds;
+  }
+  return seconds;
+}
+
+/** The embedded PostgreSQL's postmaster, found by the port in its command line (undefined for an outside server). */
+function postmasterPid(port: string): number | undefined {
+  for (const pid of existsSync('/proc') ? pids('/proc') : []) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('postgres') && args.includes('-p') && args[args.indexOf('-p') + 1] === port) return pid;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -54,29 +143,38 @@ export async function run() {
       if (i > 300) throw new Error(`serve did not start: ${serverErr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const client = new Client(`http://127.0.0.1:${port}`);
-    if ((await client.login('do.hieu.nang', PASSWORD)).status !== 200) throw new Error('login failed');
-    const form = (memberId: string) => {
-      const body = new FormData();
-      body.append('submission', JSON.stringify({ id: randomUUID(), memberId, data: {}, steps }));
-      body.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');
-      body.append('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'chu-ky.png');
-      return body;
+    const base = new URL(`http://127.0.0.1:${port}`);
+    const login = await fetch(new URL('/api/session', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'do.hieu.nang', password: PASSWORD }) });
+    if (login.status !== 200) throw new Error('login failed');
+    const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken };
+    const { contentType, body } = multipartBodies(photo, signature);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: STATIONS });
+    const url = new URL('/api/dossiers', base);
+    const pgPid = postmasterPid(new URL(db.url).port);
+    const cpu = () => {
+      const own = process.cpuUsage();
+      const { submissions, idlePriority } = serverCpu(server.pid!);
+      return { server: submissions, recheck: idlePriority, postgres: pgPid ? treeCpu(pgPid) : 0, load: (own.user + own.system) / 1e6 };
     };
     const times: number[] = [];
     let next = 0;
+    const cpuBefore = cpu();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: STATIONS }, async () => {
         for (let i = next++; i < dossiers; i = next++) {
           const t = performance.now();
-          const r = await client.request('POST', '/api/dossiers', form(members[i]!));
-          if (r.status !== 201) throw new Error(`dossier refused: ${r.status} ${JSON.stringify(r.body)}`);
+          const r = await send(agent, url, { ...headers, 'content-type': contentType }, body({ id: randomUUID(), memberId: members[i]!, data: {}, steps }));
+          if (r.status !== 201) throw new Error(`dossier refused: ${r.status} ${r.text}`);
           times.push(performance.now() - t);
         }
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
+    agent.destroy();
+    const perDossier = (before: ReturnType<typeof cpu>, after: ReturnType<typeof cpu>, key: keyof ReturnType<typeof cpu>) => round(((after[key] - before[key]) * 1000) / dossiers, 2);
+    console.log(`HTTP: CPU ms per dossier: server ${perDossier(cpuBefore, cpuAfter, 'server')} (+ ${perDossier(cpuBefore, cpuAfter, 'recheck')} photo re-check at idle priority), PostgreSQL ${perDossier(cpuBefore, cpuAfter, 'postgres')}, load generator ${perDossier(cpuBefore, cpuAfter, 'load')}`);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     const peakRssMb = Math.round(Number(/DOITHE_PEAK_RSS_KB=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024);
@@ -84,6 +182,7 @@ export async function run() {
     // The limit: files encrypted and synced, and the row inserted, for the same number of dossiers at the same concurrency.
     const store = await encryptedFileStore(path.join(dataDir, 'raw'), path.join(dataDir, 'raw.key'));
     next = 0;
+    const rawCpuBefore = cpu();
     const rawStarted = performance.now();
     await Promise.all(
       Array.from({ length: STATIONS }, async () => {
@@ -95,6 +194,8 @@ export async function run() {
       }),
     );
     const rawSeconds = (performance.now() - rawStarted) / 1000;
+    const rawCpuAfter = cpu();
+    console.log(`raw: CPU ms per dossier: PostgreSQL ${perDossier(rawCpuBefore, rawCpuAfter, 'postgres')}, files and queries ${perDossier(rawCpuBefore, rawCpuAfter, 'load')}`);
     return {
       dossiers,
       stations: STATIONS,

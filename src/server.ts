@@ -4,6 +4,10 @@ import { createHttp, type App, type AppContext } from './platform/http.ts';
 import { openJobs } from './platform/jobs.ts';
 import type { FileStore } from './platform/files.ts';
 import { intakeRoutes } from './intake/routes.ts';
+import { reviewRoutes } from './intake/review-routes.ts';
+import { faceModelRoutes } from './intake/face/routes.ts';
+import { startPhotoCheckWorker, type PhotoCheckSettings } from './intake/photo-check.ts';
+import { counterRoutes } from './intake/counter-routes.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
@@ -24,6 +28,7 @@ export interface ServerOptions {
   jobSettings?: ReconciliationJobSettings;
   /** Where photos and signatures go (the caller knows the data directory). */
   files: FileStore;
+  photoCheck?: PhotoCheckSettings;
 }
 
 /** The whole HTTP API, the built web UI and the background workers over one database. */
@@ -32,8 +37,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const register = options.register ?? embeddedRegister(ctx.db);
   const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
+  const stopPhotoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
-  app.addHook('onClose', async () => jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false }));
+  app.addHook('onClose', async () => {
+    await jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false });
+    await stopPhotoCheck();
+  });
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);
   memberRoutes(app, ctx);
@@ -41,5 +50,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   reconciliationRoutes(app, ctx, { register, jobs, settings: options.jobSettings });
   schedulingRoutes(app, ctx);
   intakeRoutes(app, ctx, options.files);
+  reviewRoutes(app, ctx, options.files);
+  faceModelRoutes(app);
+  counterRoutes(app, ctx);
   return app;
 }

@@ -49,6 +49,11 @@ export class Client {
     return fetch(this.base + url, { headers: this.cookie ? { cookie: this.cookie } : {} });
   }
 
+  /** A JSON POST whose answer is not JSON (a printout). */
+  postForFile(url: string, body: unknown): Promise<Response> {
+    return fetch(this.base + url, { method: 'POST', headers: { 'content-type': 'application/json', cookie: this.cookie, 'x-csrf-token': this.csrf }, body: JSON.stringify(body) });
+  }
+
   async login(username: string, password: string) {
     const r = await this.request('POST', '/api/session', { username, password });
     if (r.status === 200) this.csrf = r.body.csrfToken;

@@ -60,9 +60,10 @@ function refuse(code: string, params?: Record<string, string | number>): ImageCh
 }
 
 /**
- * Checks an uploaded image: size (before any decoding), magic bytes, declared MIME type, a full decode (a truncated
- * file fails), pixel dimensions (too small for the card, or a decompression bomb), and for a signature that it is not
- * blank. Never throws for bad input.
+ * Checks an uploaded image at receipt: size (before anything else), magic bytes, declared MIME type, pixel dimensions
+ * from the header (too small for the card, or a decompression bomb), that the file is complete, and for a signature
+ * that it is not blank. A photo is not decoded here: its full decode and face check are the asynchronous re-check's
+ * (decision 0012). Never throws for bad input.
  */
 export async function checkImage(content: Buffer, declaredMime: string | undefined, kind: ImageKind): Promise<ImageCheck> {
   const limits = IMAGE_LIMITS[kind];
@@ -95,29 +96,77 @@ export async function checkImage(content: Buffer, declaredMime: string | undefin
     return refuse('image.too_small', { width, height, minWidth: limits.minWidth, minHeight: limits.minHeight });
   }
 
-  // Decode every pixel: a truncated or corrupt file fails here.
-  const decoder = () => sharp(content, { failOn: 'truncated', limitInputPixels: limits.maxPixels });
-  try {
-    if (kind === 'photo') {
-      await decoder().stats();
-    } else {
-      const grey = await decoder().flatten({ background: '#ffffff' }).greyscale().raw().toBuffer();
-      if (isBlank(grey)) return refuse('image.empty_signature');
+  if (kind === 'signature') {
+    // Small (a pad's PNG): decoded in full for the blank check, which also proves it is complete.
+    try {
+      if (isBlank(await greyHistogram(content, limits.maxPixels))) return refuse('image.empty_signature');
+    } catch {
+      return refuse('image.not_an_image');
     }
-  } catch {
+  } else if (!endsWhereFormatSays(content, format) && !(await decodesCompletely(content, limits.maxPixels))) {
+    // A file cut short (the usual damage of an upload) lacks its end marker. One with something after the marker
+    // (some cameras append data) is decoded to decide.
     return refuse('image.not_an_image');
   }
   return { ok: true, width, height, format };
 }
 
+/** Whether every pixel decodes (a truncated or corrupt file does not). The full check a photo gets after receipt. */
+export async function decodesCompletely(content: Buffer, maxPixels = IMAGE_LIMITS.photo.maxPixels): Promise<boolean> {
+  try {
+    await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels }).stats();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PNG_IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** The file ends with its format's end marker: JPEG EOI, PNG IEND chunk, or a WebP whose RIFF size is its length. */
+function endsWhereFormatSays(content: Buffer, format: ImageFormat): boolean {
+  switch (format) {
+    case 'jpeg':
+      return content.length > 4 && content[content.length - 2] === 0xff && content[content.length - 1] === 0xd9;
+    case 'png':
+      return content.length > PNG_IEND.length && content.subarray(content.length - PNG_IEND.length).equals(PNG_IEND);
+    case 'webp':
+      return content.length >= 12 && content.readUInt32LE(4) + 8 === content.length;
+  }
+}
+
+/**
+ * How many pixels have each 8-bit grey level, composited on white (a transparent pad is white paper). sharp only
+ * decodes (its own flatten and greyscale cost twice the decode); the grey level is Rec. 601 luma, enough to tell ink
+ * from paper.
+ */
+async function greyHistogram(content: Buffer, maxPixels: number): Promise<Uint32Array> {
+  const { data, info } = await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const channels = info.channels;
+  const hasAlpha = channels === 2 || channels === 4;
+  const colour = channels >= 3;
+  const histogram = new Uint32Array(256);
+  for (let p = 0; p < data.length; p += channels) {
+    const luma = colour ? (data[p]! * 77 + data[p + 1]! * 150 + data[p + 2]! * 29) >> 8 : data[p]!;
+    const alpha = hasAlpha ? data[p + channels - 1]! : 255;
+    histogram[255 - ((((255 - luma) * alpha + 127) / 255) | 0)]!++;
+  }
+  return histogram;
+}
+
 /** Blank: (almost) every pixel is near the background's grey level (the most common one), light or dark. */
-function isBlank(grey: Buffer): boolean {
-  const histogram = new Array<number>(256).fill(0);
-  for (const v of grey) histogram[v]!++;
-  const background = histogram.indexOf(Math.max(...histogram));
+function isBlank(histogram: Uint32Array): boolean {
+  let background = 0;
+  let pixels = 0;
+  for (let level = 0; level < 256; level++) {
+    pixels += histogram[level]!;
+    if (histogram[level]! > histogram[background]!) background = level;
+  }
   let ink = 0;
   for (let level = 0; level < 256; level++) if (Math.abs(level - background) > INK_CONTRAST) ink += histogram[level]!;
-  return ink < MIN_INK_PIXELS || ink < grey.length * MIN_INK_RATIO;
+  return ink < MIN_INK_PIXELS || ink < pixels * MIN_INK_RATIO;
 }
 
 export const CARD_PORTRAIT = { width: 480, height: 640, quality: 85 } as const;

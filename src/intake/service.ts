@@ -9,6 +9,7 @@ import { findMember } from '../members/store.ts';
 import { intakeBlocked } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
+import type { PhotoCheck } from './photo-check.ts';
 import { approve, confirm, markReadyToSend, openDossier, recordCorrection, recordStep, returnDossier, STEPS, type Dossier, type DossierResult, type Step } from './domain/dossier.ts';
 import { pointInScope, provinceInScope } from '../scheduling/store.ts';
 
@@ -67,14 +68,24 @@ function payloadHash(submission: DossierSubmission, photo: Upload, signature: Up
   return sha256(JSON.stringify([canonical(submission), sha256(photo.content), sha256(signature.content)]));
 }
 
+/** What a submission's answer shows of the stored dossier (also read back by RETURNING and by a replay). */
+const VIEW_COLUMNS = ['id', 'member_id as memberId', 'state', 'conflict_with as conflictWith', 'received_at as receivedAt'] as const;
+
+function toView<T extends { receivedAt: Date }>(row: T) {
+  return { ...row, receivedAt: row.receivedAt.toISOString() };
+}
+
 async function dossierView(db: Db, id: string) {
-  const row = await db
-    .selectFrom('dossiers')
-    .select(['id', 'member_id as memberId', 'state', 'conflict_with as conflictWith', 'received_at as receivedAt', 'payload_sha256 as payloadSha256'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-  const { payloadSha256: _p, ...view } = row;
-  return { ...view, receivedAt: view.receivedAt.toISOString() };
+  return toView(await db.selectFrom('dossiers').select(VIEW_COLUMNS).where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+/** The stored dossier's original answer when this key was already received with this payload; 409 when with another. */
+async function replayOf(db: Db, id: string, hash: string) {
+  const existing = await db.selectFrom('dossiers').select([...VIEW_COLUMNS, 'payload_sha256']).where('id', '=', id).executeTakeFirst();
+  if (!existing) return undefined;
+  if (existing.payload_sha256 !== hash) throw new AppError('dossier.conflict');
+  const { payload_sha256: _hash, ...view } = existing;
+  return { dossier: toView(view), replayed: true };
 }
 
 /**
@@ -82,20 +93,82 @@ async function dossierView(db: Db, id: string) {
  * lost answer, or an offline outbox syncing) gets the original answer; another payload under the same key is refused.
  * Files are written and synced before the row, and the answer is sent only after the row commits — an acknowledged
  * dossier survives a crash, an unacknowledged one is simply sent again.
+ * A first submission is the common case, so the key is not looked up first (decision 0012): a replay is recognised when
+ * its insert finds the key taken, or when its validation fails (the member may have changed since it was stored).
  */
 export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload) {
   requirePermission(actor, 'intake.capture');
   const hash = payloadHash(submission, photo, signature);
-  const replay = async () => {
-    const existing = await db.selectFrom('dossiers').select(['payload_sha256']).where('id', '=', submission.id).executeTakeFirst();
-    if (!existing) return undefined;
-    if (existing.payload_sha256 !== hash) throw new AppError('dossier.conflict');
-    return { dossier: await dossierView(db, submission.id), replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
+  let accepted: Awaited<ReturnType<typeof validateSubmission>>;
+  try {
+    accepted = await validateSubmission(db, actor, submission, photo, signature);
+  } catch (error) {
+    const earlier = await replayOf(db, submission.id, hash);
+    if (earlier) return earlier;
+    throw error;
+  }
+  const { member, built } = accepted;
 
-  const member = await findMember(db, actor.scope, submission.memberId);
+  const stored: StoredFile[] = [];
+  try {
+    // Both files at once: their writes and syncs overlap.
+    const puts = [files.put('photo', photo.content), files.put('signature', signature.content)];
+    const settled = await Promise.allSettled(puts);
+    for (const result of settled) if (result.status === 'fulfilled') stored.push(result.value);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    const [photoFile, signatureFile] = stored as [StoredFile, StoredFile];
+    const row = await db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('dossiers')
+        .values({
+          id: submission.id,
+          member_id: member.id,
+          point_id: submission.pointId ?? null,
+          mobile_team_id: submission.mobileTeamId ?? null,
+          state: 'confirmed',
+          data: JSON.stringify(submission.data),
+          record: JSON.stringify(built.dossier),
+          photo_ref: photoFile.ref,
+          photo_sha256: photoFile.sha256,
+          signature_ref: signatureFile.ref,
+          signature_sha256: signatureFile.sha256,
+          payload_sha256: hash,
+          submitted_by: actor.userId,
+          device_id: submission.deviceId ?? null,
+          device_submitted_at: submission.deviceSubmittedAt ?? null,
+          // Taken twice (two points, or online and offline): both kept, flagged for the supervisor.
+          conflict_with: (eb) => eb.selectFrom('dossiers').select('id').where('member_id', '=', member.id).orderBy('received_at').limit(1),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning(VIEW_COLUMNS)
+        .executeTakeFirst();
+      if (inserted) await appendAudit(trx, actor, { action: 'dossier.submit', entity: 'dossier', entityId: inserted.id, details: { memberId: member.id, conflictWith: inserted.conflictWith } });
+      return inserted;
+    });
+    if (!row) {
+      // The key was taken (a replay, or the same key arriving twice at once): this request's files are not needed.
+      await Promise.all(stored.map((f) => files.delete(f.ref)));
+      return (await replayOf(db, submission.id, hash))!;
+    }
+    return { dossier: toView(row), replayed: false };
+  } catch (error) {
+    await Promise.all(stored.map((f) => files.delete(f.ref).catch(() => {})));
+    throw error;
+  }
+}
+
+/**
+ * Everything that can refuse a submission before anything is stored: scope, eligibility, the QR against the record,
+ * the images, point and team, and the device's steps through the state machine (with any open cross-check mismatch).
+ */
+async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmission, photo: Upload, signature: Upload) {
+  // Independent reads, asked together; the blocking flag is only used once the member is known to be in scope.
+  const [member, blocked, photoCheck, signatureCheck] = await Promise.all([
+    findMember(db, actor.scope, submission.memberId),
+    intakeBlocked(db, submission.memberId),
+    checkImage(photo.content, photo.mime, 'photo'),
+    checkImage(signature.content, signature.mime, 'signature'),
+  ]);
   if (!member) throw new AppError('member.not_found', { id: submission.memberId });
   const issues: Issue[] = [];
   if (!member.eligible) issues.push({ field: 'memberId', code: 'dossier.not_eligible', params: { status: member.status } });
@@ -107,8 +180,7 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
       if (refusal) issues.push({ field: 'qrText', code: refusal.code });
     }
   }
-  for (const [field, upload, kind] of [['photo', photo, 'photo'], ['signature', signature, 'signature']] as const) {
-    const checked = await checkImage(upload.content, upload.mime, kind);
+  for (const [field, checked] of [['photo', photoCheck], ['signature', signatureCheck]] as const) {
     if (!checked.ok) issues.push({ field, code: checked.code, params: checked.params });
   }
   if (submission.pointId && !(await db.selectFrom('intake_points as p').select('p.id').where('p.id', '=', submission.pointId).where(pointInScope(actor.scope, 'p')).executeTakeFirst())) {
@@ -120,59 +192,21 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
   if (issues.length) throw new AppError('validation', {}, issues);
   // The device's account of the steps goes through the same state machine as everywhere: a dossier missing its photo,
   // cross-check or signature (or signed before a later change) is refused, as is one with an open mismatch.
-  const built = buildConfirmed(member.id, actor, submission, await intakeBlocked(db, member.id));
+  const built = buildConfirmed(member.id, actor, submission, blocked);
   if (!built.ok) throw new AppError(built.code, built.params);
-
-  const stored: StoredFile[] = [];
-  try {
-    stored.push(await files.put('photo', photo.content), await files.put('signature', signature.content));
-    const inserted = await db.transaction().execute(async (trx) => {
-      const other = await trx.selectFrom('dossiers').select('id').where('member_id', '=', member.id).orderBy('received_at').executeTakeFirst();
-      const row = await trx
-        .insertInto('dossiers')
-        .values({
-          id: submission.id,
-          member_id: member.id,
-          point_id: submission.pointId ?? null,
-          mobile_team_id: submission.mobileTeamId ?? null,
-          state: 'confirmed',
-          data: JSON.stringify(submission.data),
-          record: JSON.stringify(built.dossier),
-          photo_ref: stored[0]!.ref,
-          photo_sha256: stored[0]!.sha256,
-          signature_ref: stored[1]!.ref,
-          signature_sha256: stored[1]!.sha256,
-          payload_sha256: hash,
-          submitted_by: actor.userId,
-          device_id: submission.deviceId ?? null,
-          device_submitted_at: submission.deviceSubmittedAt ?? null,
-          // Taken twice (two points, or online and offline): both kept, flagged for the supervisor.
-          conflict_with: other?.id ?? null,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (row) await appendAudit(trx, actor, { action: 'dossier.submit', entity: 'dossier', entityId: row.id, details: { memberId: member.id, conflictWith: other?.id ?? null } });
-      return row !== undefined;
-    });
-    if (!inserted) {
-      // The same key arrived twice at once: the other request stored it; this one's files are not needed.
-      await Promise.all(stored.map((f) => files.delete(f.ref)));
-      return (await replay())!;
-    }
-  } catch (error) {
-    await Promise.all(stored.map((f) => files.delete(f.ref).catch(() => {})));
-    throw error;
-  }
-  return { dossier: await dossierView(db, submission.id), replayed: false };
+  return { member, built };
 }
 
 /** The supervisor's decision on a confirmed dossier: approve it (then it is ready to send) or return it with a reason. */
 export async function reviewDossier(db: Db, actor: Actor, id: string, decision: { approve: true } | { approve: false; reason: string }) {
   requirePermission(actor, 'intake.review');
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('dossiers').select(['member_id', 'record']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await trx.selectFrom('dossiers').select(['member_id', 'record', 'photo_check']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row || !(await findMember(trx, actor.scope, row.member_id))) throw new AppError('dossier.not_found', { id });
+    // The server's own photo check refused it: approval waits for a new photo (returning stays possible). A check not
+    // done yet does not hold the supervisor up; the browser already checked that photo.
+    const photoCheck = row.photo_check as PhotoCheck | null;
+    if (decision.approve && photoCheck?.ok === false) throw new AppError('dossier.photo_rejected', {}, photoCheck.issues.map(({ code }) => ({ field: 'photo', code })));
     const by = actor.userId ?? actor.username;
     const when = { at: new Date().toISOString() };
     const current = row.record as Dossier;

@@ -67,15 +67,31 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `content` to a new file `file` (mode 0600) and syncs it; fails if `file` exists. */
-async function writeSynced(file: string, content: Buffer): Promise<void> {
+/** Writes `chunks` to a new file `file` (mode 0600) in one call and syncs it; fails if `file` exists. */
+async function writeSynced(file: string, chunks: Buffer[]): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   try {
-    await handle.writeFile(content);
+    let written = 0;
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    // writev may write less than asked (a signal, a full disk): go on from where it stopped.
+    while (written < total) written += (await handle.writev(remaining(chunks, written))).bytesWritten;
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** The chunks' bytes from `offset` on. */
+function remaining(chunks: Buffer[], offset: number): Buffer[] {
+  const rest: Buffer[] = [];
+  for (const chunk of chunks) {
+    if (offset >= chunk.length) offset -= chunk.length;
+    else {
+      rest.push(offset > 0 ? chunk.subarray(offset) : chunk);
+      offset = 0;
+    }
+  }
+  return rest;
 }
 
 async function hasStoredFiles(dir: string): Promise<boolean> {
@@ -105,7 +121,7 @@ async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
   const keyDir = path.dirname(path.resolve(keyFile));
   await mkdir(keyDir, { recursive: true });
   const temp = `${keyFile}.${randomBytes(8).toString('hex')}.tmp`;
-  await writeSynced(temp, Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`));
+  await writeSynced(temp, [Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`)]);
   try {
     await link(temp, keyFile);
   } catch (error) {
@@ -166,12 +182,12 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
       const nonce = randomBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
       cipher.setAAD(aad(ref));
-      const ciphertext = Buffer.concat([cipher.update(content), cipher.final()]);
+      const ciphertext = [cipher.update(content), cipher.final()];
       const header = Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]);
 
       const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
       try {
-        await writeSynced(temp, Buffer.concat([header, ciphertext]));
+        await writeSynced(temp, [header, ...ciphertext]);
         await rename(temp, file);
       } catch (error) {
         await unlink(temp).catch(() => {});

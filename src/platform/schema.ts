@@ -255,6 +255,12 @@ export interface NoticeOutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface CounterKeysTable {
+  user_id: string;
+  key: Buffer;
+  created_at: Generated<Date>;
+}
+
 export interface DossiersTable {
   id: string;
   member_id: string;
@@ -276,10 +282,13 @@ export interface DossiersTable {
   return_reason: string | null;
   reviewed_by: string | null;
   reviewed_at: Timestamp | null;
+  /** The server's photo check (intake/photo-check.ts); NULL until done, never inserted with the dossier. */
+  photo_check: ColumnType<unknown, never, string>;
 }
 
 export interface Database {
   dossiers: DossiersTable;
+  counter_keys: CounterKeysTable;
   campaigns: CampaignsTable;
   intake_points: IntakePointsTable;
   intake_point_settings: IntakePointSettingsTable;

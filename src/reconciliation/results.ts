@@ -133,6 +133,8 @@ export interface ResultFilter {
   field?: Field;
   open?: boolean;
   memberId?: string;
+  /** These members' results, whatever their status (a counter's day list). */
+  memberIds?: readonly string[];
 }
 
 function filtered(db: Queryable, scope: Scope, filter: ResultFilter) {
@@ -142,6 +144,7 @@ function filtered(db: Queryable, scope: Scope, filter: ResultFilter) {
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
     .where(organisationInScope(scope, 'o'));
   if (filter.memberId) qb = qb.where('rr.member_id', '=', filter.memberId);
+  else if (filter.memberIds) qb = qb.where('rr.member_id', '=', sql<string>`ANY(${filter.memberIds}::bigint[])`);
   else qb = qb.where('rr.status', filter.status ? '=' : '<>', filter.status ?? 'matched');
   if (filter.below) qb = qb.where(sql<boolean>`o.path COLLATE "C" LIKE ${filter.below + '%'}`);
   if (filter.field) qb = qb.where(sql<boolean>`rr.differences @> ${JSON.stringify([{ field: filter.field }])}::jsonb`);

@@ -9,10 +9,10 @@ import { cleanText } from '../common/text.ts';
 import { getOrganisation } from '../organisations/service.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import { applyAdvice, plan as schedule } from './domain/schedule.ts';
-import { addDays, buildSlots, DEFAULT_RECORDS_PER_KIT_HOUR, validateCampaign, validatePoint } from './domain/slots.ts';
+import { addDays, buildSlots, DEFAULT_RECORDS_PER_KIT_HOUR, validateCampaign, validatePoint, walkInsUsed } from './domain/slots.ts';
 import { planHomeVisits } from './domain/home-visits.ts';
 import type { Appointment, Campaign, IntakePoint, Plan, PointSettings, ShiftKey, ShiftSpec } from './domain/types.ts';
-import { cellsWithoutEligibleMembers, homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope, provinceInScope } from './store.ts';
+import { cellsWithoutEligibleMembers, homeVisitDemand, loadCellDemand, loadPoints, planAppointments, pointInScope, provinceInScope, walkInsOn } from './store.ts';
 
 const invalid = (issues: Issue[]) => new AppError('validation', {}, issues);
 
@@ -211,7 +211,9 @@ export async function planCampaign(db: Db, actor: Actor, campaignId: string) {
   const strip = ({ id: _i, locked: _l, missed: _m, ...a }: Appointment & { id: string; locked: boolean; missed: boolean }): Appointment => a;
   // Nothing new is booked on a day already begun or past: a re-plan starts today (or at the start, if later).
   const input = { start: [campaign.startDate, today].sort()[1]!, deadline: campaign.deadline, holidays: campaign.holidays };
-  const planned = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip) });
+  // Walk-ins taken today used some of today's places, which the re-plan may still book.
+  const used = walkInsUsed(points, today, await walkInsOn(db, campaign.provinceCode, today, published?.id));
+  const planned = schedule({ campaign: input, points, cells, locked: locked.map(strip), previous: previous.map(strip), used });
   const empty = await cellsWithoutEligibleMembers(db, actor.scope, campaign.path);
   const result: Plan = { ...planned, unplaceable: [...planned.unplaceable, ...empty.map((cellId) => ({ cellId, members: 0, reason: 'no_eligible_members' as const }))] };
   const teams = (await db.selectFrom('mobile_teams').select(['id', 'commune_codes as communeCodes', 'visits_per_day as visitsPerDay']).where('province_code', '=', campaign.provinceCode).execute());

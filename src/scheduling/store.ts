@@ -126,3 +126,18 @@ export async function planAppointments(db: Queryable, planId: string): Promise<(
     .orderBy('cell_id')
     .execute();
 }
+
+/**
+ * Members taken on `day` at the province's points without a booking of their cell at that point that day in the
+ * published plan (walk-ins), per point and minute received (Vietnam time): capacity they used.
+ */
+export async function walkInsOn(db: Queryable, provinceCode: string, day: string, publishedPlanId: string | undefined) {
+  const rows = await sql<{ pointId: string; time: string; members: string }>`
+    SELECT d.point_id AS "pointId", to_char(d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI') AS time, count(*) AS members
+    FROM dossiers d JOIN members m ON m.id = d.member_id JOIN intake_points p ON p.id = d.point_id
+    WHERE p.province_code = ${provinceCode} AND d.state <> 'returned'
+      AND (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${day}::date
+      AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.plan_id = ${publishedPlanId ?? null}::bigint AND a.cell_id = m.organisation_id AND a.point_id = d.point_id AND a.day = ${day}::date)
+    GROUP BY 1, 2`.execute(db);
+  return rows.rows.map((r) => ({ pointId: r.pointId, time: r.time, members: Number(r.members) }));
+}

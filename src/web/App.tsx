@@ -8,6 +8,8 @@ import { ErrorAlert } from './common/ErrorAlert.tsx';
 import { NotFound } from './common/NotFound.tsx';
 import { isAdmin } from './common/roles.ts';
 import { canPlan } from './planning/permissions.ts';
+import { canCapture } from './intake/permissions.ts';
+import { canReview } from './intake/supervisor/permissions.ts';
 import { LoginPage } from './session/LoginPage.tsx';
 import { SESSION_KEY, useSession } from './session/session.ts';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -20,6 +22,8 @@ const UsersPage = lazy(() => import('./users/UsersPage.tsx'));
 const ReconciliationPage = lazy(() => import('./reconciliation/ReconciliationPage.tsx'));
 const PlanningPage = lazy(() => import('./planning/PlanningPage.tsx'));
 const PlanPage = lazy(() => import('./planning/PlanPage.tsx'));
+const CounterPage = lazy(() => import('./intake/counter/CounterPage.tsx'));
+const ReviewPage = lazy(() => import('./intake/supervisor/ReviewPage.tsx'));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -86,6 +90,8 @@ export function App() {
           <Route path="/reconciliation" component={ReconciliationPage} />
           <Route path="/planning">{planner ? <PlanningPage /> : <NotFound forbidden />}</Route>
           <Route path="/planning/plans/:id">{(params) => (planner ? <PlanPage id={params.id} /> : <NotFound forbidden />)}</Route>
+          <Route path="/intake/counter">{canCapture(session.data.user.role) ? <CounterPage /> : <NotFound forbidden />}</Route>
+          <Route path="/intake/review">{canReview(session.data.user.role) ? <ReviewPage /> : <NotFound forbidden />}</Route>
           <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
           <Route>
             <NotFound />

@@ -1,7 +1,7 @@
 /** How the UI shows and reads dates, card numbers and scanned ID-card text. */
-import { formatDate, parseDate, VIETNAM_TIME_ZONE } from '../common/dates.ts';
+import { formatDate, formatDateTime, parseDate } from '../common/dates.ts';
 
-export { formatDate };
+export { formatDate, formatDateTime };
 
 /** Date of birth as users read it: dd/mm/yyyy, or the year alone when only the year is known. */
 export function formatBirth(dateOfBirth: string | null | undefined, birthYear: number | null | undefined): string {
@@ -32,25 +32,6 @@ export function parseCardNumber(text: string): string | undefined {
   if (!/^[\d.\s]+$/.test(trimmed)) return undefined;
   const digits = trimmed.replace(/[.\s]/g, '');
   return digits.length === 8 ? digits : undefined;
-}
-
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: VIETNAM_TIME_ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-/** A timestamp in Vietnam time as dd/mm/yyyy HH:mm. */
-export function formatDateTime(timestamp: string | null | undefined): string {
-  if (!timestamp) return '';
-  const date = new Date(timestamp);
-  if (Number.isNaN(date.getTime())) return '';
-  const parts = Object.fromEntries(dateTimeFormat.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}`;
 }
 
 /**

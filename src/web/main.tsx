@@ -10,6 +10,9 @@ import { initI18n } from './i18n/index.ts';
 
 initI18n();
 
+// Installable, and opens without the server (the counter works offline); only in builds: the dev server has no sw.js.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) void navigator.serviceWorker.register('/sw.js').catch(() => {});
+
 const theme = createTheme({
   // blue, so that red stays the colour of errors (rejected cells, invalid fields)
   primaryColor: 'blue',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECORDS_PER_KIT_HOUR, addDays, buildSlots, campaignDays, parseTime, settingsOn, validateCampaign, validatePoint } from './slots.ts';
+import { DEFAULT_RECORDS_PER_KIT_HOUR, addDays, buildSlots, campaignDays, parseTime, settingsOn, validateCampaign, validatePoint, walkInsUsed } from './slots.ts';
 import { SHIFTS, START, point } from './test-support.ts';
 import type { Campaign } from './types.ts';
 
@@ -99,5 +99,20 @@ describe('validateCampaign', () => {
       { code: 'schedule.campaign.bad_date', field: 'start' },
       { code: 'schedule.campaign.bad_date', field: 'holidays[0]' },
     ]);
+  });
+});
+
+describe('walk-ins', () => {
+  it('count in the shift under way when they were received (before the first shift: the first), per point', () => {
+    const points = [point('p1', '90001'), point('p2', '90002', { shifts: [SHIFTS.afternoon, SHIFTS.evening] })];
+    const used = walkInsUsed(points, START, [
+      { pointId: 'p1', time: '06:50', members: 1 },
+      { pointId: 'p1', time: '09:10', members: 2 },
+      { pointId: 'p1', time: '12:30', members: 1 },
+      { pointId: 'p1', time: '19:00', members: 3 },
+      { pointId: 'p2', time: '18:00', members: 4 },
+      { pointId: 'gone', time: '09:00', members: 9 },
+    ]);
+    expect(used).toEqual({ 'p1|2025-09-08|morning': 4, 'p1|2025-09-08|afternoon': 3, 'p2|2025-09-08|evening': 4 });
   });
 });

@@ -148,6 +148,25 @@ export function buildSlots(campaign: Campaign, points: readonly IntakePoint[]): 
 
 export const slotKey = (pointId: string, date: string, shift: ShiftKey) => `${pointId}|${date}|${shift}`;
 
+/**
+ * Capacity used by walk-ins (members taken at a point without a booking there that day), as the planner's `used`:
+ * each counts in the shift under way when it was received — the last one begun by then, or the first if none had.
+ */
+export function walkInsUsed(points: readonly IntakePoint[], date: string, walkIns: readonly { pointId: string; time: string; members: number }[]): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const w of walkIns) {
+    const point = points.find((p) => p.id === w.pointId);
+    const shifts = point && settingsOn(point, date)?.shifts;
+    const minute = parseTime(w.time);
+    if (!shifts?.length || minute === undefined) continue;
+    const begun = shifts.filter((s) => (parseTime(s.start) ?? Infinity) <= minute);
+    const shift = begun.length ? begun.reduce((a, b) => (parseTime(b.start)! > parseTime(a.start)! ? b : a)) : shifts.reduce((a, b) => (parseTime(b.start)! < parseTime(a.start)! ? b : a));
+    const key = slotKey(w.pointId, date, shift.key);
+    used[key] = (used[key] ?? 0) + w.members;
+  }
+  return used;
+}
+
 // ---- validation ----
 
 export function validatePoint(point: IntakePoint): ValidationIssue[] {

@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { isAdmin } from '../common/roles.ts';
+import { canCapture } from '../intake/permissions.ts';
+import { canReview } from '../intake/supervisor/permissions.ts';
 import { canPlan } from '../planning/permissions.ts';
 import { useCurrentUser, useLogout } from '../session/session.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -27,6 +29,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
     { href: '/reconciliation', label: t('nav.reconciliation') },
   ];
   if (canPlan(user.role)) items.push({ href: '/planning', label: t('nav.planning') });
+  if (canCapture(user.role)) items.push({ href: '/intake/counter', label: t('nav.counter') });
+  if (canReview(user.role)) items.push({ href: '/intake/review', label: t('nav.review') });
   if (isAdmin(user.role)) items.push({ href: '/users', label: t('nav.users') });
 
   return (

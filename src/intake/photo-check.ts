@@ -1,0 +1,128 @@
+/**
+ * The server checks every dossier's photo again (the counter's browser already did, but a browser can be bypassed):
+ * after receipt, never in the submission path — counters send hundreds of dossiers a second and the detector takes
+ * ~0.1 s a photo. A sweep job finds dossiers whose photo_check is NULL, oldest first, and stores the verdict. The
+ * detector runs in a worker thread at the lowest CPU priority, so the event loop and the submissions keep the CPU.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../platform/db.ts';
+import type { FileStore } from '../platform/files.ts';
+import type { Jobs } from '../platform/jobs.ts';
+import type { PhotoVerdict } from './face/quality.ts';
+
+export const PHOTO_CHECK_QUEUE = 'photo-check';
+
+/** What dossiers.photo_check holds. */
+export interface PhotoCheck {
+  ok: boolean;
+  issues: { code: string }[];
+  checkedAt: string;
+}
+
+export interface PhotoCheckSettings {
+  /** How often a sweep is asked for (seconds); one also runs at start. */
+  intervalSeconds?: number;
+  /** Dossiers read per query. */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+}
+
+/** A sweep hands over to a fresh job after this long, so a large backlog never holds one job past its expiry. */
+const SWEEP_SECONDS = 60;
+
+/** The detector in its own thread, started on first use and again after a crash. */
+export class PhotoChecker {
+  private worker: Worker | undefined;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (v: PhotoVerdict) => void; reject: (e: Error) => void }>();
+
+  check(content: Buffer): Promise<PhotoVerdict> {
+    const worker = this.start();
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, content });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // The thread runs TypeScript too: it registers tsx itself (a worker does not inherit the parent's loader hooks),
+    // through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd worker).
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+    const thread = new URL('./face/detector-thread.ts', import.meta.url).href;
+    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
+    const worker = new Worker(bootstrap, { eval: true });
+    worker.unref();
+    worker.on('message', ({ id, verdict, error }: { id: number; verdict?: PhotoVerdict; error?: string }) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      if (verdict) waiting?.resolve(verdict);
+      else waiting?.reject(new Error(`photo check failed: ${error}`));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`photo check thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+/** The verdict on a stored photo; a missing, corrupt or undecodable file is `photo.unreadable`, not a failure. */
+async function checkStoredPhoto(files: FileStore, checker: PhotoChecker, ref: string | null): Promise<PhotoCheck> {
+  let content: Buffer | undefined;
+  if (ref) content = await files.get(ref).catch(() => undefined);
+  const verdict = content ? await checker.check(content) : { ok: false, issues: [{ code: 'photo.unreadable' }] };
+  return { ok: verdict.ok, issues: verdict.issues.map(({ code }) => ({ code })), checkedAt: new Date().toISOString() };
+}
+
+/**
+ * Checks unchecked dossiers, oldest first, until none is left or the time is up; answers whether some may remain.
+ * A verdict is only written over NULL, so two sweeps (two processes) never disagree on a row's result.
+ */
+export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoChecker, settings: PhotoCheckSettings = {}): Promise<boolean> {
+  const deadline = Date.now() + SWEEP_SECONDS * 1000;
+  const batchSize = settings.batchSize ?? 50;
+  while (Date.now() < deadline) {
+    const rows = await db.selectFrom('dossiers').select(['id', 'photo_ref']).where('photo_check', 'is', null).orderBy('received_at').limit(batchSize).execute();
+    for (const row of rows) {
+      const check = await checkStoredPhoto(files, checker, row.photo_ref);
+      await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', row.id).where('photo_check', 'is', null).execute();
+    }
+    if (rows.length < batchSize) return false;
+  }
+  return true;
+}
+
+/**
+ * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default). The queue is "stately" —
+ * at most one sweep waiting and one running across all server processes — so asking often costs nothing.
+ * Returns a stop function for the server's shutdown.
+ */
+export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<() => Promise<void>> {
+  await jobs.createQueue(PHOTO_CHECK_QUEUE, { name: PHOTO_CHECK_QUEUE, policy: 'stately' });
+  const checker = new PhotoChecker();
+  const request = () => jobs.send(PHOTO_CHECK_QUEUE, {}, { expireInSeconds: SWEEP_SECONDS * 3, retryLimit: 3, retryDelay: 5 }).catch((error: Error) => console.error('photo check:', error.message));
+  await jobs.work(PHOTO_CHECK_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async () => {
+    if (await sweepPhotoChecks(db, files, checker, settings)) await request();
+  });
+  await request();
+  const timer = setInterval(request, (settings.intervalSeconds ?? 10) * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await checker.close();
+  };
+}

@@ -1,0 +1,26 @@
+import { request } from '../../api.ts';
+import type { CounterDay, CounterMember } from '../../../intake/counter.ts';
+
+export type { CounterDay, CounterMember };
+
+export interface Stations {
+  points: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+}
+
+export type Station = { kind: 'point' | 'team'; id: string };
+
+/** What POST /api/dossiers answers (201 stored, 200 the same submission again). */
+export interface DossierReceipt {
+  replayed: boolean;
+  dossier: { id: string; memberId: string; state: string; conflictWith: string | null; receivedAt: string };
+}
+
+export const counterApi = {
+  stations: () => request<Stations>('GET', '/api/intake/stations'),
+  day: (station: Station, date: string) =>
+    request<CounterDay>('GET', '/api/intake/day', { query: station.kind === 'point' ? { pointId: station.id, date } : { mobileTeamId: station.id, date } }),
+  member: (personalId: string) => request<CounterMember>('GET', `/api/intake/members/${encodeURIComponent(personalId)}`),
+  key: () => request<{ key: string }>('GET', '/api/intake/key'),
+  submit: (form: FormData) => request<DossierReceipt>('POST', '/api/dossiers', { form }),
+};

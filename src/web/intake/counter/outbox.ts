@@ -1,0 +1,65 @@
+/**
+ * Sends the outbox to the server, one dossier at a time, with its own id as the idempotency key: a dossier whose
+ * answer was lost is sent again and the server answers with the original, so each lands exactly once. Entries leave
+ * the device only when acknowledged; a refusal stays, with the server's message, until the officer deals with it.
+ */
+import { ApiError, NETWORK_ERROR } from '../../api.ts';
+import { counterApi, type DossierReceipt } from './api.ts';
+import { outboxEntries, readDossier, removeEntry, updateEntry, type OutboxEntry } from './vault.ts';
+
+/** Worth trying again later: no answer, the server's trouble, a rate limit or an ended session. */
+export function retryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status >= 500 || error.status === 429 || error.status === 401 || error.status === 408;
+}
+
+export interface Acknowledged {
+  receipt: DossierReceipt;
+  memberName: string;
+  personalId: string;
+}
+
+let running: Promise<Acknowledged[]> | null = null;
+
+/** One pass over the outbox; concurrent calls share the pass under way. */
+export function syncOutbox(key: CryptoKey, onChange: () => void): Promise<Acknowledged[]> {
+  running ??= pass(key, onChange).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function pass(key: CryptoKey, onChange: () => void): Promise<Acknowledged[]> {
+  const acknowledged: Acknowledged[] = [];
+  // "sending" left over from a closed tab is sent again: the key makes that safe.
+  const due = (await outboxEntries()).filter((e) => e.state !== 'rejected');
+  for (const entry of due) {
+    const outcome = await send(key, entry, onChange);
+    if (outcome === 'offline') break;
+    if (outcome) acknowledged.push(outcome);
+  }
+  return acknowledged;
+}
+
+async function send(key: CryptoKey, entry: OutboxEntry, onChange: () => void): Promise<Acknowledged | null | 'offline'> {
+  await updateEntry(entry.id, { state: 'sending', attempts: entry.attempts + 1 });
+  onChange();
+  const dossier = await readDossier(key, entry);
+  const form = new FormData();
+  // Byte for byte what was sealed at confirmation: a retry must carry the same payload to be recognised.
+  form.append('submission', JSON.stringify(dossier.submission));
+  form.append('photo', dossier.photo, 'anh.jpg');
+  form.append('signature', dossier.signature, 'chu-ky.png');
+  try {
+    const receipt = await counterApi.submit(form);
+    await removeEntry(entry.id);
+    onChange();
+    return { receipt, memberName: dossier.memberName, personalId: dossier.personalId };
+  } catch (error) {
+    const api = error instanceof ApiError ? error : new ApiError(0, NETWORK_ERROR, '');
+    const detail = api.issues.length ? api.issues.map((i) => i.message).join(' ') : api.message;
+    await updateEntry(entry.id, { state: retryable(error) ? 'failed' : 'rejected', error: { code: api.code, message: detail } });
+    onChange();
+    return api.status === 0 ? 'offline' : null;
+  }
+}

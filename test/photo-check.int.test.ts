@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/platform/db.ts';
+import { encryptedFileStore } from '../src/platform/files.ts';
+import { cliActor } from '../src/platform/scope.ts';
+import type { PhotoCheck } from '../src/intake/photo-check.ts';
+import { addUser } from '../src/users/service.ts';
+import { createTestDatabase } from './database.ts';
+import { facePortrait } from './face-fixtures.ts';
+import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { Client, startServer } from './http.ts';
+
+let handle: DatabaseHandle;
+let server: Awaited<ReturnType<typeof startServer>>;
+let officer: Client;
+let supervisor: Client;
+let filesDir: string;
+let signature: Buffer;
+const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const units = await seedTwoCommunes(handle);
+  await addUser(handle.db, cliActor(), { username: 'giamsat.b', fullName: 'Giám sát phường Hai', password: PASSWORD, role: 'supervisor', organisationId: units.communeB.id });
+  await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
+  filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
+  // A sweep asked for every half second, so the test does not wait the default 10 s.
+  server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')), photoCheck: { intervalSeconds: 0.5 } });
+  officer = new Client(server.base);
+  expect((await officer.login('congan.b', PASSWORD)).status).toBe(200);
+  supervisor = new Client(server.base);
+  expect((await supervisor.login('giamsat.b', PASSWORD)).status).toBe(200);
+  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>')).png().toBuffer();
+});
+afterAll(async () => {
+  await server?.close();
+  await handle?.close();
+});
+
+const memberId = async (personalId: string) => (await handle.db.selectFrom('members').select('id').where('personal_id', '=', personalId).executeTakeFirstOrThrow()).id;
+
+async function submit(personalId: string, photo: Buffer): Promise<string> {
+  const body = new FormData();
+  const id = randomUUID();
+  body.append('submission', JSON.stringify({ id, memberId: await memberId(personalId), data: {}, steps: STEPS }));
+  body.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');
+  body.append('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'chu-ky.png');
+  const r = await officer.request('POST', '/api/dossiers', body);
+  expect(r.status).toBe(201);
+  return id;
+}
+
+const photoCheck = async (id: string) => (await handle.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow()).photo_check as PhotoCheck | null;
+
+describe('the server checks every photo again, after receipt', () => {
+  it('marks a face photo ok and a photo without a face photo.no_face; the latter cannot be approved, only returned', async () => {
+    const good = await submit('068058001004', await facePortrait());
+    // A plain oval on a wall: a valid image (accepted at submission) with no face in it.
+    const blank = await sharp({ create: { width: 480, height: 640, channels: 3, background: { r: 200, g: 190, b: 180 } } })
+      .composite([{ input: Buffer.from('<svg width="480" height="640"><ellipse cx="240" cy="280" rx="120" ry="160" fill="#b08060"/></svg>') }])
+      .jpeg()
+      .toBuffer();
+    const faceless = await submit('068172001005', blank);
+
+    await expect.poll(() => photoCheck(good), { timeout: 30_000 }).not.toBeNull();
+    await expect.poll(() => photoCheck(faceless), { timeout: 30_000 }).not.toBeNull();
+    expect(await photoCheck(good)).toMatchObject({ ok: true, issues: [] });
+    const refused = await photoCheck(faceless);
+    expect(refused).toMatchObject({ ok: false, issues: [{ code: 'photo.no_face' }] });
+    expect(Number.isNaN(Date.parse(refused!.checkedAt))).toBe(false);
+
+    const approve = await supervisor.request('POST', `/api/dossiers/${faceless}/review`, { approve: true });
+    expect(approve.status).toBe(400);
+    expect(approve.body.error).toMatchObject({ code: 'dossier.photo_rejected', issues: [{ field: 'photo', code: 'photo.no_face' }] });
+    expect(approve.body.error.message).toMatch(/ảnh/i);
+    const returned = await supervisor.request('POST', `/api/dossiers/${faceless}/review`, { approve: false, reason: 'Ảnh không có khuôn mặt, cần chụp lại' });
+    expect(returned.body.state).toBe('returned');
+    expect((await supervisor.request('POST', `/api/dossiers/${good}/review`, { approve: true })).body.state).toBe('ready_to_send');
+  });
+
+  it('records a stored file that no longer decrypts as photo.unreadable, and goes on', async () => {
+    const id = await submit('068058001004', await facePortrait());
+    await expect.poll(() => photoCheck(id), { timeout: 30_000 }).not.toBeNull();
+    // Damage the stored (encrypted) file, then ask for the check again.
+    const { photo_ref } = await handle.db.selectFrom('dossiers').select('photo_ref').where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = readdirSync(path.join(filesDir, 'files'), { recursive: true }).map(String).find((f) => f.endsWith(photo_ref!))!;
+    const file = path.join(filesDir, 'files', stored);
+    expect(statSync(file).size).toBeGreaterThan(100);
+    writeFileSync(file, Buffer.alloc(200, 7));
+    await handle.db.updateTable('dossiers').set({ photo_check: sql<string>`NULL` }).where('id', '=', id).execute();
+    await expect.poll(async () => (await photoCheck(id))?.issues, { timeout: 30_000 }).toEqual([{ code: 'photo.unreadable' }]);
+  });
+});
