@@ -12,7 +12,7 @@ import { createTestDatabase } from '../database.ts';
 import { facePortrait } from '../face-fixtures.ts';
 import { PASSWORD, seedTwoCommunes } from '../fixtures.ts';
 import { startServer } from '../http.ts';
-import { faceCameraFile } from './fake-camera.ts';
+import { faceCameraFile, qrCameraFile } from './fake-camera.ts';
 import { signIn } from './support.ts';
 
 let handle: DatabaseHandle;
@@ -195,4 +195,16 @@ describe('the intake counter', () => {
     // The device's clock is kept beside the server's: confirmed while offline, received after.
     for (const d of landed) expect(d.device_submitted_at!.getTime()).toBeLessThanOrEqual(d.received_at.getTime());
   }, 240_000);
+
+  it('reads the chip ID card’s QR code with the webcam when there is no scanner', async () => {
+    const member = seeded.members[21]!;
+    const [d, m, y] = member.dob.split('/');
+    const browser = await chromiumWithCamera(await qrCameraFile(dir, `${member.personalId}||${member.name}|${d}${m}${y}|${member.female ? 'Nữ' : 'Nam'}|Phường Thử Hai, Lâm Đồng|01012022`));
+    const page = await openCounter(browser);
+    await page.getByRole('button', { name: 'Quét QR bằng camera' }).click();
+    const panel = page.getByRole('region', { name: `Hồ sơ của ${member.name}` });
+    await expect.poll(() => panel.isVisible(), slow).toBe(true);
+    expect(await panel.getByText('Đã quét CCCD').isVisible()).toBe(true);
+    expect(await panel.getByText('Khớp với CSDL dân cư và thẻ căn cước.').isVisible()).toBe(true);
+  }, 120_000);
 });

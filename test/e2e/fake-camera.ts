@@ -4,6 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
 import { faceFrame } from '../face-fixtures.ts';
 
 /** Chromium flags for a fake camera showing `file`; without a file, its own test pattern (no face). */
@@ -46,9 +48,23 @@ function yuv420(rgb: Buffer, width: number, height: number): Buffer {
  * quality.ts passes it (test/face-fixtures.ts faceFrame). Returns the file's path.
  */
 export async function faceCameraFile(dir: string): Promise<string> {
-  const { data, width, height } = await faceFrame();
+  return cameraFile(path.join(dir, 'face-camera.y4m'), await faceFrame());
+}
+
+/** Writes `file`: a few identical frames of a raw RGB picture (even width and height). Returns its path. */
+async function cameraFile(file: string, { data, width, height }: { data: Buffer; width: number; height: number }): Promise<string> {
   const frame = yuv420(data, width, height);
-  const file = path.join(dir, 'face-camera.y4m');
   await writeFile(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420\n`), ...Array.from({ length: 5 }, () => frame)]));
   return file;
+}
+
+/** Writes `qr-camera.y4m` in `dir`: a chip ID card's QR code holding `text`, held up to a 640×480 camera. */
+export async function qrCameraFile(dir: string, text: string): Promise<string> {
+  const code = await QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 4, width: 360 });
+  const data = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 235, g: 235, b: 230 } } })
+    .composite([{ input: code, left: 140, top: 60 }])
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  return cameraFile(path.join(dir, 'qr-camera.y4m'), { data, width: 640, height: 480 });
 }

@@ -12,6 +12,7 @@ import { admit, buildSubmission, correction, CORRECTABLE, crossCheckState, inter
 import { syncOutbox, type Acknowledged } from './outbox.ts';
 import { loadFaceModel } from '../face.ts';
 import { PhotoCapture } from './PhotoCapture.tsx';
+import { QrCameraScan } from './QrCameraScan.tsx';
 import { signatureBlob, SignatureField } from './SignatureField.tsx';
 import { enqueue, importKey, loadDay, outboxEntries, readDossier, removeEntry, saveDay, updateEntry, type OutboxEntry } from './vault.ts';
 import type { CardDifference, IdCard } from '../../../intake/domain/id-card-qr.ts';
@@ -170,9 +171,9 @@ export default function CounterPage() {
     setScanText('');
   }
 
-  async function lookUp() {
+  async function lookUp(text: string) {
     setScanMessage(null);
-    const scan = interpretScan(scanText);
+    const scan = interpretScan(text);
     if (!scan) return;
     if (scan.kind === 'invalid') {
       setScanMessage(t(`counter.scan.${scan.code.replace('.', '_')}`, scan.params ?? {}));
@@ -269,10 +270,12 @@ export default function CounterPage() {
             <form
               onSubmit={(event) => {
                 event.preventDefault();
-                void lookUp();
+                void lookUp(scanText);
               }}
             >
+              <Group align="end" gap="xs">
               <TextInput
+                style={{ flex: 1 }}
                 ref={scanInput}
                 label={t('counter.scan.label')}
                 description={t('counter.scan.hint')}
@@ -282,6 +285,8 @@ export default function CounterPage() {
                 autoFocus
                 autoComplete="off"
               />
+              <QrCameraScan onText={(text) => void lookUp(text)} />
+              </Group>
             </form>
             {matches.length > 0 && (
               <Paper withBorder p="xs">
