@@ -11,6 +11,7 @@ import { addUser } from '../src/users/service.ts';
 import type { CounterDay, CounterMember } from '../src/intake/counter.ts';
 import { buildSubmission } from '../src/web/intake/counter/counterLogic.ts';
 import { walkInsOn } from '../src/scheduling/store.ts';
+import { createMobileTeam } from '../src/scheduling/service.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
@@ -113,6 +114,20 @@ describe('the counter’s day list', () => {
     form.append('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'chu-ky.png');
     expect((await admin.request('POST', '/api/dossiers', form)).status).toBe(201);
     expect(await walkInsOn(handle.db, '68', seeded.today, plan.id)).toEqual([{ pointId: seeded.point.id, time: expect.stringMatching(/^\d{2}:\d{2}$/), members: 1 }]);
+  });
+});
+
+describe('a mobile team’s day', () => {
+  it('lists the members of its home visits that day from the published plan', async () => {
+    const team = await createMobileTeam(handle.db, cliActor(), { name: 'Tổ lưu động phường Thử Hai', communeCodes: ['90002'], visitsPerDay: 8 });
+    const plan = await handle.db.selectFrom('schedule_plans').select('id').where('status', '=', 'published').executeTakeFirstOrThrow();
+    const thuy = await handle.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow();
+    await handle.db.insertInto('home_visit_runs').values({ plan_id: plan.id, team_id: team.id, day: seeded.today, commune_code: '90002', member_ids: [thuy.id] }).execute();
+    const answer = await officerB.request('GET', `/api/intake/day?mobileTeamId=${team.id}&date=${seeded.today}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ station: { kind: 'team', id: team.id, name: 'Tổ lưu động phường Thử Hai' }, cells: [], members: [{ id: thuy.id, fullName: 'Đặng Thị Thuỷ' }] });
+    expect((answer.body as CounterDay).members[0]).not.toHaveProperty('shift');
+    expect((await officerB.request('GET', '/api/intake/stations')).body).toMatchObject({ teams: [{ id: team.id }] });
   });
 });
 
