@@ -15,17 +15,21 @@ export interface AuditEvent {
  * A transaction-scoped advisory lock serialises appenders so each sees the true previous hash.
  */
 export async function appendAudit(db: Queryable, actor: Actor, events: AuditEvent | AuditEvent[]): Promise<void> {
-  const list = Array.isArray(events) ? events : [events];
-  if (list.length === 0) return;
-  // Called outside a transaction (a read's audit entry), it makes its own: the lock must hold until the insert.
-  await inTransaction(db, (trx) => appendInTransaction(trx, actor, list));
+  await appendAuditEntries(db, (Array.isArray(events) ? events : [events]).map((event) => ({ actor, event })));
 }
 
-async function appendInTransaction(db: Queryable, actor: Actor, list: AuditEvent[]): Promise<void> {
+/** Like appendAudit, for entries of several actors (changes committed together, e.g. a batch of received dossiers). */
+export async function appendAuditEntries(db: Queryable, entries: { actor: Actor; event: AuditEvent }[]): Promise<void> {
+  if (entries.length === 0) return;
+  // Called outside a transaction (a read's audit entry), it makes its own: the lock must hold until the insert.
+  await inTransaction(db, (trx) => appendInTransaction(trx, entries));
+}
+
+async function appendInTransaction(db: Queryable, entries: { actor: Actor; event: AuditEvent }[]): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(7242002)`.execute(db);
   const last = await db.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
-  const rows = list.map((event) => {
+  const rows = entries.map(({ actor, event }) => {
     const fields = {
       at: new Date().toISOString(),
       actorId: actor.userId,

@@ -63,7 +63,7 @@ function refuse(code: string, params?: Record<string, string | number>): ImageCh
  * Checks an uploaded image at receipt: size (before anything else), magic bytes, declared MIME type, pixel dimensions
  * from the header (too small for the card, or a decompression bomb), that the file is complete, and for a signature
  * that it is not blank. A photo is not decoded here: its full decode and face check are the asynchronous re-check's
- * (decision 0012). Never throws for bad input.
+ * (decision 0015). Never throws for bad input.
  */
 export async function checkImage(content: Buffer, declaredMime: string | undefined, kind: ImageKind): Promise<ImageCheck> {
   const limits = IMAGE_LIMITS[kind];
@@ -111,8 +111,8 @@ export async function checkImage(content: Buffer, declaredMime: string | undefin
   return { ok: true, width, height, format };
 }
 
-/** Whether every pixel decodes (a truncated or corrupt file does not). The full check a photo gets after receipt. */
-export async function decodesCompletely(content: Buffer, maxPixels = IMAGE_LIMITS.photo.maxPixels): Promise<boolean> {
+/** Whether every pixel decodes (a truncated file does not). */
+async function decodesCompletely(content: Buffer, maxPixels = IMAGE_LIMITS.photo.maxPixels): Promise<boolean> {
   try {
     await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels }).stats();
     return true;
@@ -147,11 +147,26 @@ async function greyHistogram(content: Buffer, maxPixels: number): Promise<Uint32
   const channels = info.channels;
   const hasAlpha = channels === 2 || channels === 4;
   const colour = channels >= 3;
-  const histogram = new Uint32Array(256);
-  for (let p = 0; p < data.length; p += channels) {
+  const level = (p: number) => {
     const luma = colour ? (data[p]! * 77 + data[p + 1]! * 150 + data[p + 2]! * 29) >> 8 : data[p]!;
     const alpha = hasAlpha ? data[p + channels - 1]! : 255;
-    histogram[255 - ((((255 - luma) * alpha + 127) / 255) | 0)]!++;
+    return 255 - ((((255 - luma) * alpha + 127) / 255) | 0);
+  };
+  const histogram = new Uint32Array(256);
+  if (channels === 4 && data.byteOffset % 4 === 0) {
+    // A pad's RGBA, a pixel per 32-bit word: runs of one colour (the paper) cost a comparison a pixel.
+    const pixels = new Int32Array(data.buffer, data.byteOffset, data.length / 4);
+    let previous = pixels[0]!;
+    let grey = level(0);
+    for (let i = 0; i < pixels.length; i++) {
+      if (pixels[i] !== previous) {
+        previous = pixels[i]!;
+        grey = level(i * 4);
+      }
+      histogram[grey]!++;
+    }
+  } else {
+    for (let p = 0; p < data.length; p += channels) histogram[level(p)]!++;
   }
   return histogram;
 }

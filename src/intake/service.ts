@@ -9,6 +9,7 @@ import { findMember } from '../members/store.ts';
 import { intakeBlocked } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
+import { insertReceived, VIEW_COLUMNS } from './receipt-writer.ts';
 import type { PhotoCheck } from './photo-check.ts';
 import { approve, confirm, markReadyToSend, openDossier, recordCorrection, recordStep, returnDossier, STEPS, type Dossier, type DossierResult, type Step } from './domain/dossier.ts';
 import { pointInScope, provinceInScope } from '../scheduling/store.ts';
@@ -68,9 +69,6 @@ function payloadHash(submission: DossierSubmission, photo: Upload, signature: Up
   return sha256(JSON.stringify([canonical(submission), sha256(photo.content), sha256(signature.content)]));
 }
 
-/** What a submission's answer shows of the stored dossier (also read back by RETURNING and by a replay). */
-const VIEW_COLUMNS = ['id', 'member_id as memberId', 'state', 'conflict_with as conflictWith', 'received_at as receivedAt'] as const;
-
 function toView<T extends { receivedAt: Date }>(row: T) {
   return { ...row, receivedAt: row.receivedAt.toISOString() };
 }
@@ -93,7 +91,7 @@ async function replayOf(db: Db, id: string, hash: string) {
  * lost answer, or an offline outbox syncing) gets the original answer; another payload under the same key is refused.
  * Files are written and synced before the row, and the answer is sent only after the row commits — an acknowledged
  * dossier survives a crash, an unacknowledged one is simply sent again.
- * A first submission is the common case, so the key is not looked up first (decision 0012): a replay is recognised when
+ * A first submission is the common case, so the key is not looked up first (decision 0015): a replay is recognised when
  * its insert finds the key taken, or when its validation fails (the member may have changed since it was stored).
  */
 export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload) {
@@ -117,34 +115,27 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
     for (const result of settled) if (result.status === 'fulfilled') stored.push(result.value);
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
     const [photoFile, signatureFile] = stored as [StoredFile, StoredFile];
-    const row = await db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('dossiers')
-        .values({
-          id: submission.id,
-          member_id: member.id,
-          point_id: submission.pointId ?? null,
-          mobile_team_id: submission.mobileTeamId ?? null,
-          state: 'confirmed',
-          data: JSON.stringify(submission.data),
-          record: JSON.stringify(built.dossier),
-          photo_ref: photoFile.ref,
-          photo_sha256: photoFile.sha256,
-          signature_ref: signatureFile.ref,
-          signature_sha256: signatureFile.sha256,
-          payload_sha256: hash,
-          submitted_by: actor.userId,
-          device_id: submission.deviceId ?? null,
-          device_submitted_at: submission.deviceSubmittedAt ?? null,
-          // Taken twice (two points, or online and offline): both kept, flagged for the supervisor.
-          conflict_with: (eb) => eb.selectFrom('dossiers').select('id').where('member_id', '=', member.id).orderBy('received_at').limit(1),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning(VIEW_COLUMNS)
-        .executeTakeFirst();
-      if (inserted) await appendAudit(trx, actor, { action: 'dossier.submit', entity: 'dossier', entityId: inserted.id, details: { memberId: member.id, conflictWith: inserted.conflictWith } });
-      return inserted;
-    });
+    const row = await insertReceived(
+      db,
+      {
+        id: submission.id,
+        member_id: member.id,
+        point_id: submission.pointId ?? null,
+        mobile_team_id: submission.mobileTeamId ?? null,
+        state: 'confirmed',
+        data: JSON.stringify(submission.data),
+        record: JSON.stringify(built.dossier),
+        photo_ref: photoFile.ref,
+        photo_sha256: photoFile.sha256,
+        signature_ref: signatureFile.ref,
+        signature_sha256: signatureFile.sha256,
+        payload_sha256: hash,
+        submitted_by: actor.userId,
+        device_id: submission.deviceId ?? null,
+        device_submitted_at: submission.deviceSubmittedAt ?? null,
+      },
+      actor,
+    );
     if (!row) {
       // The key was taken (a replay, or the same key arriving twice at once): this request's files are not needed.
       await Promise.all(stored.map((f) => files.delete(f.ref)));

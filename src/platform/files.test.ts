@@ -145,6 +145,14 @@ describe('encryptedFileStore', () => {
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('puts files written together in one directory (one directory sync then serves them all)', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    const stored = await Promise.all(Array.from({ length: 32 }, (_, i) => store.put('photo', Buffer.from(`photo ${i}`))));
+    // The shard turns once a second: a burst lands in one directory, two if it crossed a turn.
+    expect(new Set(stored.map((s) => path.dirname(onDisk(s.ref)))).size).toBeLessThanOrEqual(2);
+    for (const s of stored) expect(existsSync(onDisk(s.ref))).toBe(true);
+  });
+
   it('creates the key file with mode 0600, and concurrent opens agree on one key', async () => {
     const stores = await Promise.all([1, 2, 3].map(() => encryptedFileStore(dir, keyFile)));
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
