@@ -117,6 +117,34 @@ describe('the counter’s day list', () => {
   });
 });
 
+describe('signing on paper', () => {
+  it('accepts a dossier signed on the printed slip, with its scan or without, and still wants a signature from the pad otherwise', async () => {
+    const members = ((await day(officerB)).body as CounterDay).members.filter((m) => !m.taken && seeded.members.some((s) => s.personalId === m.personalId));
+    const at = (minute: number) => new Date(Date.now() - (10 - minute) * 60_000).toISOString();
+    const submit = (member: CounterMember, onPaper: boolean, scan: Buffer | null) => {
+      const form = new FormData();
+      const submission = buildSubmission({ id: randomUUID(), member, station: { kind: 'point', id: seeded.point.id }, steps: { photo: at(1), cross_check: at(2), signature: at(3) }, corrections: [], qrText: null, deviceId: 'may-quay-3', at: at(4), onPaper });
+      form.append('submission', JSON.stringify(submission));
+      form.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');
+      if (scan) form.append('signature', new Blob([new Uint8Array(scan)], { type: 'image/jpeg' }), 'phieu.jpg');
+      return { id: submission.id, answer: officerB.request('POST', '/api/dossiers', form) };
+    };
+    const unsigned = submit(members[0]!, false, null);
+    expect(await unsigned.answer).toMatchObject({ status: 400, body: { error: { issues: [{ field: 'signature', code: 'dossier.file_missing' }] } } });
+    const paper = submit(members[0]!, true, null);
+    expect((await paper.answer).status).toBe(201);
+    // A scan of the signed slip is a page of print, not a pad's PNG: no blank check, but it must be an image.
+    const slipScan = await sharp({ create: { width: 620, height: 877, channels: 3, background: { r: 250, g: 250, b: 245 } } }).jpeg().toBuffer();
+    const scanned = submit(members[1]!, true, slipScan);
+    expect((await scanned.answer).status).toBe(201);
+    const notImage = submit(members[2]!, true, Buffer.from('không phải ảnh'));
+    expect(await notImage.answer).toMatchObject({ status: 400, body: { error: { issues: [{ field: 'signature', code: 'image.not_an_image' }] } } });
+    const rows = await handle.db.selectFrom('dossiers').select(['id', 'signature_on_paper', 'signature_ref']).where('id', 'in', [paper.id, scanned.id]).execute();
+    expect(rows.find((r) => r.id === paper.id)).toMatchObject({ signature_on_paper: true, signature_ref: null });
+    expect(rows.find((r) => r.id === scanned.id)).toMatchObject({ signature_on_paper: true, signature_ref: expect.any(String) });
+  });
+});
+
 describe('a mobile team’s day', () => {
   it('lists the members of its home visits that day from the published plan', async () => {
     const team = await createMobileTeam(handle.db, cliActor(), { name: 'Tổ lưu động phường Thử Hai', communeCodes: ['90002'], visitsPerDay: 8 });

@@ -4,7 +4,8 @@
  */
 import sharp from 'sharp';
 
-export type ImageKind = 'photo' | 'signature';
+/** A scan is the paper slip the member signed, photographed or scanned (no blank check: the paper has print). */
+export type ImageKind = 'photo' | 'signature' | 'scan';
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
 export type ImageCheck =
@@ -17,6 +18,7 @@ const MB = 1024 * 1024;
 export const IMAGE_LIMITS: Record<ImageKind, { maxBytes: number; minWidth: number; minHeight: number; maxPixels: number }> = {
   photo: { maxBytes: 5 * MB, minWidth: 300, minHeight: 400, maxPixels: 64_000_000 },
   signature: { maxBytes: 1 * MB, minWidth: 150, minHeight: 50, maxPixels: 16_000_000 },
+  scan: { maxBytes: 5 * MB, minWidth: 300, minHeight: 300, maxPixels: 64_000_000 },
 };
 
 /** A signature with fewer ink pixels than this (or than this share of its pixels) is taken as empty. */

@@ -16,6 +16,7 @@ const Submission = z.object({
   qrText: z.string().max(1000).optional(),
   deviceId: z.string().max(100).optional(),
   deviceSubmittedAt: z.iso.datetime({ offset: true }).optional(),
+  signatureOnPaper: z.literal(true).optional(),
 });
 
 export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
@@ -42,9 +43,10 @@ export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
     }
     const parsed = Submission.safeParse(submission);
     if (!parsed.success) throw new AppError('validation', {}, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'submission', code: 'validation' })));
-    const missing = (['photo', 'signature'] as const).filter((f) => !uploads[f]);
+    // Signed on paper, the signature file is the slip's scan, and optional.
+    const missing = (['photo', 'signature'] as const).filter((f) => !uploads[f] && !(f === 'signature' && parsed.data.signatureOnPaper));
     if (missing.length) throw new AppError('validation', {}, missing.map((field) => ({ field, code: 'dossier.file_missing' })));
-    const result = await submitDossier(db, actor, files, parsed.data, uploads.photo!, uploads.signature!);
+    const result = await submitDossier(db, actor, files, parsed.data, uploads.photo!, uploads.signature);
     return reply.status(result.replayed ? 200 : 201).send(result);
   });
 

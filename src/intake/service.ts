@@ -30,6 +30,8 @@ export interface DossierSubmission {
   qrText?: string;
   deviceId?: string;
   deviceSubmittedAt?: string;
+  /** The member signed the printed confirmation slip; the `signature` file, if sent, is its scan. */
+  signatureOnPaper?: true;
 }
 
 export interface Upload {
@@ -59,14 +61,14 @@ function buildConfirmed(memberId: string, actor: Actor, submission: DossierSubmi
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** Same submission, same hash: key order in the JSON does not matter, the files' content does. */
-function payloadHash(submission: DossierSubmission, photo: Upload, signature: Upload): string {
+function payloadHash(submission: DossierSubmission, photo: Upload, signature: Upload | undefined): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
         : value;
-  return sha256(JSON.stringify([canonical(submission), sha256(photo.content), sha256(signature.content)]));
+  return sha256(JSON.stringify([canonical(submission), sha256(photo.content), signature ? sha256(signature.content) : null]));
 }
 
 function toView<T extends { receivedAt: Date }>(row: T) {
@@ -94,7 +96,7 @@ async function replayOf(db: Db, id: string, hash: string) {
  * A first submission is the common case, so the key is not looked up first (decision 0015): a replay is recognised when
  * its insert finds the key taken, or when its validation fails (the member may have changed since it was stored).
  */
-export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload) {
+export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload | undefined) {
   requirePermission(actor, 'intake.capture');
   const hash = payloadHash(submission, photo, signature);
   let accepted: Awaited<ReturnType<typeof validateSubmission>>;
@@ -110,11 +112,11 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
   const stored: StoredFile[] = [];
   try {
     // Both files at once: their writes and syncs overlap.
-    const puts = [files.put('photo', photo.content), files.put('signature', signature.content)];
+    const puts = [files.put('photo', photo.content), ...(signature ? [files.put('signature', signature.content)] : [])];
     const settled = await Promise.allSettled(puts);
     for (const result of settled) if (result.status === 'fulfilled') stored.push(result.value);
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
-    const [photoFile, signatureFile] = stored as [StoredFile, StoredFile];
+    const [photoFile, signatureFile] = stored as [StoredFile, StoredFile | undefined];
     const row = await insertReceived(
       db,
       {
@@ -127,8 +129,9 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
         record: JSON.stringify(built.dossier),
         photo_ref: photoFile.ref,
         photo_sha256: photoFile.sha256,
-        signature_ref: signatureFile.ref,
-        signature_sha256: signatureFile.sha256,
+        signature_ref: signatureFile?.ref ?? null,
+        signature_sha256: signatureFile?.sha256 ?? null,
+        signature_on_paper: submission.signatureOnPaper === true,
         payload_sha256: hash,
         submitted_by: actor.userId,
         device_id: submission.deviceId ?? null,
@@ -152,13 +155,14 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
  * Everything that can refuse a submission before anything is stored: scope, eligibility, the QR against the record,
  * the images, point and team, and the device's steps through the state machine (with any open cross-check mismatch).
  */
-async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmission, photo: Upload, signature: Upload) {
+async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmission, photo: Upload, signature: Upload | undefined) {
   // Independent reads, asked together; the blocking flag is only used once the member is known to be in scope.
   const [member, blocked, photoCheck, signatureCheck] = await Promise.all([
     findMember(db, actor.scope, submission.memberId),
     intakeBlocked(db, submission.memberId),
     checkImage(photo.content, photo.mime, 'photo'),
-    checkImage(signature.content, signature.mime, 'signature'),
+    // Signed on the pad: its image, not blank. Signed on paper: the slip's scan when there is one.
+    signature ? checkImage(signature.content, signature.mime, submission.signatureOnPaper ? 'scan' : 'signature') : undefined,
   ]);
   if (!member) throw new AppError('member.not_found', { id: submission.memberId });
   const issues: Issue[] = [];
@@ -171,8 +175,9 @@ async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmi
       if (refusal) issues.push({ field: 'qrText', code: refusal.code });
     }
   }
+  if (!signature && !submission.signatureOnPaper) issues.push({ field: 'signature', code: 'dossier.file_missing' });
   for (const [field, checked] of [['photo', photoCheck], ['signature', signatureCheck]] as const) {
-    if (!checked.ok) issues.push({ field, code: checked.code, params: checked.params });
+    if (checked && !checked.ok) issues.push({ field, code: checked.code, params: checked.params });
   }
   if (submission.pointId && !(await db.selectFrom('intake_points as p').select('p.id').where('p.id', '=', submission.pointId).where(pointInScope(actor.scope, 'p')).executeTakeFirst())) {
     issues.push({ field: 'pointId', code: 'schedule.point_not_found' });

@@ -273,6 +273,7 @@ export interface DossiersTable {
   photo_sha256: string | null;
   signature_ref: string | null;
   signature_sha256: string | null;
+  signature_on_paper: Generated<boolean>;
   payload_sha256: string;
   submitted_by: string | null;
   device_id: string | null;

@@ -218,6 +218,9 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** For the few calls that are not JSON in and out (a PDF answer). */
+export const currentCsrfToken = (): string | null => csrfToken;
+
 export function setApiLanguage(lang: string): void {
   language = lang;
 }

@@ -8,9 +8,10 @@ import { ErrorAlert } from '../../common/ErrorAlert.tsx';
 import { formatBirth, formatDate, formatDateTime } from '../../format.ts';
 import { DifferencesTable } from '../../reconciliation/Differences.tsx';
 import { counterApi, type CounterDay, type CounterMember, type Station } from './api.ts';
-import { admit, buildSubmission, correction, CORRECTABLE, crossCheckState, interpretScan, missingSteps, searchByName, type CorrectableField, type Correction, type Refusal, type Steps } from './counterLogic.ts';
+import { admit, buildSubmission, confirmedData, correction, CORRECTABLE, crossCheckState, interpretScan, missingSteps, searchByName, type CorrectableField, type Correction, type Refusal, type Steps } from './counterLogic.ts';
 import { syncOutbox, type Acknowledged } from './outbox.ts';
 import { loadFaceModel } from '../face.ts';
+import { PaperSignature } from './PaperSignature.tsx';
 import { PhotoCapture } from './PhotoCapture.tsx';
 import { QrCameraScan } from './QrCameraScan.tsx';
 import { signatureBlob, SignatureField } from './SignatureField.tsx';
@@ -75,6 +76,7 @@ export default function CounterPage() {
   const [corrections, setCorrections] = useState<Correction[]>([]);
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [signatureRound, setSignatureRound] = useState(0);
+  const [paper, setPaper] = useState<{ at: string; scan: Blob | null } | null>(null);
   const [confirmMessage, setConfirmMessage] = useState<string | null>(null);
   const [confirmError, setConfirmError] = useState<string | null>(null);
   const pad = useRef<SignaturePad | null>(null);
@@ -165,6 +167,7 @@ export default function CounterPage() {
     setSteps(state === 'clear' && !admitted.refusal ? { cross_check: openedAt } : {});
     setCorrections([]);
     setPhoto(null);
+    setPaper(null);
     setConfirmError(null);
     setConfirmMessage(null);
     setMatches([]);
@@ -203,6 +206,7 @@ export default function CounterPage() {
 
   /** Something changed after the member signed: they sign again what the data now is. */
   const invalidateSignature = () => {
+    setPaper(null);
     if (steps.signature) {
       setSteps((s) => ({ ...s, signature: undefined }) as Steps);
       setSignatureRound((n) => n + 1);
@@ -214,13 +218,14 @@ export default function CounterPage() {
     setConfirmError(null);
     const check = crossCheckState(current.member, current.cardDifferences);
     const missing = missingSteps(steps, check);
-    if (current.refusal || missing.length || !photo || !pad.current) {
+    if (current.refusal || missing.length || !photo || (!paper && !pad.current)) {
       setConfirmError(current.refusal ? t('counter.refused') : t('counter.missing', { steps: missing.map((s) => t(`counter.step.${s}`)).join(', ') }));
       return;
     }
     const [kind, id] = station.split(':') as ['point' | 'team', string];
-    const submission = buildSubmission({ id: crypto.randomUUID(), member: current.member, station: { kind, id }, steps, corrections, qrText: current.qrText, deviceId: deviceId(), at: new Date().toISOString() });
-    await enqueue(key, { submission, memberName: current.member.fullName, personalId: current.member.personalId, photo, signature: await signatureBlob(pad.current) });
+    const submission = buildSubmission({ id: crypto.randomUUID(), member: current.member, station: { kind, id }, steps, corrections, qrText: current.qrText, deviceId: deviceId(), at: new Date().toISOString(), onPaper: paper !== null });
+    const signature = paper ? paper.scan : await signatureBlob(pad.current!);
+    await enqueue(key, { submission, memberName: current.member.fullName, personalId: current.member.personalId, photo, signature });
     setConfirmMessage(t('counter.confirmed', { name: current.member.fullName }));
     setCurrent(null);
     setSteps({});
@@ -330,7 +335,16 @@ export default function CounterPage() {
                   setPhoto(p?.blob ?? null);
                   setSteps((s) => ({ ...s, photo: p?.at }) as Steps);
                 }}
-                onSignature={(at) => setSteps((s) => ({ ...s, signature: at ?? undefined }) as Steps)}
+                onSignature={(at) => {
+                  setPaper(null);
+                  setSteps((s) => ({ ...s, signature: at ?? undefined }) as Steps);
+                }}
+                photo={photo}
+                paper={paper}
+                onPaper={(signed) => {
+                  setPaper(signed);
+                  setSteps((s) => ({ ...s, signature: signed?.at }) as Steps);
+                }}
                 onConfirm={() => void confirm()}
               />
             )}
@@ -395,10 +409,13 @@ interface MemberPanelProps {
   onCorrect: (c: Correction) => void;
   onPhoto: (photo: { blob: Blob; at: string } | null) => void;
   onSignature: (at: string | null) => void;
+  photo: Blob | null;
+  paper: { at: string; scan: Blob | null } | null;
+  onPaper: (signed: { at: string; scan: Blob | null } | null) => void;
   onConfirm: () => void;
 }
 
-function MemberPanel({ current, check, steps, corrections, signatureRound, pad, confirmError, onCrossChecked, onCorrect, onPhoto, onSignature, onConfirm }: MemberPanelProps) {
+function MemberPanel({ current, check, steps, corrections, signatureRound, pad, confirmError, onCrossChecked, onCorrect, onPhoto, onSignature, photo, paper, onPaper, onConfirm }: MemberPanelProps) {
   const { t } = useTranslation();
   const { member, refusal, cardDifferences } = current;
   const differences = member.reconciliation?.differences ?? [];
@@ -462,6 +479,7 @@ function MemberPanel({ current, check, steps, corrections, signatureRound, pad, 
               <PhotoCapture onChange={onPhoto} resetKey={`${member.id}:${current.openedAt}`} />
               <SignatureField onChange={onSignature} resetKey={`${member.id}:${current.openedAt}:${signatureRound}`} padRef={pad} />
             </SimpleGrid>
+            <PaperSignature member={member} data={confirmedData(member, corrections)} photo={photo} signed={paper} onChange={onPaper} />
             {confirmError && (
               <Alert color="red" role="alert">
                 {confirmError}

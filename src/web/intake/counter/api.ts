@@ -1,4 +1,4 @@
-import { request } from '../../api.ts';
+import { currentCsrfToken, errorFromBody, request } from '../../api.ts';
 import type { CounterDay, CounterMember } from '../../../intake/counter.ts';
 
 export type { CounterDay, CounterMember };
@@ -23,4 +23,10 @@ export const counterApi = {
   member: (personalId: string) => request<CounterMember>('GET', `/api/intake/members/${encodeURIComponent(personalId)}`),
   key: () => request<{ key: string }>('GET', '/api/intake/key'),
   submit: (form: FormData) => request<DossierReceipt>('POST', '/api/dossiers', { form }),
+  /** The printed confirmation slip (PDF) for a member to sign on paper. */
+  slip: async (body: { memberId: string; data: Record<string, string | null>; photo?: string }) => {
+    const response = await fetch('/api/intake/slip.pdf', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': currentCsrfToken() ?? '' }, body: JSON.stringify(body), credentials: 'same-origin' });
+    if (!response.ok) throw errorFromBody(response.status, await response.json().catch(() => undefined), response.statusText);
+    return response.blob();
+  },
 };

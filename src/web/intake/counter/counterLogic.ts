@@ -102,6 +102,13 @@ export function missingSteps(steps: Steps, crossCheck: 'blocked' | 'clear' | 're
   return missing;
 }
 
+/** The member's data as they confirm it: the record with the last correction of each field. */
+export function confirmedData(member: CounterMember, corrections: readonly Correction[]): Record<string, string | null> {
+  const data: Record<string, string | null> = { fullName: member.fullName, personalId: member.personalId };
+  for (const field of CORRECTABLE) data[field] = corrections.findLast((c) => c.field === field)?.new ?? member[field];
+  return data;
+}
+
 /** The dossier as the server receives it (POST /api/dossiers `submission`); its id is the idempotency key. */
 export function buildSubmission(input: {
   id: string;
@@ -112,10 +119,11 @@ export function buildSubmission(input: {
   qrText: string | null;
   deviceId: string;
   at: string;
+  /** Signed the printed slip instead of the pad. */
+  onPaper?: boolean;
 }) {
   const { member, steps, corrections } = input;
-  const data: Record<string, string | null> = { fullName: member.fullName, personalId: member.personalId };
-  for (const field of CORRECTABLE) data[field] = corrections.findLast((c) => c.field === field)?.new ?? member[field];
+  const data = confirmedData(member, corrections);
   const at = (value: string | undefined) => (value ? { at: value } : undefined);
   const stepRecord = Object.fromEntries(
     (['data_entry', 'photo', 'cross_check', 'signature'] as const).flatMap((s) => (at(steps[s]) ? [[s, at(steps[s])]] : [])),
@@ -130,5 +138,6 @@ export function buildSubmission(input: {
     ...(input.qrText !== null ? { qrText: input.qrText } : {}),
     deviceId: input.deviceId,
     deviceSubmittedAt: input.at,
+    ...(input.onPaper ? { signatureOnPaper: true as const } : {}),
   };
 }

@@ -49,7 +49,7 @@ async function send(key: CryptoKey, entry: OutboxEntry, onChange: () => void): P
   // Byte for byte what was sealed at confirmation: a retry must carry the same payload to be recognised.
   form.append('submission', JSON.stringify(dossier.submission));
   form.append('photo', dossier.photo, 'anh.jpg');
-  form.append('signature', dossier.signature, 'chu-ky.png');
+  if (dossier.signature) form.append('signature', dossier.signature, dossier.signature.type === 'image/png' ? 'chu-ky.png' : 'phieu-da-ky.jpg');
   try {
     const receipt = await counterApi.submit(form);
     await removeEntry(entry.id);

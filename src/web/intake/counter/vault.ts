@@ -30,7 +30,8 @@ export interface OutboxDossier {
   memberName: string;
   personalId: string;
   photo: Blob;
-  signature: Blob;
+  /** The pad's PNG, or the signed slip's scan; none when signed on paper and not scanned. */
+  signature: Blob | null;
 }
 
 interface CounterSchema extends DBSchema {
@@ -89,16 +90,16 @@ export async function clearDay(): Promise<void> {
 interface SealedDossier {
   meta: Sealed;
   photo: Sealed;
-  signature: Sealed;
+  signature: Sealed | null;
 }
 
-type DossierMeta = Omit<OutboxDossier, 'photo' | 'signature'> & { photoType: string; signatureType: string };
+type DossierMeta = Omit<OutboxDossier, 'photo' | 'signature'> & { photoType: string; signatureType: string | null };
 
 export async function enqueue(key: CryptoKey, dossier: OutboxDossier): Promise<OutboxEntry> {
   const { photo, signature, ...rest } = dossier;
-  const meta: DossierMeta = { ...rest, photoType: photo.type, signatureType: signature.type };
+  const meta: DossierMeta = { ...rest, photoType: photo.type, signatureType: signature?.type ?? null };
   // Images are sealed as bytes: a Blob put in IndexedDB would be kept in clear by the browser.
-  const sealed: SealedDossier = { meta: await sealJson(key, meta), photo: await seal(key, await photo.arrayBuffer()), signature: await seal(key, await signature.arrayBuffer()) };
+  const sealed: SealedDossier = { meta: await sealJson(key, meta), photo: await seal(key, await photo.arrayBuffer()), signature: signature ? await seal(key, await signature.arrayBuffer()) : null };
   const entry: OutboxEntry = { id: dossier.submission.id, state: 'pending', attempts: 0, createdAt: new Date().toISOString(), sealed };
   await (await database()).put('outbox', entry);
   return entry;
@@ -109,7 +110,7 @@ export async function readDossier(key: CryptoKey, entry: OutboxEntry): Promise<O
   return {
     ...meta,
     photo: new Blob([await open(key, entry.sealed.photo)], { type: photoType }),
-    signature: new Blob([await open(key, entry.sealed.signature)], { type: signatureType }),
+    signature: entry.sealed.signature ? new Blob([await open(key, entry.sealed.signature)], { type: signatureType ?? '' }) : null,
   };
 }
 

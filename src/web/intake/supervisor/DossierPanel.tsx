@@ -21,12 +21,17 @@ function Times({ at, deviceAt }: { at: string; deviceAt: string | null }) {
 }
 
 /** The photo and the signature, loaded from the server (never cached by it). */
-function Images({ dossier }: { dossier: Pick<DossierSummary, 'id' | 'fullName'> }) {
+function Images({ dossier }: { dossier: Pick<DossierSummary, 'id' | 'fullName' | 'signature'> }) {
   const { t } = useTranslation();
   return (
     <Group align="flex-start" gap="md">
       <Image src={imageUrl(dossier.id, 'photo')} alt={t('review.detail.photoAlt', { name: dossier.fullName })} w={150} h={200} fit="contain" radius="sm" bd="1px solid gray.4" />
-      <Image src={imageUrl(dossier.id, 'signature')} alt={t('review.detail.signatureAlt', { name: dossier.fullName })} w={300} h={100} fit="contain" radius="sm" bd="1px solid gray.4" bg="white" />
+      <Stack gap={4}>
+        {dossier.signature !== 'paper' && (
+          <Image src={imageUrl(dossier.id, 'signature')} alt={t(dossier.signature === 'pad' ? 'review.detail.signatureAlt' : 'review.detail.scanAlt', { name: dossier.fullName })} w={300} h={dossier.signature === 'pad' ? 100 : 400} fit="contain" radius="sm" bd="1px solid gray.4" bg="white" />
+        )}
+        {dossier.signature !== 'pad' && <Text size="sm">{t(`review.detail.signedOnPaper.${dossier.signature}`)}</Text>}
+      </Stack>
     </Group>
   );
 }

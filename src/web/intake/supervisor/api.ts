@@ -1,3 +1,4 @@
+import type { SignatureKind } from '../../../intake/review.ts';
 // The dossier's vocabulary comes from the server's pure state machine (type-only where it is not a constant list).
 import { STATUSES, type DossierStatus, type Step } from '../../../intake/domain/dossier.ts';
 import { request } from '../../api.ts';
@@ -37,6 +38,7 @@ export interface DossierSummary {
   conflict: boolean;
   /** null until the server's photo check has run. */
   photoCheck: PhotoCheck | null;
+  signature: SignatureKind;
 }
 
 export interface Who {
