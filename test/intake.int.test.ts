@@ -10,6 +10,7 @@ import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { facePortrait } from './face-fixtures.ts';
 import { Client, startServer } from './http.ts';
 
 let handle: DatabaseHandle;
@@ -31,10 +32,8 @@ beforeAll(async () => {
   server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')) });
   officer = new Client(server.base);
   expect((await officer.login('congan.b', PASSWORD)).status).toBe(200);
-  photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: { r: 200, g: 190, b: 180 } } })
-    .composite([{ input: Buffer.from('<svg width="480" height="640"><ellipse cx="240" cy="280" rx="120" ry="160" fill="#b08060"/></svg>') }])
-    .jpeg()
-    .toBuffer();
+  // A real face: the server's photo check runs in the background and would refuse approving a face-less photo.
+  photo = await facePortrait();
   signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>'))
     .png()
     .toBuffer();
