@@ -133,7 +133,9 @@ export async function run() {
 
     const dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-bench-files-'));
     const port = await freePort();
-    const server = spawn('node', ['--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
+    // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile per thread there (node --cpu-prof), to see where its time goes.
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+    const server = spawn('node', [...profile, '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
       env: { ...process.env, DATABASE_URL: db.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -123,7 +123,7 @@ describe('the intake counter', () => {
     // 4. The member signs; 5. the officer confirms.
     await sign(page);
     interactions++;
-    await panel.getByRole('button', { name: 'Xác nhận' }).click();
+    await panel.getByRole('button', { name: 'Xác nhận', exact: true }).click();
     interactions++;
     expect(interactions).toBeLessThanOrEqual(6);
     await expect.poll(() => page.getByText(`Đã xác nhận hồ sơ của ${member.name}.`).isVisible(), slow).toBe(true);
@@ -159,7 +159,7 @@ describe('the intake counter', () => {
       await panel.getByRole('button', { name: 'Chụp ảnh' }).click();
       await expect.poll(() => panel.getByRole('img', { name: 'Ảnh đã chụp' }).isVisible(), slow).toBe(true);
       await sign(page);
-      await panel.getByRole('button', { name: 'Xác nhận' }).click();
+      await panel.getByRole('button', { name: 'Xác nhận', exact: true }).click();
       await expect.poll(() => page.getByTestId('outbox-count').textContent(), slow).toBe(`${index + 1} hồ sơ chờ gửi`);
     }
     // Nothing reached the server; the device holds ciphertext only: no name, no ID in what IndexedDB stores.
