@@ -35,7 +35,6 @@ function PageLoader() {
 }
 
 export function App() {
-  const { t } = useTranslation();
   const session = useSession();
   const queryClient = useQueryClient();
   const [location, navigate] = useLocation();

@@ -7,7 +7,7 @@ import { formatDate } from '../../common/dates.ts';
 import { LINES_PER_TURN, sheetNames, streamingWorkbook, truncate, SHEET_NAME_MAX, type Cell } from '../../common/xlsx.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import type { ShiftSpec } from '../domain/types.ts';
-import { clean, formatCount, lowerFirst, shiftHours, shiftName, translator, weekdayName, type Translate } from './format.ts';
+import { clean, formatCount, lowerFirst, shiftName, translator, weekdayName, type Translate } from './format.ts';
 import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from './pdf.ts';
 
 export interface ScheduleMember {

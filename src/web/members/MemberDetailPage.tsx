@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError, MEMBER_STATUSES, type MemberDetail } from '../api.ts';
@@ -27,6 +27,7 @@ import { useCurrentUser } from '../session/session.ts';
 import { EligibleBadge, StatusBadge } from './MemberTable.tsx';
 import { buildPatch, FORM_FIELDS, formFieldOf, toFormValues, validateMemberForm, type MemberFormValues } from './memberForm.ts';
 import { lastMembersSearch, memberKeys, useMember } from './queries.ts';
+import { usePageTitle } from '../common/usePageTitle.ts';
 
 export default function MemberDetailPage({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -73,12 +74,7 @@ function MemberEditor({ member, onReload }: { member: MemberDetail; onReload: ()
     },
   });
 
-  useEffect(() => {
-    document.title = `${member.fullName} · ${t('app.name')}`;
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [member.fullName, t]);
+  usePageTitle(member.fullName);
 
   const save = useMutation({
     mutationFn: (patch: NonNullable<ReturnType<typeof buildPatch>>) => api.updateMember(current.id, patch),

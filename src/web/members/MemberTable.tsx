@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Table, Text } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { openableRow } from '../common/rows.ts';
 import type { MemberPage, MemberStatus, MemberSummary } from '../api.ts';
 import { formatBirth } from '../format.ts';
 
@@ -38,13 +38,6 @@ interface Props {
   showOrganisation?: boolean;
 }
 
-function moveFocus(event: KeyboardEvent<HTMLTableRowElement>, direction: 1 | -1) {
-  event.preventDefault();
-  const rows = Array.from(event.currentTarget.parentElement?.querySelectorAll<HTMLTableRowElement>('tr[tabindex]') ?? []);
-  const index = rows.indexOf(event.currentTarget);
-  rows[index + direction]?.focus();
-}
-
 /** Members as a table. Each row is focusable: Enter or a click opens the member; arrow keys move between rows. */
 export function MemberTable({ label, items, onOpen, showOrganisation = true }: Props) {
   const { t } = useTranslation();
@@ -66,17 +59,8 @@ export function MemberTable({ label, items, onOpen, showOrganisation = true }: P
           {items.map((member) => (
             <Table.Tr
               key={member.id}
-              tabIndex={0}
-              className="clickable-row"
               data-member-id={member.id}
-              onClick={() => onOpen(member.id)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  onOpen(member.id);
-                } else if (event.key === 'ArrowDown') moveFocus(event, 1);
-                else if (event.key === 'ArrowUp') moveFocus(event, -1);
-              }}
+              {...openableRow(() => onOpen(member.id))}
             >
               <Table.Td ff="monospace">{member.personalId ?? ''}</Table.Td>
               <Table.Td>

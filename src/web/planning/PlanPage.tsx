@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Group, List, Loader, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
@@ -10,6 +10,7 @@ import { adviceMessage, formatShare, PLAN_STATUS_COLORS, PLAN_STATUS_KEYS, REASO
 import { canPlan } from './permissions.ts';
 import { PlanCalendar } from './PlanCalendar.tsx';
 import { useApplyAdvice, useCellNames, usePlan, usePlanCampaign, usePoints, usePublish } from './queries.ts';
+import { usePageTitle } from '../common/usePageTitle.ts';
 
 /** One plan of a campaign: is the deadline met, what to add when it is not, the calendar per point, publishing. */
 export default function PlanPage({ id }: { id: string }) {
@@ -17,12 +18,7 @@ export default function PlanPage({ id }: { id: string }) {
   const plan = usePlan(id);
   const points = usePoints(plan.data?.campaign.provinceCode, !!plan.data);
 
-  useEffect(() => {
-    document.title = `${plan.data?.campaign.name ?? t('planning.plan.titleShort')} · ${t('app.name')}`;
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [t, plan.data?.campaign.name]);
+  usePageTitle(plan.data?.campaign.name ?? t('planning.plan.titleShort'));
 
   return (
     <Stack gap="md">

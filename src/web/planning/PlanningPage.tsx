@@ -1,5 +1,4 @@
 import { Group, Paper, Select, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useOrganisation } from '../organisations/queries.ts';
 import { useCurrentUser } from '../session/session.ts';
@@ -8,6 +7,7 @@ import { canPlan } from './permissions.ts';
 import { PointsPanel } from './PointsPanel.tsx';
 import { useProvinces } from './queries.ts';
 import { useUrlParams } from '../common/urlParams.ts';
+import { usePageTitle } from '../common/usePageTitle.ts';
 
 type Tab = 'points' | 'campaigns';
 
@@ -32,12 +32,7 @@ export default function PlanningPage() {
   const planner = canPlan(user.role);
 
 
-  useEffect(() => {
-    document.title = `${t('planning.title')} · ${t('app.name')}`;
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [t]);
+  usePageTitle(t('planning.title'));
 
   const provinceName = provinces.data?.find((p) => p.code === provinceCode)?.name ?? provinceCode ?? '';
 

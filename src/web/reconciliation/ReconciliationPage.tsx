@@ -1,5 +1,5 @@
 import { Anchor, Breadcrumbs, Drawer, Group, Loader, Paper, Select, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { OrgPicker } from '../organisations/OrgPicker.tsx';
@@ -14,6 +14,7 @@ import { ResultPanel } from './ResultPanel.tsx';
 import { ResultsPager, ResultsTable } from './ResultsTable.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { useUrlParams } from '../common/urlParams.ts';
+import { usePageTitle } from '../common/usePageTitle.ts';
 
 const isStatus = (value: string | null): value is ResultStatus => value !== null && (RESULT_STATUSES as readonly string[]).includes(value);
 const isField = (value: string | null): value is Field => value !== null && (DIFF_FIELDS as readonly string[]).includes(value);
@@ -49,12 +50,7 @@ export default function ReconciliationPage() {
   const scopeName = summary.data?.organisation?.name ?? organisation.data?.name ?? (organisationId ? '…' : t('reconciliation.myScope'));
   const [selected, setSelected] = useState<ResultView | null>(null);
 
-  useEffect(() => {
-    document.title = `${t('reconciliation.title')} · ${t('app.name')}`;
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [t]);
+  usePageTitle(t('reconciliation.title'));
 
   return (
     <Stack gap="md">

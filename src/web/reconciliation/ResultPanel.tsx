@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { formatDateTime } from '../format.ts';
 import { useCurrentUser } from '../session/session.ts';
-import type { MemberReconciliation, ResultStatus, ResultView } from './api.ts';
+import type { ResultStatus, ResultView } from './api.ts';
 import { DecisionModal } from './DecisionModal.tsx';
 import { DifferencesTable } from './Differences.tsx';
 import { DECISION_STATE_COLORS, DECISION_STATE_KEYS, decisionState, STATUS_COLORS, STATUS_KEYS } from './labels.ts';

@@ -1,16 +1,10 @@
 import { Badge, Button, Group, Table, Text } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { openableRow } from '../common/rows.ts';
 import { formatNumber } from '../format.ts';
 import type { ResultPage, ResultView } from './api.ts';
 import { FIELD_KEYS } from './labels.ts';
 import { DecisionBadge, StatusBadge } from './ResultPanel.tsx';
-
-function moveFocus(event: KeyboardEvent<HTMLTableRowElement>, direction: 1 | -1) {
-  event.preventDefault();
-  const rows = Array.from(event.currentTarget.parentElement?.querySelectorAll<HTMLTableRowElement>('tr[tabindex]') ?? []);
-  rows[rows.indexOf(event.currentTarget) + direction]?.focus();
-}
 
 /** The results: one row per member; a click, Enter or the row's button opens the side-by-side view. */
 export function ResultsTable({ items, onOpen }: { items: readonly ResultView[]; onOpen: (result: ResultView) => void }) {
@@ -33,18 +27,8 @@ export function ResultsTable({ items, onOpen }: { items: readonly ResultView[]; 
           {items.map((result) => (
             <Table.Tr
               key={result.memberId}
-              tabIndex={0}
-              className="clickable-row"
               data-member-id={result.memberId}
-              onClick={() => onOpen(result)}
-              onKeyDown={(event) => {
-                if (event.target !== event.currentTarget) return;
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  onOpen(result);
-                } else if (event.key === 'ArrowDown') moveFocus(event, 1);
-                else if (event.key === 'ArrowUp') moveFocus(event, -1);
-              }}
+              {...openableRow(() => onOpen(result))}
             >
               <Table.Td>
                 <Text size="sm" fw={500}>

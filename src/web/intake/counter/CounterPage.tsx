@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type SignaturePad from 'signature_pad';
 import { ApiError } from '../../api.ts';
 import { ErrorAlert } from '../../common/ErrorAlert.tsx';
+import { usePageTitle } from '../../common/usePageTitle.ts';
 import { formatBirth, formatDate, formatDateTime } from '../../format.ts';
 import { DifferencesTable } from '../../reconciliation/Differences.tsx';
 import { counterApi, type CounterDay, type CounterMember, type Station } from './api.ts';
@@ -83,8 +84,8 @@ export default function CounterPage() {
   const scanInput = useRef<HTMLInputElement>(null);
   const stations = useQuery({ queryKey: ['intake', 'stations'], queryFn: counterApi.stations, staleTime: Infinity });
 
+  usePageTitle(t('counter.title'));
   useEffect(() => {
-    document.title = `${t('counter.title')} · ${t('app.name')}`;
     // The photo check's model is loaded while the officer sets up, not in front of the first member.
     void loadFaceModel().catch(() => {});
     counterApi.key().then(
@@ -99,10 +100,7 @@ export default function CounterPage() {
       },
       setKeyError,
     );
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [t]);
+  }, []);
 
   const refreshOutbox = useCallback(async () => {
     if (!key) return;
@@ -120,7 +118,8 @@ export default function CounterPage() {
   const sync = useCallback(async () => {
     if (!key) return;
     const done = await syncOutbox(key, () => void refreshOutbox());
-    if (done.length) setAcknowledged((list) => [...done, ...list]);
+    // Callers that joined a pass under way get the same list: keep each dossier once.
+    if (done.length) setAcknowledged((list) => [...done.filter((d) => !list.some((a) => a.receipt.dossier.id === d.receipt.dossier.id)), ...list]);
     await refreshOutbox();
   }, [key, refreshOutbox]);
 

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Table, Text } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { openableRow } from '../../common/rows.ts';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import type { DossierStatus, DossierSummary, PhotoCheck, QueuePage } from './api.ts';
 import { STATE_COLORS, STATE_KEYS } from './labels.ts';
@@ -31,12 +31,6 @@ export function PhotoCheckBadge({ check }: { check: PhotoCheck | null }) {
   );
 }
 
-function moveFocus(event: KeyboardEvent<HTMLTableRowElement>, direction: 1 | -1) {
-  event.preventDefault();
-  const rows = Array.from(event.currentTarget.parentElement?.querySelectorAll<HTMLTableRowElement>('tr[tabindex]') ?? []);
-  rows[rows.indexOf(event.currentTarget) + direction]?.focus();
-}
-
 /** The queue: one row per dossier; a click, Enter or the row's button opens it (arrow keys move between rows). */
 export function QueueTable({ items, onOpen }: { items: readonly DossierSummary[]; onOpen: (dossier: DossierSummary) => void }) {
   const { t } = useTranslation();
@@ -61,18 +55,8 @@ export function QueueTable({ items, onOpen }: { items: readonly DossierSummary[]
           {items.map((dossier) => (
             <Table.Tr
               key={dossier.id}
-              tabIndex={0}
-              className="clickable-row"
               data-dossier-id={dossier.id}
-              onClick={() => onOpen(dossier)}
-              onKeyDown={(event) => {
-                if (event.target !== event.currentTarget) return;
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  onOpen(dossier);
-                } else if (event.key === 'ArrowDown') moveFocus(event, 1);
-                else if (event.key === 'ArrowUp') moveFocus(event, -1);
-              }}
+              {...openableRow(() => onOpen(dossier))}
             >
               <Table.Td>
                 <Group gap={6} wrap="nowrap">

@@ -12,6 +12,7 @@ import { addDays, isState, STATE_KEYS } from './labels.ts';
 import { PaceTable } from './PaceTable.tsx';
 import { usePace, useQueue } from './queries.ts';
 import { QueuePager, QueueTable } from './QueueTable.tsx';
+import { usePageTitle } from '../../common/usePageTitle.ts';
 
 /** "All states" in the state filter; without a state in the URL the queue shows what waits for review. */
 const ALL = 'all';
@@ -71,12 +72,7 @@ export default function ReviewPage() {
   const points = usePoints(undefined);
   const [selected, setSelected] = useState<DossierSummary | null>(null);
 
-  useEffect(() => {
-    document.title = `${t('review.title')} · ${t('app.name')}`;
-    return () => {
-      document.title = t('app.name');
-    };
-  }, [t]);
+  usePageTitle(t('review.title'));
 
   return (
     <Stack gap="md">
