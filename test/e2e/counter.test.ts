@@ -159,7 +159,8 @@ describe('the intake counter', () => {
       await panel.getByRole('button', { name: 'Chụp ảnh' }).click();
       await expect.poll(() => panel.getByRole('img', { name: 'Ảnh đã chụp' }).isVisible(), slow).toBe(true);
       await sign(page);
-      await panel.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+      // Keyboard-first: Ctrl+Enter confirms.
+      await page.keyboard.press('Control+Enter');
       await expect.poll(() => page.getByTestId('outbox-count').textContent(), slow).toBe(`${index + 1} hồ sơ chờ gửi`);
     }
     // Nothing reached the server; the device holds ciphertext only: no name, no ID in what IndexedDB stores.

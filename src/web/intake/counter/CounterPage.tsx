@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Grid, Group, List, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Kbd, List, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -73,7 +73,14 @@ export default function CounterPage() {
   const [scanMessage, setScanMessage] = useState<string | null>(null);
   const [matches, setMatches] = useState<CounterMember[]>([]);
   const [current, setCurrent] = useState<Current | null>(null);
-  const [steps, setSteps] = useState<Steps>({});
+  const [steps, setStepsState] = useState<Steps>({});
+  // What was done so far, current at once: a Ctrl+Enter right after the pen lifts must see the signature even when
+  // the busy page (the live photo check) has not rendered yet.
+  const stepsNow = useRef<Steps>({});
+  const setSteps = (next: Steps | ((s: Steps) => Steps)) => {
+    stepsNow.current = typeof next === 'function' ? next(stepsNow.current) : next;
+    setStepsState(stepsNow.current);
+  };
   const [corrections, setCorrections] = useState<Correction[]>([]);
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [signatureRound, setSignatureRound] = useState(0);
@@ -163,7 +170,7 @@ export default function CounterPage() {
     const state = crossCheckState(member, admitted.cardDifferences);
     setCurrent({ member, card, qrText, cardDifferences: admitted.cardDifferences, refusal: admitted.refusal, openedAt });
     // Register and card agree with the record: the cross-check is done as the member is opened.
-    setSteps(state === 'clear' && !admitted.refusal ? { cross_check: openedAt } : {});
+    setSteps(state === 'clear' && !admitted.refusal ? { declaration: openedAt, cross_check: openedAt } : { declaration: openedAt });
     setCorrections([]);
     setPhoto(null);
     setPaper(null);
@@ -216,6 +223,7 @@ export default function CounterPage() {
     if (!current || !key || !station) return;
     setConfirmError(null);
     const check = crossCheckState(current.member, current.cardDifferences);
+    const steps = stepsNow.current;
     const missing = missingSteps(steps, check);
     if (current.refusal || missing.length || !photo || (!paper && !pad.current)) {
       setConfirmError(current.refusal ? t('counter.refused') : t('counter.missing', { steps: missing.map((s) => t(`counter.step.${s}`)).join(', ') }));
@@ -232,6 +240,21 @@ export default function CounterPage() {
     scanInput.current?.focus();
     if (navigator.onLine) void sync();
   }
+
+  const confirmRef = useRef(confirm);
+  confirmRef.current = confirm;
+
+  // Keyboard-first: Ctrl+Enter confirms from anywhere on the screen.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && current) {
+        event.preventDefault();
+        void confirmRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [current]);
 
   if (keyError) return <ErrorAlert error={keyError} />;
 
@@ -488,6 +511,9 @@ function MemberPanel({ current, check, steps, corrections, signatureRound, pad, 
               <Button size="md" onClick={onConfirm} disabled={check === 'blocked'}>
                 {t('counter.confirm')}
               </Button>
+              <Text size="xs" c="dimmed" aria-hidden>
+                <Kbd>Ctrl</Kbd> + <Kbd>Enter</Kbd>
+              </Text>
               <Text size="xs" c="dimmed">
                 {t('counter.stepsDone', { done: (['photo', 'cross_check', 'signature'] as const).filter((s) => steps[s]).map((s) => t(`counter.step.${s}`)).join(', ') || '—' })}
               </Text>

@@ -85,7 +85,7 @@ describe('corrections and the submission', () => {
       id: 'k',
       member: BAC,
       station: { kind: 'team', id: '4' },
-      steps: { photo: 'p', cross_check: 'c', signature: 's' },
+      steps: { declaration: 'd', photo: 'p', cross_check: 'c', signature: 's' },
       corrections: [
         { field: 'hometown', old: 'Xã Thử Một', new: 'Xã A', at: '1' },
         { field: 'hometown', old: 'Xã Thử Một', new: 'Xã B', at: '2' },
@@ -99,7 +99,7 @@ describe('corrections and the submission', () => {
       memberId: '7',
       mobileTeamId: '4',
       data: { fullName: 'Phạm Văn Bắc', personalId: '068058001004', hometown: 'Xã B', permanentAddress: 'Phường Thử Hai' },
-      steps: { photo: { at: 'p' }, cross_check: { at: 'c' }, signature: { at: 's' } },
+      steps: { declaration: { at: 'd' }, photo: { at: 'p' }, cross_check: { at: 'c' }, signature: { at: 's' } },
       corrections: [
         { field: 'hometown', old: 'Xã Thử Một', new: 'Xã A', at: '1' },
         { field: 'hometown', old: 'Xã Thử Một', new: 'Xã B', at: '2' },

@@ -87,6 +87,8 @@ export function correction(member: CounterMember, field: CorrectableField, typed
 }
 
 export interface Steps {
+  /** The member confirmed the data shown (their declaration at the counter). */
+  declaration?: string;
   photo?: string;
   cross_check?: string;
   signature?: string;
@@ -126,7 +128,7 @@ export function buildSubmission(input: {
   const data = confirmedData(member, corrections);
   const at = (value: string | undefined) => (value ? { at: value } : undefined);
   const stepRecord = Object.fromEntries(
-    (['data_entry', 'photo', 'cross_check', 'signature'] as const).flatMap((s) => (at(steps[s]) ? [[s, at(steps[s])]] : [])),
+    (['declaration', 'data_entry', 'photo', 'cross_check', 'signature'] as const).flatMap((s) => (at(steps[s]) ? [[s, at(steps[s])]] : [])),
   );
   return {
     id: input.id,
