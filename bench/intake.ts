@@ -80,14 +80,16 @@ function procStat(file: string): { ppid: number; seconds: number; nice: number }
 const pids = (dir: string) => readdirSync(dir).filter((e) => /^\d+$/.test(e)).map(Number);
 
 /**
- * CPU seconds used so far by the server: its threads at normal priority (requests, libuv's pool, GC) and those at a
- * lower one (the photo re-check's detector), from /proc. Zero off Linux.
+ * CPU seconds used so far by the server: its threads at normal priority (requests, libuv's pool, GC), of which its main
+ * thread (the event loop: its id is the process's), and those at a lower one (the photo re-check's detector), from
+ * /proc. Zero off Linux.
  */
-function serverCpu(pid: number): { submissions: number; idlePriority: number } {
-  const cpu = { submissions: 0, idlePriority: 0 };
+function serverCpu(pid: number): { submissions: number; mainThread: number; idlePriority: number } {
+  const cpu = { submissions: 0, mainThread: 0, idlePriority: 0 };
   for (const tid of existsSync(`/proc/${pid}/task`) ? pids(`/proc/${pid}/task`) : []) {
     const s = procStat(`/proc/${pid}/task/${tid}/stat`);
     if (s) cpu[s.nice > 0 ? 'idlePriority' : 'submissions'] += s.seconds;
+    if (s && tid === pid) cpu.mainThread = s.seconds;
   }
   return cpu;
 }
@@ -155,8 +157,8 @@ export async function run() {
     const pgPid = postmasterPid(new URL(db.url).port);
     const cpu = () => {
       const own = process.cpuUsage();
-      const { submissions, idlePriority } = serverCpu(server.pid!);
-      return { server: submissions, recheck: idlePriority, postgres: pgPid ? treeCpu(pgPid) : 0, load: (own.user + own.system) / 1e6 };
+      const { submissions, mainThread, idlePriority } = serverCpu(server.pid!);
+      return { server: submissions, mainThread, recheck: idlePriority, postgres: pgPid ? treeCpu(pgPid) : 0, load: (own.user + own.system) / 1e6 };
     };
     const times: number[] = [];
     let next = 0;
@@ -176,7 +178,7 @@ export async function run() {
     const cpuAfter = cpu();
     agent.destroy();
     const perDossier = (before: ReturnType<typeof cpu>, after: ReturnType<typeof cpu>, key: keyof ReturnType<typeof cpu>) => round(((after[key] - before[key]) * 1000) / dossiers, 2);
-    console.log(`HTTP: CPU ms per dossier: server ${perDossier(cpuBefore, cpuAfter, 'server')} (+ ${perDossier(cpuBefore, cpuAfter, 'recheck')} photo re-check at idle priority), PostgreSQL ${perDossier(cpuBefore, cpuAfter, 'postgres')}, load generator ${perDossier(cpuBefore, cpuAfter, 'load')}`);
+    console.log(`HTTP: CPU ms per dossier: server ${perDossier(cpuBefore, cpuAfter, 'server')} (main thread ${perDossier(cpuBefore, cpuAfter, 'mainThread')}; + ${perDossier(cpuBefore, cpuAfter, 'recheck')} photo re-check at idle priority), PostgreSQL ${perDossier(cpuBefore, cpuAfter, 'postgres')}, load generator ${perDossier(cpuBefore, cpuAfter, 'load')}`);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     const peakRssMb = Math.round(Number(/DOITHE_PEAK_RSS_KB=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024);

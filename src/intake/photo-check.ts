@@ -1,10 +1,14 @@
 /**
  * The server checks every dossier's photo again (the counter's browser already did, but a browser can be bypassed):
  * after receipt, never in the submission path — counters send hundreds of dossiers a second and the detector takes
- * ~0.1 s a photo. A sweep job finds dossiers whose photo_check is NULL, oldest first, and stores the verdict. The
- * detector runs in a worker thread at the lowest CPU priority, so the event loop and the submissions keep the CPU.
+ * ~0.05 s a photo. A sweep job finds dossiers whose photo_check is NULL, oldest first, and stores the verdict. The
+ * detector runs in a worker thread at the lowest CPU priority, so the event loop and the submissions keep the CPU; its
+ * decode (libuv's pool), file read and row update are not at low priority, so the sweep also waits while the server is
+ * busy (decision 0015): under a rush the check lags, and catches up when the counters slow down. The thread (about
+ * 250 MB, tfjs) is ended after a minute without work.
  */
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../platform/db.ts';
@@ -31,23 +35,50 @@ export interface PhotoCheckSettings {
 
 /** A sweep hands over to a fresh job after this long, so a large backlog never holds one job past its expiry. */
 const SWEEP_SECONDS = 60;
+/** The detector thread is ended after this long without a photo to check (its memory goes back to the system). */
+const IDLE_THREAD_MS = 60_000;
+/** The server is busy while its event loop was busy more than this share of a second, and for BUSY_HOLD_MS after. */
+const BUSY_SHARE = 0.5;
+const BUSY_HOLD_MS = 3000;
+
+/**
+ * Whether the server is busy: the event loop's utilisation, sampled every second. Holding "busy" a few seconds after the
+ * last busy second keeps the sweep from starting between two seconds of a rush.
+ */
+function eventLoopBusy(): { busy(): boolean; stop(): void } {
+  let last = performance.eventLoopUtilization();
+  let busyUntil = 0;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    if (performance.eventLoopUtilization(now, last).utilization > BUSY_SHARE) busyUntil = Date.now() + BUSY_HOLD_MS;
+    last = now;
+  }, 1000);
+  timer.unref();
+  return { busy: () => Date.now() < busyUntil, stop: () => clearInterval(timer) };
+}
 
 /** The detector in its own thread, started on first use and again after a crash. */
 export class PhotoChecker {
   private worker: Worker | undefined;
   private next = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<number, { resolve: (v: PhotoVerdict) => void; reject: (e: Error) => void }>();
 
   check(content: Buffer): Promise<PhotoVerdict> {
+    clearTimeout(this.idleTimer);
     const worker = this.start();
     const id = this.next++;
-    return new Promise((resolve, reject) => {
+    const verdict = new Promise<PhotoVerdict>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, content });
+    });
+    return verdict.finally(() => {
+      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), IDLE_THREAD_MS).unref();
     });
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
@@ -90,14 +121,19 @@ async function checkStoredPhoto(files: FileStore, checker: PhotoChecker, ref: st
 
 /**
  * Checks unchecked dossiers, oldest first, until none is left or the time is up; answers whether some may remain.
- * A verdict is only written over NULL, so two sweeps (two processes) never disagree on a row's result.
+ * Before each photo it waits while `busy()` says the server is. A verdict is only written over NULL, so two sweeps (two
+ * processes) never disagree on a row's result.
  */
-export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoChecker, settings: PhotoCheckSettings = {}): Promise<boolean> {
+export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoChecker, settings: PhotoCheckSettings = {}, busy: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + SWEEP_SECONDS * 1000;
   const batchSize = settings.batchSize ?? 50;
   while (Date.now() < deadline) {
     const rows = await db.selectFrom('dossiers').select(['id', 'photo_ref']).where('photo_check', 'is', null).orderBy('received_at').limit(batchSize).execute();
     for (const row of rows) {
+      while (busy()) {
+        if (Date.now() >= deadline) return true;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       const check = await checkStoredPhoto(files, checker, row.photo_ref);
       await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', row.id).where('photo_check', 'is', null).execute();
     }
@@ -107,22 +143,24 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
 }
 
 /**
- * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default). The queue is "stately" —
- * at most one sweep waiting and one running across all server processes — so asking often costs nothing.
- * Returns a stop function for the server's shutdown.
+ * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default), pausing while this process's
+ * event loop is busy. The queue is "stately" — at most one sweep waiting and one running across all server processes —
+ * so asking often costs nothing. Returns a stop function for the server's shutdown.
  */
 export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<() => Promise<void>> {
   await jobs.createQueue(PHOTO_CHECK_QUEUE, { name: PHOTO_CHECK_QUEUE, policy: 'stately' });
   const checker = new PhotoChecker();
+  const load = eventLoopBusy();
   const request = () => jobs.send(PHOTO_CHECK_QUEUE, {}, { expireInSeconds: SWEEP_SECONDS * 3, retryLimit: 3, retryDelay: 5 }).catch((error: Error) => console.error('photo check:', error.message));
   await jobs.work(PHOTO_CHECK_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async () => {
-    if (await sweepPhotoChecks(db, files, checker, settings)) await request();
+    if (await sweepPhotoChecks(db, files, checker, settings, load.busy)) await request();
   });
   await request();
   const timer = setInterval(request, (settings.intervalSeconds ?? 10) * 1000);
   timer.unref();
   return async () => {
     clearInterval(timer);
+    load.stop();
     await checker.close();
   };
 }

@@ -60,15 +60,18 @@ function buildConfirmed(memberId: string, actor: Actor, submission: DossierSubmi
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** Same submission, same hash: key order in the JSON does not matter, the files' content does. */
-function payloadHash(submission: DossierSubmission, photo: Upload, signature: Upload | undefined): string {
+/**
+ * Same submission, same hash: key order in the JSON does not matter, the files' content does (by their SHA-256, which
+ * the file store reports for stored files: the common path hashes each file once).
+ */
+function payloadHash(submission: DossierSubmission, photoSha256: string, signatureSha256: string | undefined): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
         : value;
-  return sha256(JSON.stringify([canonical(submission), sha256(photo.content), signature ? sha256(signature.content) : null]));
+  return sha256(JSON.stringify([canonical(submission), photoSha256, signatureSha256 ?? null]));
 }
 
 function toView<T extends { receivedAt: Date }>(row: T) {
@@ -98,12 +101,11 @@ async function replayOf(db: Db, id: string, hash: string) {
  */
 export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload | undefined) {
   requirePermission(actor, 'intake.capture');
-  const hash = payloadHash(submission, photo, signature);
   let accepted: Awaited<ReturnType<typeof validateSubmission>>;
   try {
     accepted = await validateSubmission(db, actor, submission, photo, signature);
   } catch (error) {
-    const earlier = await replayOf(db, submission.id, hash);
+    const earlier = await replayOf(db, submission.id, payloadHash(submission, sha256(photo.content), signature && sha256(signature.content)));
     if (earlier) return earlier;
     throw error;
   }
@@ -117,6 +119,7 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
     for (const result of settled) if (result.status === 'fulfilled') stored.push(result.value);
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
     const [photoFile, signatureFile] = stored as [StoredFile, StoredFile | undefined];
+    const hash = payloadHash(submission, photoFile.sha256, signatureFile?.sha256);
     const row = await insertReceived(
       db,
       {

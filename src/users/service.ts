@@ -53,16 +53,20 @@ async function resolveScope(db: Queryable, user: UserRow): Promise<{ scope: Scop
   return { scope, view };
 }
 
-async function toView(db: Queryable, u: UserRow): Promise<UserView> {
+function userView(u: UserRow, scope: UserView['scope']): UserView {
   return {
     id: u.id,
     username: u.username,
     fullName: u.full_name,
     role: u.role,
-    scope: (await resolveScope(db, u)).view,
+    scope,
     locked: u.locked_until !== null && u.locked_until > new Date(),
     disabled: u.disabled,
   };
+}
+
+async function toView(db: Queryable, u: UserRow): Promise<UserView> {
+  return userView(u, (await resolveScope(db, u)).view);
 }
 
 const userColumns = ['id', 'username', 'full_name', 'role', 'scope_organisation_id', 'scope_province_code', 'scope_commune_code', 'locked_until', 'disabled'] as const;
@@ -268,8 +272,9 @@ export async function sessionFor(db: Queryable, token: string): Promise<{ actor:
     .where('u.disabled', '=', false)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { scope } = await resolveScope(db, row);
-  return { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: await toView(db, row), csrfToken: row.csrf_token };
+  // One scope look-up serves the actor and the view (every request of a user scoped to a unit comes through here).
+  const { scope, view } = await resolveScope(db, row);
+  return { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: userView(row, view), csrfToken: row.csrf_token };
 }
 
 export async function logout(db: Db, token: string, actor: Actor): Promise<void> {

@@ -4,7 +4,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type SignaturePad from 'signature_pad';
 import { ApiError } from '../../api.ts';
+import { todayInVietnam } from '../../../common/dates.ts';
 import { ErrorAlert } from '../../common/ErrorAlert.tsx';
+import { useCurrentUser } from '../../session/session.ts';
 import { usePageTitle } from '../../common/usePageTitle.ts';
 import { formatBirth, formatDate, formatDateTime } from '../../format.ts';
 import { DifferencesTable } from '../../reconciliation/Differences.tsx';
@@ -18,11 +20,6 @@ import { QrCameraScan } from './QrCameraScan.tsx';
 import { signatureBlob, SignatureField } from './SignatureField.tsx';
 import { enqueue, importKey, loadDay, outboxEntries, readDossier, removeEntry, saveDay, updateEntry, type OutboxEntry } from './vault.ts';
 import type { CardDifference, IdCard } from '../../../intake/domain/id-card-qr.ts';
-
-const today = () => {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-};
 
 /** A device id kept across sessions (not personal): the server keeps it beside each dossier. */
 function deviceId(): string {
@@ -49,6 +46,8 @@ function useOnline() {
 }
 
 interface Current {
+  /** Made as the member is opened: confirming twice (a double click) files the same dossier, not a second one. */
+  dossierId: string;
   member: CounterMember;
   card: IdCard | null;
   qrText: string | null;
@@ -60,7 +59,9 @@ interface Current {
 /** Quầy tiếp nhận: the officer's screen at a point or on a home visit; keeps working when the line drops. */
 export default function CounterPage() {
   const { t } = useTranslation();
+  const owner = useCurrentUser().id;
   const online = useOnline();
+  const confirming = useRef(false);
   const [key, setKey] = useState<CryptoKey | null>(null);
   const [keyError, setKeyError] = useState<unknown>(null);
   const [station, setStation] = useState<string | null>(null);
@@ -111,24 +112,24 @@ export default function CounterPage() {
 
   const refreshOutbox = useCallback(async () => {
     if (!key) return;
-    const entries = await outboxEntries();
+    const entries = await outboxEntries(owner);
     setOutbox(
       await Promise.all(
         entries.map(async (entry) => {
-          const dossier = await readDossier(key, entry);
-          return { entry, name: dossier.memberName, memberId: dossier.submission.memberId };
+          const dossier = await readDossier(key, entry).catch(() => null);
+          return { entry, name: dossier?.memberName ?? t('counter.outbox.unreadable'), memberId: dossier?.submission.memberId ?? '' };
         }),
       ),
     );
-  }, [key]);
+  }, [key, owner, t]);
 
   const sync = useCallback(async () => {
     if (!key) return;
-    const done = await syncOutbox(key, () => void refreshOutbox());
+    const done = await syncOutbox(key, owner, () => void refreshOutbox());
     // Callers that joined a pass under way get the same list: keep each dossier once.
     if (done.length) setAcknowledged((list) => [...done.filter((d) => !list.some((a) => a.receipt.dossier.id === d.receipt.dossier.id)), ...list]);
     await refreshOutbox();
-  }, [key, refreshOutbox]);
+  }, [key, owner, refreshOutbox]);
 
   // Sync when the line comes back, and every few seconds while anything waits.
   useEffect(() => {
@@ -153,7 +154,8 @@ export default function CounterPage() {
     setLoadingDay(true);
     setDayError(null);
     try {
-      const fetched = await counterApi.day({ kind, id } satisfies Station, today());
+      // Vietnam's day, whatever the laptop's clock zone.
+      const fetched = await counterApi.day({ kind, id } satisfies Station, todayInVietnam());
       await saveDay(key, fetched);
       setDay(fetched);
       scanInput.current?.focus();
@@ -168,7 +170,7 @@ export default function CounterPage() {
     const admitted = admit(member, card, new Set([...inOutbox, ...takenHere]));
     const openedAt = new Date().toISOString();
     const state = crossCheckState(member, admitted.cardDifferences);
-    setCurrent({ member, card, qrText, cardDifferences: admitted.cardDifferences, refusal: admitted.refusal, openedAt });
+    setCurrent({ dossierId: crypto.randomUUID(), member, card, qrText, cardDifferences: admitted.cardDifferences, refusal: admitted.refusal, openedAt });
     // Register and card agree with the record: the cross-check is done as the member is opened.
     setSteps(state === 'clear' && !admitted.refusal ? { declaration: openedAt, cross_check: openedAt } : { declaration: openedAt });
     setCorrections([]);
@@ -220,7 +222,16 @@ export default function CounterPage() {
   };
 
   async function confirm() {
-    if (!current || !key || !station) return;
+    if (!current || !key || !station || confirming.current) return;
+    confirming.current = true;
+    try {
+      await confirmCurrent(current, key, station);
+    } finally {
+      confirming.current = false;
+    }
+  }
+
+  async function confirmCurrent(current: Current, key: CryptoKey, station: string) {
     setConfirmError(null);
     const check = crossCheckState(current.member, current.cardDifferences);
     const steps = stepsNow.current;
@@ -230,9 +241,9 @@ export default function CounterPage() {
       return;
     }
     const [kind, id] = station.split(':') as ['point' | 'team', string];
-    const submission = buildSubmission({ id: crypto.randomUUID(), member: current.member, station: { kind, id }, steps, corrections, qrText: current.qrText, deviceId: deviceId(), at: new Date().toISOString(), onPaper: paper !== null });
+    const submission = buildSubmission({ id: current.dossierId, member: current.member, station: { kind, id }, steps, corrections, qrText: current.qrText, deviceId: deviceId(), at: new Date().toISOString(), onPaper: paper !== null });
     const signature = paper ? paper.scan : await signatureBlob(pad.current!);
-    await enqueue(key, { submission, memberName: current.member.fullName, personalId: current.member.personalId, photo, signature });
+    await enqueue(key, owner, { submission, memberName: current.member.fullName, personalId: current.member.personalId, photo, signature });
     setConfirmMessage(t('counter.confirmed', { name: current.member.fullName }));
     setCurrent(null);
     setSteps({});
@@ -247,7 +258,7 @@ export default function CounterPage() {
   // Keyboard-first: Ctrl+Enter confirms from anywhere on the screen.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && current) {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.repeat && current) {
         event.preventDefault();
         void confirmRef.current();
       }
@@ -607,7 +618,7 @@ function OutboxPanel({ items, acknowledged, onRetry, onDiscard }: { items: { ent
             </Group>
             {entry.error && (
               <Text size="xs" c={entry.state === 'rejected' ? 'red' : 'orange'}>
-                {entry.error.code === 'network.unreachable' ? t('counter.outbox.noLine') : entry.error.message}
+                {entry.error.code === 'network.unreachable' ? t('counter.outbox.noLine') : entry.error.code === 'counter.unreadable' ? t('counter.outbox.unreadable') : entry.error.message}
               </Text>
             )}
             {(entry.state === 'failed' || entry.state === 'rejected') && (

@@ -16,6 +16,8 @@ export type OutboxState = 'pending' | 'sending' | 'failed' | 'rejected';
 /** An outbox entry: the bookkeeping in clear, the dossier sealed. */
 export interface OutboxEntry {
   id: string;
+  /** Whose key sealed it: another user signed in on the same device neither reads nor sends it. */
+  owner: string;
   state: OutboxState;
   attempts: number;
   createdAt: string;
@@ -95,12 +97,12 @@ interface SealedDossier {
 
 type DossierMeta = Omit<OutboxDossier, 'photo' | 'signature'> & { photoType: string; signatureType: string | null };
 
-export async function enqueue(key: CryptoKey, dossier: OutboxDossier): Promise<OutboxEntry> {
+export async function enqueue(key: CryptoKey, owner: string, dossier: OutboxDossier): Promise<OutboxEntry> {
   const { photo, signature, ...rest } = dossier;
   const meta: DossierMeta = { ...rest, photoType: photo.type, signatureType: signature?.type ?? null };
   // Images are sealed as bytes: a Blob put in IndexedDB would be kept in clear by the browser.
   const sealed: SealedDossier = { meta: await sealJson(key, meta), photo: await seal(key, await photo.arrayBuffer()), signature: signature ? await seal(key, await signature.arrayBuffer()) : null };
-  const entry: OutboxEntry = { id: dossier.submission.id, state: 'pending', attempts: 0, createdAt: new Date().toISOString(), sealed };
+  const entry: OutboxEntry = { id: dossier.submission.id, owner, state: 'pending', attempts: 0, createdAt: new Date().toISOString(), sealed };
   await (await database()).put('outbox', entry);
   return entry;
 }
@@ -114,8 +116,9 @@ export async function readDossier(key: CryptoKey, entry: OutboxEntry): Promise<O
   };
 }
 
-export async function outboxEntries(): Promise<OutboxEntry[]> {
-  const entries = await (await database()).getAll('outbox');
+/** This user's entries, oldest first. */
+export async function outboxEntries(owner: string): Promise<OutboxEntry[]> {
+  const entries = (await (await database()).getAll('outbox')).filter((e) => e.owner === owner);
   return entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
