@@ -100,6 +100,20 @@ describe('the counter’s day list', () => {
     expect(after.taken).toBe(true);
   });
 
+  it('refuses declared data changed without a correction keeping the old value', async () => {
+    const member = ((await day(officerB)).body as CounterDay).members.find((m) => !m.taken && m.fullName !== 'Phạm Văn Bắc')!;
+    const at = (minute: number) => new Date(Date.now() - (10 - minute) * 60_000).toISOString();
+    const submission = buildSubmission({ id: randomUUID(), member, station: { kind: 'point', id: seeded.point.id }, steps: { photo: at(1), cross_check: at(2), signature: at(3) }, corrections: [], qrText: null, deviceId: 'may-quay-1', at: at(4) });
+    const form = new FormData();
+    form.append('submission', JSON.stringify({ ...submission, data: { ...submission.data, hometown: 'Quê khác, không ghi sửa' } }));
+    form.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');
+    form.append('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'chu-ky.png');
+    const refused = await officerB.request('POST', '/api/dossiers', form);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toEqual([expect.objectContaining({ field: 'data.hometown', code: 'dossier.data_uncorrected' })]);
+    expect(await handle.db.selectFrom('dossiers').select('id').where('id', '=', submission.id).execute()).toEqual([]);
+  });
+
   it('counts a member of a cell not booked at the point that day as a walk-in, for the re-plan’s capacity', async () => {
     const plan = await handle.db.selectFrom('schedule_plans').select('id').where('status', '=', 'published').executeTakeFirstOrThrow();
     // Bắc (booked there today) is not a walk-in.

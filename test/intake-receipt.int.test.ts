@@ -78,7 +78,7 @@ describe('group commit of received dossiers', () => {
 
 describe('replays', () => {
   it('answers a replay with the original even when the member has changed since, and refuses another payload', async () => {
-    const submission = { id: randomUUID(), memberId: members[40]!, data: { phone: '0912345678' }, steps: STEPS };
+    const submission = { id: randomUUID(), memberId: members[40]!, data: { phone: '0912345678' }, corrections: [{ field: 'phone', old: null, new: '0912345678', at: '2026-12-01T08:00:00+07:00' }], steps: STEPS };
     const first = await submit(submission);
     expect(first).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed' } });
     // No longer eligible: a new dossier would be refused, the retry of the stored one is answered as before.

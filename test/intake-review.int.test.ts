@@ -66,7 +66,8 @@ beforeAll(async () => {
   const submit = async (client: Client, id: string, personalId: string, times: [string, string, string, string], extra: Record<string, unknown> = {}) => {
     const memberId = await memberIdOf(personalId);
     const [photoAt, crossCheckAt, signatureAt, confirmedAt] = times.map(at);
-    const submission = { id, memberId, pointId, data: { phone: '0912345678' }, steps: { photo: { at: photoAt }, cross_check: { at: crossCheckAt }, signature: { at: signatureAt } }, deviceSubmittedAt: confirmedAt, ...extra };
+    // The phone number given at the counter is a correction of an empty field (with the photo, before the cross-check).
+    const submission = { id, memberId, pointId, data: { phone: '0912345678' }, corrections: [{ field: 'phone', old: null, new: '0912345678', at: photoAt }], steps: { photo: { at: photoAt }, cross_check: { at: crossCheckAt }, signature: { at: signatureAt } }, deviceSubmittedAt: confirmedAt, ...extra };
     const body = new FormData();
     body.append('submission', JSON.stringify(submission));
     body.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');

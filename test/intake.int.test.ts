@@ -21,6 +21,7 @@ let photo: Buffer;
 let signature: Buffer;
 const BAC = '068058001004';
 // Photo, cross-check and signature, in that order, on the device's clock.
+const PHONE = { field: 'phone', old: null, new: '0912345678', at: '2026-12-01T08:00:00+07:00' };
 const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
 
 beforeAll(async () => {
@@ -59,7 +60,8 @@ const storedFiles = () => readdirSync(path.join(filesDir, 'files'), { recursive:
 
 describe('dossier submission', () => {
   it('stores a confirmed dossier once, answers a replay with the original, and refuses the key reused for other content', async () => {
-    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, steps: STEPS };
+    // The member gave a phone number at the counter: a correction of an empty field.
+    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, corrections: [PHONE], steps: STEPS };
     const first = await officer.request('POST', '/api/dossiers', form(submission));
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed', conflictWith: null } });
@@ -90,6 +92,10 @@ describe('dossier submission', () => {
     const approved = await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true });
     expect(approved.body.state).toBe('ready_to_send');
     expect((await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true })).status).toBe(400);
+    // Only one of the pair may go to the centre: approving the other too is refused.
+    const both = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: true });
+    expect(both.status).toBe(409);
+    expect(both.body.error).toMatchObject({ code: 'dossier.duplicate', message: 'Đảng viên này đã có một hồ sơ khác được duyệt; hồ sơ này cần được trả lại.' });
     const noReason = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: false, reason: '' });
     expect(noReason.status).toBe(400);
     const returned = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: false, reason: 'Trùng với hồ sơ đã nhận ở điểm khác' });

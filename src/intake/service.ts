@@ -9,6 +9,7 @@ import { findMember } from '../members/store.ts';
 import { intakeBlocked } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
+import { uncorrectedChanges } from './domain/declared.ts';
 import { insertReceived, VIEW_COLUMNS } from './receipt-writer.ts';
 import type { PhotoCheck } from './photo-check.ts';
 import { approve, confirm, markReadyToSend, openDossier, recordCorrection, recordStep, returnDossier, STEPS, type Dossier, type DossierResult, type Step } from './domain/dossier.ts';
@@ -50,7 +51,8 @@ function buildConfirmed(memberId: string, actor: Actor, submission: DossierSubmi
       const done = step === 'sending' ? undefined : submission.steps[step];
       return done ? [{ at: done.at, apply: (d: Dossier) => recordStep(d, step, by, { at: now, deviceAt: done.at }) }] : [];
     }),
-  ].sort((a, b) => a.at.localeCompare(b.at));
+    // By instant, not text: devices may send different offsets.
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   for (const event of events) {
     if (!result.ok) break;
     result = event.apply(result.dossier);
@@ -144,14 +146,26 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
     );
     if (!row) {
       // The key was taken (a replay, or the same key arriving twice at once): this request's files are not needed.
-      await Promise.all(stored.map((f) => files.delete(f.ref)));
+      await discardUnreferenced(db, files, submission.id, stored);
       return (await replayOf(db, submission.id, hash))!;
     }
     return { dossier: toView(row), replayed: false };
   } catch (error) {
-    await Promise.all(stored.map((f) => files.delete(f.ref).catch(() => {})));
+    await discardUnreferenced(db, files, submission.id, stored).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Deletes this request's files unless the stored dossier points at them: a commit whose answer was lost (the
+ * connection dropped after COMMIT) did store them, and a retry must find its images. When the database cannot say,
+ * the files stay (an orphan costs disk; a deleted image costs the dossier).
+ */
+async function discardUnreferenced(db: Db, files: FileStore, id: string, stored: readonly StoredFile[]) {
+  if (stored.length === 0) return;
+  const row = await db.selectFrom('dossiers').select(['photo_ref', 'signature_ref']).where('id', '=', id).executeTakeFirst();
+  const kept = new Set([row?.photo_ref, row?.signature_ref]);
+  await Promise.all(stored.filter((f) => !kept.has(f.ref)).map((f) => files.delete(f.ref)));
 }
 
 /**
@@ -179,6 +193,10 @@ async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmi
     }
   }
   if (!signature && !submission.signatureOnPaper) issues.push({ field: 'signature', code: 'dossier.file_missing' });
+  // What the member declared differs from their record only where a correction keeps the old value.
+  for (const field of uncorrectedChanges(member as unknown as Record<string, unknown>, submission.data, submission.corrections ?? [])) {
+    issues.push({ field: `data.${field}`, code: 'dossier.data_uncorrected' });
+  }
   for (const [field, checked] of [['photo', photoCheck], ['signature', signatureCheck]] as const) {
     if (checked && !checked.ok) issues.push({ field, code: checked.code, params: checked.params });
   }
@@ -204,6 +222,11 @@ export async function reviewDossier(db: Db, actor: Actor, id: string, decision: 
     if (!row || !(await findMember(trx, actor.scope, row.member_id))) throw new AppError('dossier.not_found', { id });
     // The server's own photo check refused it: approval waits for a new photo (returning stays possible). A check not
     // done yet does not hold the supervisor up; the browser already checked that photo.
+    // A member taken twice: one dossier may go to the centre; the other is returned, not approved too.
+    if (decision.approve) {
+      const approvedOther = await trx.selectFrom('dossiers').select('id').where('member_id', '=', row.member_id).where('id', '<>', id).where('state', 'in', ['approved', 'ready_to_send', 'sent']).executeTakeFirst();
+      if (approvedOther) throw new AppError('dossier.duplicate', { other: approvedOther.id });
+    }
     const photoCheck = row.photo_check as PhotoCheck | null;
     if (decision.approve && photoCheck?.ok === false) throw new AppError('dossier.photo_rejected', {}, photoCheck.issues.map(({ code }) => ({ field: 'photo', code })));
     const by = actor.userId ?? actor.username;

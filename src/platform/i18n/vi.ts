@@ -15,6 +15,8 @@ export const vi: Record<string, string> = {
   'member.not_found': 'Không tìm thấy đảng viên.',
   'intake.point.not_found': 'Không tìm thấy điểm tiếp nhận trong phạm vi của bạn.',
   'intake.team.not_found': 'Không tìm thấy tổ lưu động trong phạm vi của bạn.',
+  'dossier.data_uncorrected': 'Thông tin kê khai khác hồ sơ đảng viên mà không có bản ghi sửa (giá trị cũ); cần sửa qua bước nhập dữ liệu.',
+  'dossier.duplicate': 'Đảng viên này đã có một hồ sơ khác được duyệt; hồ sơ này cần được trả lại.',
   'dossier.not_found': 'Không tìm thấy hồ sơ.',
   'dossier.team_not_found': 'Không tìm thấy tổ lưu động.',
   'dossier.conflict': 'Mã hồ sơ này đã được dùng cho một hồ sơ khác; thiết bị cần tạo mã mới.',
