@@ -120,7 +120,7 @@ describe('the counter’s day list', () => {
     expect(await walkInsOn(handle.db, '68', seeded.today, plan.id)).toEqual([]);
     const admin = new Client(server.base);
     expect((await admin.login('quantri', PASSWORD)).status).toBe(200);
-    const an = (await admin.request('GET', '/api/intake/members/068062001001')).body as CounterMember;
+    const an = (await admin.request('GET', '/api/intake/member?personalId=068062001001')).body as CounterMember;
     const at = (minute: number) => new Date(Date.now() - (10 - minute) * 60_000).toISOString();
     const form = new FormData();
     form.append('submission', JSON.stringify(buildSubmission({ id: randomUUID(), member: an, station: { kind: 'point', id: seeded.point.id }, steps: { photo: at(1), cross_check: at(2), signature: at(3) }, corrections: [], qrText: null, deviceId: 'may-quay-2', at: at(4) })));
@@ -175,14 +175,14 @@ describe('a mobile team’s day', () => {
 
 describe('walk-ins and the device key', () => {
   it('finds a member in scope by personal ID, refuses a malformed one with its field, and hides other communes’ members', async () => {
-    const found = await officerB.request('GET', '/api/intake/members/068172001005');
+    const found = await officerB.request('GET', '/api/intake/member?personalId=068172001005');
     expect(found.status).toBe(200);
     expect(found.body as CounterMember).toMatchObject({ fullName: 'Đặng Thị Thuỷ', taken: false, reconciliation: { status: 'matched' } });
     expect(found.body).not.toHaveProperty('shift');
-    const malformed = await officerB.request('GET', '/api/intake/members/12345');
+    const malformed = await officerB.request('GET', '/api/intake/member?personalId=12345');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ error: { issues: [{ field: 'personalId' }] } });
-    expect((await officerB.request('GET', '/api/intake/members/068062001001')).status).toBe(404);
+    expect((await officerB.request('GET', '/api/intake/member?personalId=068062001001')).status).toBe(404);
   });
 
   it('gives each user one stable 256-bit key, another user another', async () => {

@@ -18,8 +18,9 @@ export function counterRoutes(app: App, { db }: AppContext) {
     reply.header('Cache-Control', 'no-store');
     return counterDay(db, actorOf(request), station, date);
   });
-  app.get('/api/intake/members/:personalId', { schema: { params: z.object({ personalId: z.string().max(40) }) } }, async (request, reply) => {
-    const parsed = parsePersonalId(request.params.personalId);
+  // The ID goes in the query string: paths are logged, query strings are not.
+  app.get('/api/intake/member', { schema: { querystring: z.object({ personalId: z.string().max(40) }) } }, async (request, reply) => {
+    const parsed = parsePersonalId(request.query.personalId);
     if (!parsed.ok) throw new AppError('validation', {}, [{ field: 'personalId', code: parsed.problem }]);
     reply.header('Cache-Control', 'no-store');
     return counterMember(db, actorOf(request), parsed.value);

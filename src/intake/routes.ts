@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
+import { IMAGE_LIMITS } from './images.ts';
 import { reviewDossier, submitDossier, type Upload } from './service.ts';
+
+/** A photo may be 5 MB (refused with its message by the image check); anything far larger stops at the door. */
+const UPLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 const Id = z.string().regex(/^\d{1,18}$/);
 const Submission = z.object({
@@ -28,18 +32,28 @@ export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
     const actor = actorOf(request);
     let submission: unknown;
     const uploads: Record<string, Upload> = {};
-    // Two files and one field; a photo may be 5 MB (checked with its message), anything far larger stops at the door.
-    for await (const part of request.parts({ limits: { files: 2, fields: 1, fileSize: 6 * 1024 * 1024 } })) {
-      if (part.type === 'file') {
-        if (part.fieldname === 'photo' || part.fieldname === 'signature') uploads[part.fieldname] = { content: await part.toBuffer(), mime: part.mimetype };
-        else await part.toBuffer();
-      } else if (part.fieldname === 'submission') {
-        try {
-          submission = JSON.parse(String(part.value));
-        } catch {
-          throw new AppError('validation', {}, [{ field: 'submission', code: 'dossier.submission_json' }]);
+    // Two files and one field.
+    let current = '';
+    try {
+      for await (const part of request.parts({ limits: { files: 2, fields: 1, fileSize: UPLOAD_LIMIT_BYTES } })) {
+        current = part.fieldname;
+        if (part.type === 'file') {
+          if (part.fieldname === 'photo' || part.fieldname === 'signature') uploads[part.fieldname] = { content: await part.toBuffer(), mime: part.mimetype };
+          else await part.toBuffer();
+        } else if (part.fieldname === 'submission') {
+          try {
+            submission = JSON.parse(String(part.value));
+          } catch {
+            throw new AppError('validation', {}, [{ field: 'submission', code: 'dossier.submission_json' }]);
+          }
         }
       }
+    } catch (error) {
+      // Stopped at the door: said with the image's own limit and field, not the server's general upload limit.
+      if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+      const limitMb = (IMAGE_LIMITS[current === 'signature' ? 'signature' : 'photo'].maxBytes / 1024 / 1024).toString();
+      const params = { sizeMb: `> ${UPLOAD_LIMIT_BYTES / 1024 / 1024}`, limitMb };
+      throw new AppError('image.too_large', params, [{ field: current, code: 'image.too_large', params }]);
     }
     const parsed = Submission.safeParse(submission);
     if (!parsed.success) throw new AppError('validation', {}, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'submission', code: 'validation' })));

@@ -133,10 +133,13 @@ export async function planAppointments(db: Queryable, planId: string): Promise<(
  */
 export async function walkInsOn(db: Queryable, provinceCode: string, day: string, publishedPlanId: string | undefined) {
   const rows = await sql<{ pointId: string; time: string; members: string }>`
-    SELECT d.point_id AS "pointId", to_char(d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI') AS time, count(*) AS members
-    FROM dossiers d JOIN members m ON m.id = d.member_id JOIN intake_points p ON p.id = d.point_id
-    WHERE p.province_code = ${provinceCode} AND d.state <> 'returned'
-      AND (d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${day}::date
+    SELECT d.point_id AS "pointId", to_char(d.taken_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI') AS time, count(DISTINCT d.member_id) AS members
+    FROM (
+      -- When the member was there: the device's clock (an offline counter sends later), else the server's.
+      SELECT *, coalesce(device_submitted_at, received_at) AS taken_at FROM dossiers WHERE state <> 'returned'
+    ) d JOIN members m ON m.id = d.member_id JOIN intake_points p ON p.id = d.point_id
+    WHERE p.province_code = ${provinceCode}
+      AND (d.taken_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = ${day}::date
       AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.plan_id = ${publishedPlanId ?? null}::bigint AND a.cell_id = m.organisation_id AND a.point_id = d.point_id AND a.day = ${day}::date)
     GROUP BY 1, 2`.execute(db);
   return rows.rows.map((r) => ({ pointId: r.pointId, time: r.time, members: Number(r.members) }));

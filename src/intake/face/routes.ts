@@ -27,7 +27,12 @@ export function faceModelRoutes(app: App): void {
     const entry = Object.hasOwn(FILES, request.params.name) ? FILES[request.params.name] : undefined;
     if (!entry) throw new AppError('route.not_found');
     let content = cache.get(entry.file);
-    if (!content) cache.set(entry.file, (content = readFile(entry.file)));
+    if (!content) {
+      content = readFile(entry.file);
+      cache.set(entry.file, content);
+      // A failed read is not kept: the next request tries the disk again.
+      content.catch(() => cache.delete(entry.file));
+    }
     // Versions are pinned in package.json: a day of caching, revalidated after an upgrade at the latest then.
     return reply.type(entry.type).header('cache-control', 'public, max-age=86400').send(await content);
   });

@@ -20,7 +20,7 @@ export const counterApi = {
   stations: () => request<Stations>('GET', '/api/intake/stations'),
   day: (station: Station, date: string) =>
     request<CounterDay>('GET', '/api/intake/day', { query: station.kind === 'point' ? { pointId: station.id, date } : { mobileTeamId: station.id, date } }),
-  member: (personalId: string) => request<CounterMember>('GET', `/api/intake/members/${encodeURIComponent(personalId)}`),
+  member: (personalId: string) => request<CounterMember>('GET', '/api/intake/member', { query: { personalId } }),
   key: () => request<{ key: string }>('GET', '/api/intake/key'),
   submit: (form: FormData) => request<DossierReceipt>('POST', '/api/dossiers', { form }),
   /** The printed confirmation slip (PDF) for a member to sign on paper. */
