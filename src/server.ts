@@ -37,11 +37,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const register = options.register ?? embeddedRegister(ctx.db);
   const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
-  const stopPhotoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
+  const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {
     await jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false });
-    await stopPhotoCheck();
+    await photoCheck.stop();
   });
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);
@@ -49,7 +49,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   referenceRoutes(app, ctx);
   reconciliationRoutes(app, ctx, { register, jobs, settings: options.jobSettings });
   schedulingRoutes(app, ctx);
-  intakeRoutes(app, ctx, options.files);
+  intakeRoutes(app, ctx, options.files, photoCheck.checkNow);
   reviewRoutes(app, ctx, options.files);
   faceModelRoutes(app);
   counterRoutes(app, ctx);

@@ -91,6 +91,8 @@ describe('dossier submission', () => {
     await supervisor.login('giamsat.b', PASSWORD);
     const approved = await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true });
     expect(approved.body.state).toBe('ready_to_send');
+    // Approved only with the server's own verdict on the photo (checked at once if the background check had not yet).
+    expect((await handle.db.selectFrom('dossiers').select('photo_check').where('id', '=', submission.id).executeTakeFirstOrThrow()).photo_check).toMatchObject({ ok: true });
     expect((await supervisor.request('POST', `/api/dossiers/${submission.id}/review`, { approve: true })).status).toBe(400);
     // Only one of the pair may go to the centre: approving the other too is refused.
     const both = await supervisor.request('POST', `/api/dossiers/${twice.body.dossier.id}/review`, { approve: true });

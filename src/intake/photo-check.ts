@@ -145,9 +145,23 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
 /**
  * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default), pausing while this process's
  * event loop is busy. The queue is "stately" — at most one sweep waiting and one running across all server processes —
- * so asking often costs nothing. Returns a stop function for the server's shutdown.
+ * so asking often costs nothing. Returns the check of one dossier on demand, and the stop for the server's shutdown.
  */
-export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<() => Promise<void>> {
+/** Checks one dossier's photo now if nobody has yet (a supervisor about to approve it), and stores the verdict. */
+export async function checkDossierPhotoNow(db: Db, files: FileStore, checker: PhotoChecker, id: string): Promise<void> {
+  const row = await db.selectFrom('dossiers').select(['photo_ref']).where('id', '=', id).where('photo_check', 'is', null).executeTakeFirst();
+  if (!row) return;
+  const check = await checkStoredPhoto(files, checker, row.photo_ref);
+  await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', id).where('photo_check', 'is', null).execute();
+}
+
+export interface PhotoCheckWorker {
+  /** The check of one dossier, at once (see checkDossierPhotoNow). */
+  checkNow(id: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<PhotoCheckWorker> {
   await jobs.createQueue(PHOTO_CHECK_QUEUE, { name: PHOTO_CHECK_QUEUE, policy: 'stately' });
   const checker = new PhotoChecker();
   const load = eventLoopBusy();
@@ -158,9 +172,12 @@ export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore
   await request();
   const timer = setInterval(request, (settings.intervalSeconds ?? 10) * 1000);
   timer.unref();
-  return async () => {
-    clearInterval(timer);
-    load.stop();
-    await checker.close();
+  return {
+    checkNow: (id) => checkDossierPhotoNow(db, files, checker, id),
+    stop: async () => {
+      clearInterval(timer);
+      load.stop();
+      await checker.close();
+    },
   };
 }

@@ -23,7 +23,7 @@ const Submission = z.object({
   signatureOnPaper: z.literal(true).optional(),
 });
 
-export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
+export function intakeRoutes(app: App, { db }: AppContext, files: FileStore, checkPhotoNow: (id: string) => Promise<void>) {
   /**
    * A confirmed dossier as multipart: `submission` (JSON), `photo` and `signature` (image files). 201 when stored,
    * 200 with the original answer when the same submission comes again.
@@ -67,6 +67,6 @@ export function intakeRoutes(app: App, { db }: AppContext, files: FileStore) {
   app.post(
     '/api/dossiers/:id/review',
     { schema: { params: z.object({ id: z.uuid() }), body: z.union([z.object({ approve: z.literal(true) }), z.object({ approve: z.literal(false), reason: z.string().max(500) })]) } },
-    async (request) => reviewDossier(db, actorOf(request), request.params.id, request.body),
+    async (request) => reviewDossier(db, actorOf(request), request.params.id, request.body, checkPhotoNow),
   );
 }

@@ -215,19 +215,22 @@ async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmi
 }
 
 /** The supervisor's decision on a confirmed dossier: approve it (then it is ready to send) or return it with a reason. */
-export async function reviewDossier(db: Db, actor: Actor, id: string, decision: { approve: true } | { approve: false; reason: string }) {
+export async function reviewDossier(db: Db, actor: Actor, id: string, decision: { approve: true } | { approve: false; reason: string }, checkPhotoNow?: (id: string) => Promise<void>) {
   requirePermission(actor, 'intake.review');
+  // Nothing reaches the centre unchecked by the server: a photo the background check has not reached yet (it yields
+  // to submissions under load) is checked now, before the approval's transaction.
+  if (decision.approve && checkPhotoNow) await checkPhotoNow(id);
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('dossiers').select(['member_id', 'record', 'photo_check']).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row || !(await findMember(trx, actor.scope, row.member_id))) throw new AppError('dossier.not_found', { id });
-    // The server's own photo check refused it: approval waits for a new photo (returning stays possible). A check not
-    // done yet does not hold the supervisor up; the browser already checked that photo.
     // A member taken twice: one dossier may go to the centre; the other is returned, not approved too.
     if (decision.approve) {
       const approvedOther = await trx.selectFrom('dossiers').select('id').where('member_id', '=', row.member_id).where('id', '<>', id).where('state', 'in', ['approved', 'ready_to_send', 'sent']).executeTakeFirst();
       if (approvedOther) throw new AppError('dossier.duplicate', { other: approvedOther.id });
     }
+    // The server's own photo check refused it (or could not run): approval waits for a new photo; returning stays possible.
     const photoCheck = row.photo_check as PhotoCheck | null;
+    if (decision.approve && !photoCheck) throw new AppError('dossier.photo_unchecked');
     if (decision.approve && photoCheck?.ok === false) throw new AppError('dossier.photo_rejected', {}, photoCheck.issues.map(({ code }) => ({ field: 'photo', code })));
     const by = actor.userId ?? actor.username;
     const when = { at: new Date().toISOString() };

@@ -17,6 +17,7 @@ export const en: Record<string, string> = {
   'intake.team.not_found': 'No such mobile team in your scope.',
   'dossier.data_uncorrected': 'The declared value differs from the member\'s record without a correction (keeping the old value); change it at data entry.',
   'dossier.duplicate': 'Another dossier of this member is already approved; return this one.',
+  'dossier.photo_unchecked': 'The server has not checked the photo yet; try approving again in a few minutes.',
   'dossier.not_found': 'Dossier not found.',
   'dossier.team_not_found': 'Mobile team not found.',
   'dossier.conflict': 'This dossier key was already used for another dossier; the device must make a new one.',

@@ -17,6 +17,7 @@ export const vi: Record<string, string> = {
   'intake.team.not_found': 'Không tìm thấy tổ lưu động trong phạm vi của bạn.',
   'dossier.data_uncorrected': 'Thông tin kê khai khác hồ sơ đảng viên mà không có bản ghi sửa (giá trị cũ); cần sửa qua bước nhập dữ liệu.',
   'dossier.duplicate': 'Đảng viên này đã có một hồ sơ khác được duyệt; hồ sơ này cần được trả lại.',
+  'dossier.photo_unchecked': 'Ảnh chưa được máy chủ kiểm tra; thử duyệt lại sau ít phút.',
   'dossier.not_found': 'Không tìm thấy hồ sơ.',
   'dossier.team_not_found': 'Không tìm thấy tổ lưu động.',
   'dossier.conflict': 'Mã hồ sơ này đã được dùng cho một hồ sơ khác; thiết bị cần tạo mã mới.',
