@@ -119,6 +119,9 @@ async function checkStoredPhoto(files: FileStore, checker: PhotoChecker, ref: st
   return { ok: verdict.ok, issues: verdict.issues.map(({ code }) => ({ code })), checkedAt: new Date().toISOString() };
 }
 
+/** Detector failures per dossier in this process (see sweepPhotoChecks). */
+const detectorFailures = new Map<string, number>();
+
 /**
  * Checks unchecked dossiers, oldest first, until none is left or the time is up; answers whether some may remain.
  * Before each photo it waits while `busy()` says the server is. A verdict is only written over NULL, so two sweeps (two
@@ -134,7 +137,19 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
         if (Date.now() >= deadline) return true;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      const check = await checkStoredPhoto(files, checker, row.photo_ref);
+      let check: PhotoCheck;
+      try {
+        check = await checkStoredPhoto(files, checker, row.photo_ref);
+        detectorFailures.delete(row.id);
+      } catch (error) {
+        // A detector failure may pass (its thread restarting); a photo that fails it again and again must not hold up
+        // every photo after it: the third time, it is recorded as unreadable for the supervisor.
+        const failures = (detectorFailures.get(row.id) ?? 0) + 1;
+        detectorFailures.set(row.id, failures);
+        if (failures < 3) throw error;
+        detectorFailures.delete(row.id);
+        check = { ok: false, issues: [{ code: 'photo.unreadable' }], checkedAt: new Date().toISOString() };
+      }
       await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', row.id).where('photo_check', 'is', null).execute();
     }
     if (rows.length < batchSize) return false;
