@@ -8,6 +8,7 @@ import { reviewRoutes } from './intake/review-routes.ts';
 import { faceModelRoutes } from './intake/face/routes.ts';
 import { startPhotoCheckWorker, type PhotoCheckSettings } from './intake/photo-check.ts';
 import { counterRoutes } from './intake/counter-routes.ts';
+import { startFileSweepWorker } from './intake/file-sweep.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
@@ -37,11 +38,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const register = options.register ?? embeddedRegister(ctx.db);
   const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
+  const stopFileSweep = await startFileSweepWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {
     await jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false });
     await photoCheck.stop();
+    stopFileSweep();
   });
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);

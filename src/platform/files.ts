@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -19,6 +19,11 @@ export interface FileStore {
   put(kind: 'photo' | 'signature' | 'scan', content: Buffer): Promise<StoredFile>;
   get(ref: string): Promise<Buffer>;
   delete(ref: string): Promise<void>;
+  /**
+   * Refs of the files last written before `before`, kind by kind; leftovers of writes a crash interrupted (temporary
+   * files) older than that are removed on the way.
+   */
+  listOlderThan(before: Date): AsyncIterable<string>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -259,6 +264,20 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
         throw error;
       }
       await syncDir(shard);
+    },
+
+    async *listOlderThan(before) {
+      for (const kind of KINDS) {
+        for (const shard of await readdir(path.join(root, kind))) {
+          const shardDir = path.join(root, kind, shard);
+          for (const name of await readdir(shardDir)) {
+            const info = await stat(path.join(shardDir, name)).catch(() => undefined);
+            if (!info || info.mtime >= before) continue;
+            if (name.endsWith('.tmp')) await unlink(path.join(shardDir, name)).catch(() => {});
+            else if (REF.test(name)) yield name;
+          }
+        }
+      }
     },
   };
 }

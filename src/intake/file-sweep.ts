@@ -1,0 +1,50 @@
+/**
+ * Removes stored photos and signatures no dossier points at: files written for a submission whose row never
+ * committed (a crash between the two, or a failure whose outcome the database could not tell, decision 0015). Only
+ * files older than a day are considered, so a submission in flight is never touched.
+ */
+import type { Db } from '../platform/db.ts';
+import type { FileStore } from '../platform/files.ts';
+import type { Jobs } from '../platform/jobs.ts';
+
+export const FILE_SWEEP_QUEUE = 'file-sweep';
+const BATCH = 500;
+
+/** Deletes the unreferenced files last written before `before`; answers how many. */
+export async function sweepUnreferencedFiles(db: Db, files: FileStore, before: Date): Promise<number> {
+  let deleted = 0;
+  let batch: string[] = [];
+  const flush = async () => {
+    const referenced = new Set<string>();
+    const rows = await db
+      .selectFrom('dossiers')
+      .select(['photo_ref', 'signature_ref'])
+      .where((eb) => eb.or([eb('photo_ref', 'in', batch), eb('signature_ref', 'in', batch)]))
+      .execute();
+    for (const row of rows) for (const ref of [row.photo_ref, row.signature_ref]) if (ref) referenced.add(ref);
+    for (const ref of batch.filter((r) => !referenced.has(r))) {
+      await files.delete(ref);
+      deleted++;
+    }
+    batch = [];
+  };
+  for await (const ref of files.listOlderThan(before)) {
+    batch.push(ref);
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  return deleted;
+}
+
+/** Once at start and every `intervalHours` (6 by default), across all server processes one sweep at a time. */
+export async function startFileSweepWorker(jobs: Jobs, db: Db, files: FileStore, settings: { intervalHours?: number; pollingIntervalSeconds?: number } = {}): Promise<() => void> {
+  await jobs.createQueue(FILE_SWEEP_QUEUE, { name: FILE_SWEEP_QUEUE, policy: 'stately' });
+  await jobs.work(FILE_SWEEP_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async () => {
+    await sweepUnreferencedFiles(db, files, new Date(Date.now() - 24 * 3600 * 1000));
+  });
+  const request = () => jobs.send(FILE_SWEEP_QUEUE, {}, { retryLimit: 2 }).catch((error: Error) => console.error('file sweep:', error.message));
+  await request();
+  const timer = setInterval(request, (settings.intervalHours ?? 6) * 3600 * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
