@@ -53,6 +53,18 @@ describe('officer pace', () => {
     expect(pace).toMatchObject([{ confirmed: 2, medianMinutesPerDossier: null, firstConfirmedAt: at(5), lastConfirmedAt: at(30), medianMinutesBetween: 25 }]);
   });
 
+  it('times a second confirmation (after a return) from its own steps only', () => {
+    // Round one: steps sent with the first confirmation share its server time; round two comes in an hour later.
+    const later = '2026-12-01T06:00:00.000Z';
+    let d = ok(returnDossier(taken('11', steps(0), at(4)), '99', { at: RECEIVED }, 'Ảnh bị mờ'));
+    d = ok(recordStep(d, 'photo', '11', { at: later, deviceAt: at(60) }));
+    d = ok(recordStep(d, 'signature', '11', { at: later, deviceAt: at(61) }));
+    d = ok(confirm(d, '11', { at: later, deviceAt: at(63) }, { openMismatch: false }));
+    // Round one: 1 → 4 (its photo and signature were redone, its cross-check at 1 stays); round two: 60 → 63, not
+    // 1 → 63 (round one's cross-check came with the first confirmation, at the same server time).
+    expect(officerPace([d], DAY_FROM, DAY_TO)).toMatchObject([{ confirmed: 2, returned: 1, medianMinutesPerDossier: 3 }]);
+  });
+
   it('takes the median of an even count as the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([7])).toBe(7);

@@ -48,9 +48,10 @@ function confirmations(dossier: Dossier, from: number, to: number): Confirmation
     if (transition.to !== 'confirmed') return;
     const at = Date.parse(timeOf(transition));
     if (!(at >= from && at < to)) return;
-    // The steps kept are the latest of each; those of an earlier round (before a return) are not this one's.
+    // The steps kept are the latest of each; those of an earlier round (before a return) are not this one's. Strictly
+    // after: steps sent from a device carry the server time of the confirmation they came with.
     const previous = dossier.history.slice(0, index).findLast((t) => t.to === 'confirmed');
-    const steps = Object.values(dossier.steps).filter((s) => s && (!previous || Date.parse(s.at) >= Date.parse(previous.at)));
+    const steps = Object.values(dossier.steps).filter((s) => s && (!previous || Date.parse(s.at) > Date.parse(previous.at)));
     const sameClock = transition.deviceAt !== undefined && steps.length > 0 && steps.every((s) => s.deviceAt !== undefined);
     const start = sameClock ? Math.min(...steps.map((s) => Date.parse(s.deviceAt!))) : NaN;
     const minutes = sameClock && at >= start ? (at - start) / MINUTE : null;
