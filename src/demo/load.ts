@@ -9,6 +9,7 @@ import { provinceCommittee } from '../reference/service.ts';
 import { getOrganisation } from '../organisations/service.ts';
 import { insertOrganisationsBulk } from '../organisations/store.ts';
 import { addUser } from '../users/service.ts';
+import { ensureDemoCampaign } from './campaign.ts';
 import { generateDemoProvince, type DemoCommune, type DemoMember } from './domain/generate.ts';
 
 export const DEMO_LOGIN = { username: 'admin', password: 'doithe@2025' } as const;
@@ -127,5 +128,6 @@ export async function ensureDemo(app: DatabaseHandle, log: (line: string) => voi
       .executeTakeFirst();
     if (commune) await addUser(app.db, cliActor(), { ...DEMO_OFFICER, fullName: 'Cán bộ Ban xây dựng Đảng xã', role: 'party_officer', organisationId: commune.id });
   }
+  await ensureDemoCampaign(app, '68', log);
   return true;
 }
