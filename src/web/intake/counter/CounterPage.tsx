@@ -411,11 +411,15 @@ export default function CounterPage() {
                             {m.fullName}
                           </Button>
                         </Table.Td>
-                        <Table.Td>{m.shift ? t(`counter.shift.${m.shift}`) : ''}</Table.Td>
                         <Table.Td>
-                          <Badge size="xs" color={{ taken: 'green', outbox: 'blue', waiting: 'gray' }[statusOf(m)]}>
+                          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                            {m.shift ? t(`counter.shift.${m.shift}`) : ''}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="xs" fw={500} c={{ taken: 'green.8', outbox: 'blue.8', waiting: 'gray.7' }[statusOf(m)]} style={{ whiteSpace: 'nowrap' }}>
                             {t(`counter.memberState.${statusOf(m)}`)}
-                          </Badge>
+                          </Text>
                         </Table.Td>
                       </Table.Tr>
                     ))}
@@ -478,7 +482,7 @@ function MemberPanel({ current, check, steps, corrections, signatureRound, pad, 
               </Text>
               {check === 'clear' && (
                 <Text size="sm" c="green" role="status">
-                  {t('counter.crossCheck.clear')}
+                  {t(current.card ? 'counter.crossCheck.clear' : 'counter.crossCheck.clearNoCard')}
                 </Text>
               )}
               {check === 'blocked' && (
