@@ -16,6 +16,7 @@ import { seedCounterDay } from './counter-fixtures.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
 import { Client, startServer } from './http.ts';
+import { padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
   server = await startServer(handle, { files: await encryptedFileStore(path.join(dir, 'files'), path.join(dir, 'files.key')) });
   photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: { r: 200, g: 190, b: 180 } } }).jpeg().toBuffer();
-  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60" stroke="black" stroke-width="6" fill="none"/></svg>')).png().toBuffer();
+  signature = await padSignature();
   officerB = new Client(server.base);
   officerA = new Client(server.base);
   expect((await officerB.login('congan.b', PASSWORD)).status).toBe(200);

@@ -11,6 +11,7 @@ import { loadDemo } from '../src/demo/load.ts';
 import { createTestDatabase } from './database.ts';
 import { Client } from './http.ts';
 import { answering, doithe, stopChildren } from './processes.ts';
+import { DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-crash-'));
@@ -38,8 +39,8 @@ describe('dossiers across a server crash', () => {
     await addUser(handle.db, cliActor(), { username: 'quantri', fullName: 'Quản trị', password: 'mat-khau-thu-nghiem', role: 'central_admin' });
     const members = (await handle.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(120).execute()).map((m) => m.id);
     const photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: { r: 190, g: 180, b: 170 } } }).jpeg().toBuffer();
-    const signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>')).png().toBuffer();
-    const steps = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
+    const signature = await padSignature();
+    const steps = DEVICE_STEPS;
     const submissions = members.map((memberId) => ({ id: randomUUID(), memberId, data: {}, steps }));
     const form = (submission: object) => {
       const body = new FormData();

@@ -11,13 +11,13 @@ import type { FileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { createTestDatabase } from './database.ts';
 import { temporaryFileStore } from './http.ts';
+import { DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let files: FileStore;
 let members: string[];
 let photo: Buffer;
 let signature: Buffer;
-const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -25,7 +25,7 @@ beforeAll(async () => {
   members = (await handle.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(60).execute()).map((m) => m.id);
   files = await temporaryFileStore();
   photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8beb4' } }).jpeg().toBuffer();
-  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60" stroke="black" stroke-width="6" fill="none"/></svg>')).png().toBuffer();
+  signature = await padSignature();
 });
 afterAll(async () => {
   await handle?.close();
@@ -78,7 +78,7 @@ describe('group commit of received dossiers', () => {
 
 describe('replays', () => {
   it('answers a replay with the original even when the member has changed since, and refuses another payload', async () => {
-    const submission = { id: randomUUID(), memberId: members[40]!, data: { phone: '0912345678' }, corrections: [{ field: 'phone', old: null, new: '0912345678', at: '2026-12-01T08:00:00+07:00' }], steps: STEPS };
+    const submission = { id: randomUUID(), memberId: members[40]!, data: { phone: '0912345678' }, corrections: [{ field: 'phone', old: null, new: '0912345678', at: '2026-12-01T08:00:00+07:00' }], steps: DEVICE_STEPS };
     const first = await submit(submission);
     expect(first).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed' } });
     // No longer eligible: a new dossier would be refused, the retry of the stored one is answered as before.
@@ -89,7 +89,7 @@ describe('replays', () => {
   });
 
   it('answers the same key sent twice at once with one stored dossier and one replay', async () => {
-    const submission = { id: randomUUID(), memberId: members[41]!, data: {}, steps: STEPS };
+    const submission = { id: randomUUID(), memberId: members[41]!, data: {}, steps: DEVICE_STEPS };
     const answers = await Promise.all([submit(submission), submit({ ...submission })]);
     expect(answers.map((a) => a.replayed).sort()).toEqual([false, true]);
     expect(answers[0]!.dossier).toEqual(answers[1]!.dossier);

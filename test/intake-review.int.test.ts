@@ -11,6 +11,7 @@ import { addUser } from '../src/users/service.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
 import { Client, startServer } from './http.ts';
+import { padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -58,9 +59,7 @@ beforeAll(async () => {
     .composite([{ input: Buffer.from('<svg width="480" height="640"><ellipse cx="240" cy="280" rx="120" ry="160" fill="#b08060"/></svg>') }])
     .jpeg()
     .toBuffer();
-  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>'))
-    .png()
-    .toBuffer();
+  signature = await padSignature();
 
   // Three dossiers of commune B on 1 December: Bắc and Thuỷ by the first officer, Bắc again by the second (a conflict).
   const submit = async (client: Client, id: string, personalId: string, times: [string, string, string, string], extra: Record<string, unknown> = {}) => {

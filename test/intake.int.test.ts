@@ -6,12 +6,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
-import { cliActor } from '../src/platform/scope.ts';
-import { addUser } from '../src/users/service.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
 import { facePortrait } from './face-fixtures.ts';
 import { Client, startServer } from './http.ts';
+import { DEVICE_STEPS, addIntakeStaff, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -20,24 +19,20 @@ let filesDir: string;
 let photo: Buffer;
 let signature: Buffer;
 const BAC = '068058001004';
-// Photo, cross-check and signature, in that order, on the device's clock.
+// The phone number the member gave at the counter: a correction of an empty field, before the device's steps.
 const PHONE = { field: 'phone', old: null, new: '0912345678', at: '2026-12-01T08:00:00+07:00' };
-const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   const units = await seedTwoCommunes(handle);
-  await addUser(handle.db, cliActor(), { username: 'giamsat.b', fullName: 'Giám sát phường Hai', password: PASSWORD, role: 'supervisor', organisationId: units.communeB.id });
-  await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
+  await addIntakeStaff(handle, units.communeB.id);
   filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
   server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')) });
   officer = new Client(server.base);
   expect((await officer.login('congan.b', PASSWORD)).status).toBe(200);
   // A real face: the server's photo check runs in the background and would refuse approving a face-less photo.
   photo = await facePortrait();
-  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>'))
-    .png()
-    .toBuffer();
+  signature = await padSignature();
 });
 afterAll(async () => {
   await server?.close();
@@ -61,7 +56,7 @@ const storedFiles = () => readdirSync(path.join(filesDir, 'files'), { recursive:
 describe('dossier submission', () => {
   it('stores a confirmed dossier once, answers a replay with the original, and refuses the key reused for other content', async () => {
     // The member gave a phone number at the counter: a correction of an empty field.
-    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, corrections: [PHONE], steps: STEPS };
+    const submission = { id: randomUUID(), memberId: await memberId(BAC), data: { phone: '0912345678' }, corrections: [PHONE], steps: DEVICE_STEPS };
     const first = await officer.request('POST', '/api/dossiers', form(submission));
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ replayed: false, dossier: { id: submission.id, state: 'confirmed', conflictWith: null } });
@@ -107,7 +102,7 @@ describe('dossier submission', () => {
   it('refuses bad input with the field and a clear message, storing nothing', async () => {
     const before = storedFiles().length;
     const rows = (await handle.db.selectFrom('dossiers').select('id').execute()).length;
-    const base = { memberId: await memberId(BAC), data: {}, steps: STEPS };
+    const base = { memberId: await memberId(BAC), data: {}, steps: DEVICE_STEPS };
     const cases: [Record<string, unknown>, Parameters<typeof form>[1], number, string][] = [
       [{ ...base }, { photo: [Buffer.from('đây không phải ảnh'), 'image/jpeg'] }, 400, 'photo'],
       [{ ...base }, { photo: [Buffer.alloc(30 * 1024 * 1024, 1), 'image/jpeg'] }, 413, 'photo'],
@@ -117,7 +112,7 @@ describe('dossier submission', () => {
       [{ ...base, memberId: await memberId('068062001001') }, {}, 404, ''],
       [{ ...base, pointId: '999999' }, {}, 400, 'pointId'],
       // signed before the cross-check: the member must sign the data as it finally is
-      [{ ...base, steps: { ...STEPS, signature: { at: '2026-12-01T08:00:00+07:00' } } }, {}, 400, ''],
+      [{ ...base, steps: { ...DEVICE_STEPS, signature: { at: '2026-12-01T08:00:00+07:00' } } }, {}, 400, ''],
       [{ ...base, mobileTeamId: '999999' }, {}, 400, 'mobileTeamId'],
     ];
     for (const [submission, files, status, field] of cases) {

@@ -7,13 +7,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
-import { cliActor } from '../src/platform/scope.ts';
 import type { PhotoCheck } from '../src/intake/photo-check.ts';
-import { addUser } from '../src/users/service.ts';
 import { createTestDatabase } from './database.ts';
 import { facePortrait } from './face-fixtures.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
 import { Client, startServer } from './http.ts';
+import { DEVICE_STEPS, addIntakeStaff, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -21,13 +20,11 @@ let officer: Client;
 let supervisor: Client;
 let filesDir: string;
 let signature: Buffer;
-const STEPS = { photo: { at: '2026-12-01T08:01:00+07:00' }, cross_check: { at: '2026-12-01T08:02:00+07:00' }, signature: { at: '2026-12-01T08:03:00+07:00' } };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   const units = await seedTwoCommunes(handle);
-  await addUser(handle.db, cliActor(), { username: 'giamsat.b', fullName: 'Giám sát phường Hai', password: PASSWORD, role: 'supervisor', organisationId: units.communeB.id });
-  await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
+  await addIntakeStaff(handle, units.communeB.id);
   filesDir = mkdtempSync(path.join(tmpdir(), 'doithe-files-'));
   // A sweep asked for every half second, so the test does not wait the default 10 s.
   server = await startServer(handle, { files: await encryptedFileStore(path.join(filesDir, 'files'), path.join(filesDir, 'files.key')), photoCheck: { intervalSeconds: 0.5 } });
@@ -35,7 +32,7 @@ beforeAll(async () => {
   expect((await officer.login('congan.b', PASSWORD)).status).toBe(200);
   supervisor = new Client(server.base);
   expect((await supervisor.login('giamsat.b', PASSWORD)).status).toBe(200);
-  signature = await sharp(Buffer.from('<svg width="600" height="200"><rect width="600" height="200" fill="white"/><path d="M20 150 C 120 20, 220 180, 320 60 S 520 160, 580 40" stroke="black" stroke-width="6" fill="none"/></svg>')).png().toBuffer();
+  signature = await padSignature();
 });
 afterAll(async () => {
   await server?.close();
@@ -47,7 +44,7 @@ const memberId = async (personalId: string) => (await handle.db.selectFrom('memb
 async function submit(personalId: string, photo: Buffer): Promise<string> {
   const body = new FormData();
   const id = randomUUID();
-  body.append('submission', JSON.stringify({ id, memberId: await memberId(personalId), data: {}, steps: STEPS }));
+  body.append('submission', JSON.stringify({ id, memberId: await memberId(personalId), data: {}, steps: DEVICE_STEPS }));
   body.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'anh.jpg');
   body.append('signature', new Blob([new Uint8Array(signature)], { type: 'image/png' }), 'chu-ky.png');
   const r = await officer.request('POST', '/api/dossiers', body);

@@ -11,25 +11,14 @@ import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import { listResults, type ResultView } from '../reconciliation/results.ts';
-import { findMemberIdByPersonalId } from '../members/store.ts';
+import { findMemberIdByPersonalId, type Member } from '../members/store.ts';
 import { pointInScope, provinceInScope } from '../scheduling/store.ts';
 
 export type Shift = 'morning' | 'afternoon' | 'evening';
 
 /** One member as the counter needs them: what is compared with the chip card, and what the cross-check found. */
-export interface CounterMember {
-  id: string;
-  personalId: string;
-  fullName: string;
-  dateOfBirth: string | null;
-  birthYear: number;
-  gender: 'male' | 'female';
-  hometown: string | null;
-  permanentAddress: string | null;
-  status: string;
-  eligible: boolean;
-  organisationId: string;
-  organisationName: string;
+export interface CounterMember
+  extends Pick<Member, 'id' | 'personalId' | 'fullName' | 'dateOfBirth' | 'birthYear' | 'gender' | 'hometown' | 'permanentAddress' | 'status' | 'eligible' | 'organisationId' | 'organisationName'> {
   /** Set for members expected today (the shift of their cell's appointment); absent for walk-ins and home visits. */
   shift?: Shift;
   reconciliation: Pick<ResultView, 'status' | 'open' | 'differences' | 'decision' | 'checkedAt'> | null;

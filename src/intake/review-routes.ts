@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, type App, type AppContext } from '../platform/http.ts';
+import { actorOf, type App, type AppContext, sendPdf } from '../platform/http.ts';
 import type { FileStore } from '../platform/files.ts';
 import { STATUSES } from './domain/dossier.ts';
 import { receiptPdf, slipPdf } from './printouts-service.ts';
@@ -44,11 +44,7 @@ export function reviewRoutes(app: App, { db }: AppContext, files: FileStore) {
 
   app.get('/api/dossiers/:id/receipt.pdf', { schema: { params: DossierParams } }, async (request, reply) => {
     const pdf = await receiptPdf(db, actorOf(request), request.params.id, request.locale);
-    reply.header('cache-control', 'no-store');
-    reply.header('content-type', 'application/pdf');
-    // Opened in the browser's viewer to print, not saved.
-    reply.header('content-disposition', `inline; filename="bien-nhan-${request.params.id}.pdf"`);
-    return reply.send(pdf);
+    return sendPdf(reply, pdf, `bien-nhan-${request.params.id}.pdf`, 'inline', { noStore: true });
   });
 
   app.post(
@@ -60,10 +56,7 @@ export function reviewRoutes(app: App, { db }: AppContext, files: FileStore) {
     },
     async (request, reply) => {
       const pdf = await slipPdf(db, actorOf(request), request.body, request.locale);
-      reply.header('cache-control', 'no-store');
-      reply.header('content-type', 'application/pdf');
-      reply.header('content-disposition', `inline; filename="phieu-xac-nhan-${request.body.memberId}.pdf"`);
-      return reply.send(pdf);
+      return sendPdf(reply, pdf, `phieu-xac-nhan-${request.body.memberId}.pdf`, 'inline', { noStore: true });
     },
   );
 

@@ -35,6 +35,17 @@ declare module 'fastify' {
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
 /** The signed-in actor, or 401. */
+/**
+ * A PDF answer: `inline` opens it in the browser's viewer to print (receipts, slips); `attachment` downloads it.
+ * Personal printouts are never cached.
+ */
+export function sendPdf(reply: FastifyReply, pdf: unknown, filename: string, disposition: 'inline' | 'attachment', options: { noStore?: boolean } = {}) {
+  if (options.noStore) reply.header('cache-control', 'no-store');
+  reply.header('content-type', 'application/pdf');
+  reply.header('content-disposition', `${disposition}; filename="${filename}"`);
+  return reply.send(pdf);
+}
+
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('auth.unauthenticated');
   return request.actor;

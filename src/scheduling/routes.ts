@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, type App, type AppContext } from '../platform/http.ts';
+import { actorOf, type App, type AppContext, sendPdf } from '../platform/http.ts';
 import { applyPlanAdvice, changePointSettings, closePointOn, createCampaign, createMobileTeam, createPoint, listMobileTeams, getCampaign, getPlan, listCampaigns, listPlans, listPoints, markMissed, moveAppointment, planCampaign } from './service.ts';
 import { pointSchedulePdf, pointScheduleXlsx, publishPlan } from './outputs-service.ts';
 
@@ -87,9 +87,7 @@ export function schedulingRoutes(app: App, { db }: AppContext) {
   });
   app.get('/api/plans/:id/points/:pointId/schedule.pdf', { schema: { params: scheduleParams.params, querystring: z.object({ date: IsoDate }) } }, async (request, reply) => {
     const { id, pointId } = request.params;
-    reply.header('content-type', 'application/pdf');
-    reply.header('content-disposition', `attachment; filename="lich-tiep-nhan-${pointId}-${request.query.date}.pdf"`);
-    return reply.send(await pointSchedulePdf(db, actorOf(request), id, pointId, request.query.date, request.locale));
+    return sendPdf(reply, await pointSchedulePdf(db, actorOf(request), id, pointId, request.query.date, request.locale), `lich-tiep-nhan-${pointId}-${request.query.date}.pdf`, 'attachment');
   });
   app.post('/api/appointments/:id/missed', { schema: { params: z.object({ id: Id }) } }, async (request) => markMissed(db, actorOf(request), request.params.id));
   app.patch(

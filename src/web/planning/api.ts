@@ -1,5 +1,6 @@
 // The planning vocabulary comes from the server's pure domain module (type-only: nothing of it is bundled).
 import type { Advice, PointSettings, ShiftKey, ShiftSpec, UnplaceableReason } from '../../scheduling/domain/types.ts';
+import type { CampaignInput } from '../../scheduling/service.ts';
 import { buildQuery, request } from '../api.ts';
 /**
  * Typed client for campaign planning ("Kế hoạch cấp thẻ"): intake points and their capacity, campaigns,
@@ -58,14 +59,8 @@ export interface Campaign extends CampaignSummary {
   holidays: string[];
 }
 
-export interface CampaignCreate {
-  name: string;
-  organisationId: string;
-  provinceCode?: string;
-  startDate: string;
-  deadline: string;
-  holidays?: string[];
-}
+/** The body of POST /api/campaigns: the service's own input. */
+export type CampaignCreate = CampaignInput;
 
 export type PlanStatus = 'draft' | 'published' | 'superseded';
 export const PLAN_STATUSES: readonly PlanStatus[] = ['draft', 'published', 'superseded'];

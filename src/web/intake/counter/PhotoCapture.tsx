@@ -1,6 +1,7 @@
 import { Alert, Button, FileButton, Group, Image, List, Paper, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { snapshot } from '../canvas.ts';
 import { checkFrame, cropToCard, loadFaceModel } from '../face.ts';
 
 interface Props {
@@ -92,11 +93,7 @@ export function PhotoCapture({ onChange, resetKey }: Props) {
     if (!v) return;
     setBusy(true);
     try {
-      const canvas = document.createElement('canvas');
-      canvas.width = v.videoWidth;
-      canvas.height = v.videoHeight;
-      canvas.getContext('2d')!.drawImage(v, 0, 0);
-      await accept(canvas);
+      await accept(snapshot(v));
     } finally {
       setBusy(false);
     }
@@ -111,11 +108,7 @@ export function PhotoCapture({ onChange, resetKey }: Props) {
         setRejected([{ code: 'photo.unreadable' }]);
         return;
       }
-      const canvas = document.createElement('canvas');
-      canvas.width = bitmap.width;
-      canvas.height = bitmap.height;
-      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-      await accept(canvas);
+      await accept(snapshot(bitmap));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 import { Button, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { snapshot } from '../canvas.ts';
 
 /** Reads the chip ID card's QR code with the webcam (for counters without a USB scanner); gives its text. */
 export function QrCameraScan({ onText }: { onText: (text: string) => void }) {
@@ -44,14 +45,10 @@ function Reader({ onText }: { onText: (text: string) => void }) {
       v.srcObject = stream;
       await v.play();
       const reader = new BrowserQRCodeReader();
-      const canvas = document.createElement('canvas');
       while (!stopped) {
         if (v.videoWidth) {
-          canvas.width = v.videoWidth;
-          canvas.height = v.videoHeight;
-          canvas.getContext('2d')!.drawImage(v, 0, 0);
           try {
-            const text = reader.decodeFromCanvas(canvas).getText();
+            const text = reader.decodeFromCanvas(snapshot(v)).getText();
             stopped = true;
             found.current(text);
             break;

@@ -1,4 +1,5 @@
 import type { SignatureKind } from '../../../intake/review.ts';
+import type { OfficerPace as ServerOfficerPace } from '../../../intake/domain/pace.ts';
 // The dossier's vocabulary comes from the server's pure state machine (type-only where it is not a constant list).
 import { STATUSES, type DossierStatus, type Step } from '../../../intake/domain/dossier.ts';
 import { request } from '../../api.ts';
@@ -102,15 +103,9 @@ export interface QueuePage {
   pageSize: number;
 }
 
-export interface OfficerPace {
-  officerId: string;
+/** The server's figures (intake/domain/pace.ts) with the officer's name. */
+export interface OfficerPace extends ServerOfficerPace {
   officerName: string;
-  confirmed: number;
-  firstConfirmedAt: string;
-  lastConfirmedAt: string;
-  medianMinutesBetween: number | null;
-  medianMinutesPerDossier: number | null;
-  returned: number;
 }
 
 export type Decision = { approve: true } | { approve: false; reason: string };
