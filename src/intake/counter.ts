@@ -11,14 +11,14 @@ import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import { listResults, type ResultView } from '../reconciliation/results.ts';
-import { findMemberIdByPersonalId, type Member } from '../members/store.ts';
+import { findMemberIdByPersonalId, summaryColumns, type Member, type MemberSummary } from '../members/store.ts';
 import { pointInScope, provinceInScope } from '../scheduling/store.ts';
 
 export type Shift = 'morning' | 'afternoon' | 'evening';
 
 /** One member as the counter needs them: what is compared with the chip card, and what the cross-check found. */
 export interface CounterMember
-  extends Pick<Member, 'id' | 'personalId' | 'fullName' | 'dateOfBirth' | 'birthYear' | 'gender' | 'hometown' | 'permanentAddress' | 'status' | 'eligible' | 'organisationId' | 'organisationName'> {
+  extends Pick<Member, keyof MemberSummary | 'hometown' | 'permanentAddress'> {
   /** Set for members expected today (the shift of their cell's appointment); absent for walk-ins and home visits. */
   shift?: Shift;
   reconciliation: Pick<ResultView, 'status' | 'open' | 'differences' | 'decision' | 'checkedAt'> | null;
@@ -43,18 +43,9 @@ async function membersById(db: Queryable, actor: Actor, ids: readonly string[], 
     .selectFrom('members as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
     .select([
-      'm.id',
-      'm.personal_id as personalId',
-      'm.full_name as fullName',
-      'm.date_of_birth as dateOfBirth',
-      'm.birth_year as birthYear',
-      'm.gender',
+      ...summaryColumns,
       'm.hometown',
       'm.permanent_address as permanentAddress',
-      'm.status',
-      'm.eligible',
-      'o.id as organisationId',
-      'o.name as organisationName',
       sql<boolean>`EXISTS (SELECT 1 FROM dossiers d WHERE d.member_id = m.id AND d.state <> 'returned')`.as('taken'),
     ])
     .where('m.id', 'in', ids)
@@ -69,7 +60,6 @@ async function membersById(db: Queryable, actor: Actor, ids: readonly string[], 
     const shift = shifts.get(r.organisationId);
     return {
       ...r,
-      gender: r.gender as 'male' | 'female',
       ...(shift ? { shift } : {}),
       reconciliation: result ? { status: result.status, open: result.open, differences: result.differences, decision: result.decision, checkedAt: result.checkedAt } : null,
     };

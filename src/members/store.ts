@@ -48,7 +48,8 @@ export interface MemberQuery {
   pageSize: number;
 }
 
-const summaryColumns = [
+/** The columns of a MemberSummary, over `members as m` joined to `organisations as o`. */
+export const summaryColumns = [
   'm.id',
   'm.personal_id as personalId',
   'm.full_name as fullName',

@@ -16,6 +16,7 @@ const BAC: CounterMember = {
   eligible: true,
   organisationId: '3',
   organisationName: 'Chi bộ tổ dân phố Hai',
+  needsHomeVisit: false,
   reconciliation: { status: 'matched', open: false, differences: [], decision: null, checkedAt: '2026-11-20T01:00:00.000Z' },
   taken: false,
 };
