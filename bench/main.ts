@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   reconcile: async () => (await import('./reconcile.ts')).run(),
   schedule: async () => (await import('./schedule.ts')).run(),
   intake: async () => (await import('./intake.ts')).run(),
+  'progress-write': async () => (await import('./progress-write.ts')).run(),
 };
 
 if (!name || !benches[name]) {

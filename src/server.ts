@@ -11,6 +11,7 @@ import { counterRoutes } from './intake/counter-routes.ts';
 import { startFileSweepWorker } from './intake/file-sweep.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
+import { progressRoutes } from './progress/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { startReconciliationWorkers, type ReconciliationJobSettings } from './reconciliation/jobs.ts';
 import { embeddedRegister, type PopulationRegister } from './reconciliation/register.ts';
@@ -56,5 +57,6 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   reviewRoutes(app, ctx, options.files);
   faceModelRoutes(app);
   counterRoutes(app, ctx);
+  progressRoutes(app, ctx);
   return app;
 }

@@ -281,6 +281,32 @@ auditCommand
     });
   });
 
+const progressCommand = program.command('progress').description('số liệu tiến độ (cộng dồn theo tổ chức đảng, điểm tiếp nhận, ngày)');
+progressCommand
+  .command('recount')
+  .description('đếm lại toàn bộ từ hồ sơ và danh sách, so với số đang lưu (mã thoát 3 nếu khác)')
+  .addOption(dataOption())
+  .option('--fix', 'thay số đang lưu bằng số đếm lại')
+  .option('--json', 'dòng cuối của stdout là một đối tượng JSON')
+  .action(async (opts: { data: string; fix?: boolean; json?: boolean }) => {
+    const { recountProgress } = await import('../progress/recount.ts');
+    await withApp(opts.data, async (app) => {
+      const report = await recountProgress(app.db, { fix: opts.fix });
+      // Differences left behind (not fixed) are a failure a scheduled check can see.
+      if (report.differences.length > 0 && !report.fixed) process.exitCode = 3;
+      if (opts.json) {
+        console.log(JSON.stringify(report));
+        return;
+      }
+      for (const d of report.differences.slice(0, 200)) {
+        const counters = Object.entries(d.counters).map(([name, c]) => `${name} ${c.stored} → ${c.recounted}`);
+        console.log(`  ${d.table} ${Object.values(d.key).join(' ')}: ${counters.join(', ')}`);
+      }
+      if (report.differences.length === 0) console.log('Số liệu tiến độ khớp với số đếm lại.');
+      else console.log(`${report.differences.length} dòng khác với số đếm lại${report.fixed ? '; đã sửa theo số đếm lại' : ' (dùng --fix để sửa)'}.`);
+    });
+  });
+
 program
   .command('migrate')
   .description('tạo/cập nhật lược đồ cơ sở dữ liệu')

@@ -20,15 +20,17 @@ export type Permission =
   /** Take a member's dossier at a counter or a home visit. */
   | 'intake.capture'
   /** Approve or return confirmed dossiers (the point's supervisor). */
-  | 'intake.review';
+  | 'intake.review'
+  /** Read the progress counters of a scope (dashboards); the inspector reads but never changes. */
+  | 'progress.read';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
-  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide'],
-  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
+  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'progress.read'],
+  supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
   intake_officer: ['member.read', 'register.check', 'intake.capture'],
-  inspector: ['member.read'],
+  inspector: ['member.read', 'progress.read'],
 };
 
 export const ROLES = Object.keys(GRANTS) as Role[];

@@ -1,0 +1,69 @@
+/**
+ * What the progress triggers (migration 0016) add to a dossier write: the group-commit insert of the intake path
+ * (insertReceived: batches of up to 64 rows with their audit entries), timed with the dossier triggers on and off in
+ * alternating rounds on fresh members of a generated province, in bursts (batched) and one dossier at a time.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { loadDemo } from '../src/demo/load.ts';
+import { insertReceived, type ReceivedRow } from '../src/intake/receipt-writer.ts';
+import { cliActor } from '../src/platform/scope.ts';
+import { benchDatabase, round, tiny } from './support.ts';
+
+const row = (memberId: string): ReceivedRow => ({
+  id: randomUUID(),
+  member_id: memberId,
+  state: 'confirmed',
+  data: '{}',
+  record: '{}',
+  photo_ref: `photo-${'0'.repeat(32)}`,
+  photo_sha256: 'x',
+  signature_ref: `signature-${'0'.repeat(32)}`,
+  signature_sha256: 'x',
+  payload_sha256: randomUUID(),
+});
+
+export async function run() {
+  const handle = await benchDatabase();
+  const { db } = handle;
+  const rounds = tiny ? 2 : 8;
+  const burst = tiny ? 128 : 1024;
+  const single = tiny ? 20 : 200;
+  await loadDemo(handle, { provinceCode: '68', members: rounds * 2 * (burst + single) + 1000, seed: 3 });
+  const members = (await db.selectFrom('members').select('id').orderBy('id').execute()).map((m) => m.id);
+  const point = (await db.insertInto('intake_points').values({ name: 'Điểm đo', province_code: '68', commune_code: (await db.selectFrom('communes').select('code').where('province_code', '=', '68').executeTakeFirstOrThrow()).code, operator: 'commune' }).returning('id').executeTakeFirstOrThrow()).id;
+  let next = 0;
+  const take = (n: number) => members.slice(next, (next += n)).map((id) => ({ ...row(id), point_id: point }));
+  const setTriggers = (on: boolean) => sql.raw(`ALTER TABLE dossiers ${on ? 'ENABLE' : 'DISABLE'} TRIGGER dossiers_progress_insert`).execute(db);
+  const time = async (work: () => Promise<unknown>) => {
+    const start = performance.now();
+    await work();
+    return performance.now() - start;
+  };
+  const totals = { on: { burst: 0, single: 0 }, off: { burst: 0, single: 0 } };
+  for (let r = 0; r < rounds; r++) {
+    for (const on of r % 2 === 0 ? [true, false] : [false, true]) {
+      await setTriggers(on);
+      const side = totals[on ? 'on' : 'off'];
+      const rows = take(burst);
+      side.burst += await time(() => Promise.all(rows.map((x) => insertReceived(db, x, cliActor()))));
+      const singles = take(single);
+      side.single += await time(async () => {
+        for (const x of singles) await insertReceived(db, x, cliActor());
+      });
+    }
+  }
+  await setTriggers(true);
+  const count = rounds * burst;
+  const result = {
+    dossiers: count * 2 + rounds * single * 2,
+    burstMsPerDossierOn: round(totals.on.burst / count),
+    burstMsPerDossierOff: round(totals.off.burst / count),
+    singleMsOn: round(totals.on.single / (rounds * single)),
+    singleMsOff: round(totals.off.single / (rounds * single)),
+    writeOverheadPct: round((totals.on.burst / totals.off.burst - 1) * 100, 1),
+    singleWriteOverheadPct: round((totals.on.single / totals.off.single - 1) * 100, 1),
+  };
+  await handle.dispose();
+  return result;
+}
