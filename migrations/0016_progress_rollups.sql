@@ -6,6 +6,8 @@
 -- join of X's children with their rows by primary key. Counts of a unit are of members (a member taken twice counts
 -- once); counts of an intake point or mobile team are of dossiers (the work done there).
 -- No foreign keys: organisations are never deleted (they are closed), and a key check per upsert would lock them.
+-- Fillfactor 50 on the four tables: the same rows (the root's, the province's, the day's) are rewritten by nearly
+-- every counting statement; room on the page keeps those updates HOT (no new primary-key entry per update).
 
 CREATE TABLE progress_units (
   organisation_id bigint PRIMARY KEY,
@@ -24,7 +26,7 @@ CREATE TABLE progress_units (
   -- eligible members with a blocking cross-check difference nobody decided on / whose check awaits the register
   open_mismatches integer NOT NULL DEFAULT 0,
   awaiting_check integer NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 50);
 
 CREATE TABLE progress_sources (
   kind text NOT NULL CHECK (kind IN ('point', 'team')),
@@ -38,7 +40,7 @@ CREATE TABLE progress_sources (
   -- second dossiers of a member (conflict_with set) not returned
   conflicts integer NOT NULL DEFAULT 0,
   PRIMARY KEY (kind, source_id)
-);
+) WITH (fillfactor = 50);
 
 -- Events per Vietnam day, from the dossier's own timestamps (so a recount finds the same day): dossiers received
 -- (received_at), approved and returned (reviewed_at of a dossier in that state).
@@ -49,7 +51,7 @@ CREATE TABLE progress_unit_days (
   approved integer NOT NULL DEFAULT 0,
   returned integer NOT NULL DEFAULT 0,
   PRIMARY KEY (organisation_id, day)
-);
+) WITH (fillfactor = 50);
 
 CREATE TABLE progress_source_days (
   kind text NOT NULL CHECK (kind IN ('point', 'team')),
@@ -59,7 +61,7 @@ CREATE TABLE progress_source_days (
   approved integer NOT NULL DEFAULT 0,
   returned integer NOT NULL DEFAULT 0,
   PRIMARY KEY (kind, source_id, day)
-);
+) WITH (fillfactor = 50);
 
 -- How the triggers below count (decision 0016):
 -- * Statement-level, with transition tables: one call per statement, so a group-commit batch of dossiers, a COPY of
@@ -81,6 +83,10 @@ CREATE TABLE progress_source_days (
 --   result count it one after the other. The rollup rows' own locks would not do: a transaction waits on them only
 --   after it has read the member's dossiers with its older snapshot. Members' own triggers need no such statement:
 --   the UPDATE or DELETE that fired them already holds those rows' locks.
+--   A result's counters depend on its member's eligibility and unit, not on the dossiers: there the lock orders the
+--   result's writer against an UPDATE or DELETE of the member, whose trigger reads the result (a row lock on the
+--   result would not do: a new result has none to wait on). Members are found by index, one probe per member whose
+--   flags changed; a whole-list run's matched rows change no flag and cost one pass over the transition table.
 -- * Paths are read only after ROW EXCLUSIVE on progress_units; a unit move takes EXCLUSIVE, so no counter change is
 --   computed on a path that a move is rewriting (moves are rare; dashboards' plain reads are not blocked).
 -- * Stages of a dossier, written inline: 1 in_progress, 2 confirmed, 3 approved, 4 ready_to_send, 5 sent; a returned
@@ -233,13 +239,19 @@ END $body$;
   -- result of a deleted member finds no member here; the members trigger has already counted it out.
   results_body text := $body$
 BEGIN
-  PERFORM FROM members WHERE id IN (SELECT member_id FROM (@changes) c) ORDER BY id FOR NO KEY UPDATE;
+  -- One index probe per member whose flags changed (never a scan of members: a whole-list cross-check writes a
+  -- million results, almost all matched, and its transaction plans with nested loops off).
+  PERFORM FROM (SELECT DISTINCT member_id FROM (@changes) c ORDER BY member_id) t,
+    LATERAL (SELECT FROM members m WHERE m.id = t.member_id FOR NO KEY UPDATE) m;
   IF NOT FOUND THEN RETURN NULL; END IF;
   LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
   INSERT INTO progress_units AS p (organisation_id, open_mismatches, awaiting_check)
   SELECT a.id, sum(c.sign * c.open::int), sum(c.sign * c.awaiting::int)
-  FROM (@changes) c JOIN members m ON m.id = c.member_id AND m.eligible JOIN organisations o ON o.id = m.organisation_id,
+  FROM (@changes) c,
+    LATERAL (SELECT m.eligible, m.organisation_id FROM members m WHERE m.id = c.member_id OFFSET 0) m
+    JOIN organisations o ON o.id = m.organisation_id,
     unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
+  WHERE m.eligible
   GROUP BY a.id HAVING (sum(c.sign * c.open::int), sum(c.sign * c.awaiting::int)) <> (0, 0) ORDER BY a.id
   ON CONFLICT (organisation_id) DO UPDATE SET open_mismatches = p.open_mismatches + excluded.open_mismatches,
     awaiting_check = p.awaiting_check + excluded.awaiting_check;
