@@ -63,175 +63,242 @@ CREATE TABLE progress_source_days (
   PRIMARY KEY (kind, source_id, day)
 ) WITH (fillfactor = 50);
 
--- How the triggers below count (decision 0016):
--- * Statement-level, with transition tables: one call per statement, so a group-commit batch of dossiers, a COPY of
---   members or a whole-list cross-check pays once, not once per row.
--- * Each firing is a few set-based statements written straight against the transition tables: no per-row function
---   call, no arrays of composite values, no parameters — so every statement keeps one generic plan for the session.
---   The insert, update and delete triggers of one table share one body (the rows that changed, `@changes`, signed
---   -1 for what was and +1 for what is), instantiated below by the DO block.
--- * A unit's ancestors are the ids of its materialised path; every delta is expanded to them, summed per row of the
---   rollup and applied by one INSERT … ON CONFLICT DO UPDATE per table, in key order (two counting transactions lock
---   the shared rows in the same order and cannot deadlock on them).
--- * A member's unit counters are recomputed, not patched: for the members a statement touched, the vector from their
---   dossiers after the statement and before it (its new rows taken out, its old rows put back), and the difference.
---
--- Concurrency (READ COMMITTED): each statement of a PL/pgSQL trigger reads with a fresh snapshot, so what it reads
--- after taking a lock includes what the lock's holder committed.
--- * Dossiers and cross-check results: the members concerned are locked first (FOR NO KEY UPDATE, in id order; a
---   dossier's foreign key only takes KEY SHARE), so two transactions changing one member's dossiers, eligibility or
---   result count it one after the other. The rollup rows' own locks would not do: a transaction waits on them only
---   after it has read the member's dossiers with its older snapshot. Members' own triggers need no such statement:
---   the UPDATE or DELETE that fired them already holds those rows' locks.
---   A result's counters depend on its member's eligibility and unit, not on the dossiers: there the lock orders the
---   result's writer against an UPDATE or DELETE of the member, whose trigger reads the result (a row lock on the
---   result would not do: a new result has none to wait on). Members are found by index, one probe per member whose
---   flags changed; a whole-list run's matched rows change no flag and cost one pass over the transition table.
--- * Paths are read only after ROW EXCLUSIVE on progress_units; a unit move takes EXCLUSIVE, so no counter change is
---   computed on a path that a move is rewriting (moves are rare; dashboards' plain reads are not blocked).
--- * Stages of a dossier, written inline: 1 in_progress, 2 confirmed, 3 approved, 4 ready_to_send, 5 sent; a returned
---   dossier counts as not there (0). Day events: received on its received_at's Vietnam day; approved (stage ≥ 3) or
---   returned on its reviewed_at's day.
+-- How dossier changes are counted (decision 0016): the dossier triggers only append the changed versions to
+-- progress_pending (one small INSERT per statement, no shared row touched), and progress_fold() moves them into the
+-- counters, regularly from the server and whenever asked. Every read adds what is still pending (the same functions
+-- the fold applies), so a dashboard is exact to the last committed dossier whether or not the fold has run.
+-- A member's dossier counters are recomputed, not patched: progress_members keeps, per member with dossiers, the unit
+-- it was counted under and its vector (live, total, furthest stage); the fold compares it with the member's dossiers
+-- now and applies the difference to both units' ancestors (a member moved between cells moves with it).
+-- Stages of a dossier: 1 in_progress, 2 confirmed, 3 approved, 4 ready_to_send, 5 sent; a returned dossier counts as
+-- not there (0). Day events: received on its received_at's Vietnam day; approved (stage ≥ 3) or returned on its
+-- reviewed_at's day.
 
-DO $migration$
-DECLARE
-  -- @changes: sign, id, member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at
-  dossiers_body text := $body$
-BEGIN
-  PERFORM FROM members WHERE id IN (SELECT member_id FROM (@changes) c) ORDER BY id FOR NO KEY UPDATE;
-  IF NOT FOUND THEN RETURN NULL; END IF;
-  LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
-  WITH c AS MATERIALIZED (@changes),
-  paths AS MATERIALIZED (
-    SELECT m.id AS member_id, string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[] AS units
-    FROM members m JOIN organisations o ON o.id = m.organisation_id WHERE m.id IN (SELECT member_id FROM c)),
-  -- The touched members' dossiers as they are now (`now_`) and as they were (`then_`: the statement's new rows out,
-  -- its old rows back). Read member by member through the index, whatever the table's size when the plan was made.
-  r AS (
-    SELECT d.member_id, d.state, true AS now_, n.id IS NULL AS then_
-    FROM (SELECT DISTINCT member_id FROM c) t,
-      LATERAL (SELECT d.id, d.member_id, d.state FROM dossiers d WHERE d.member_id = t.member_id OFFSET 0) d
-      LEFT JOIN c n ON n.sign = 1 AND n.id = d.id
+CREATE TABLE progress_members (
+  member_id bigint PRIMARY KEY,
+  organisation_id bigint NOT NULL,
+  live integer NOT NULL,
+  total integer NOT NULL,
+  stage integer NOT NULL
+);
+
+-- Dossier versions not yet folded: -1 a version that is gone, +1 the version now; 0 marks a member whose unit changed.
+CREATE TABLE progress_pending (
+  sign smallint NOT NULL,
+  member_id bigint NOT NULL,
+  point_id bigint,
+  mobile_team_id bigint,
+  state text,
+  conflict_with uuid,
+  received_at timestamptz,
+  reviewed_at timestamptz
+);
+
+CREATE FUNCTION progress_stage(state text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3 WHEN 'ready_to_send' THEN 4
+    WHEN 'sent' THEN 5 ELSE 0 END $$;
+
+-- Day events of dossier versions, signed: received on the received_at's Vietnam day; approved (stage ≥ 3) or returned
+-- on the reviewed_at's day. Vietnam's day by its fixed offset (UTC+7 since 1975, no summer time; a named zone costs a
+-- lookup per value). Plain scans joined by UNION ALL: a LATERAL VALUES list of expressions is set up again for every
+-- row, and cost most of the fold.
+CREATE FUNCTION progress_pending_events()
+RETURNS TABLE (member_id bigint, point_id bigint, mobile_team_id bigint, day date, dossiers integer, approved integer,
+  returned integer) LANGUAGE sql STABLE AS $$
+  SELECT member_id, point_id, mobile_team_id, (received_at AT TIME ZONE INTERVAL '+07:00')::date, sign, 0, 0
+  FROM progress_pending WHERE sign <> 0
+  UNION ALL
+  SELECT member_id, point_id, mobile_team_id, (reviewed_at AT TIME ZONE INTERVAL '+07:00')::date, 0,
+    sign * (state IN ('approved', 'ready_to_send', 'sent'))::int, sign * (state = 'returned')::int
+  FROM progress_pending WHERE sign <> 0 AND reviewed_at IS NOT NULL AND state IN ('approved', 'ready_to_send', 'sent', 'returned') $$;
+
+-- Per member with something pending: the unit it was counted under (org0; its unit now when it was never counted),
+-- what it was counted (…0, from progress_members) and its unit now (org1; NULL for a member deleted since).
+CREATE FUNCTION progress_pending_member_units()
+RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer)
+LANGUAGE sql STABLE AS $$
+  SELECT t.member_id, coalesce(pm.organisation_id, m.organisation_id), m.organisation_id, coalesce(pm.live, 0),
+    coalesce(pm.total, 0), coalesce(pm.stage, 0)
+  FROM (SELECT DISTINCT member_id FROM progress_pending) t
+    LEFT JOIN members m ON m.id = t.member_id
+    LEFT JOIN progress_members pm ON pm.member_id = t.member_id $$;
+
+-- … and what it counts now (…1, from its dossiers, read member by member through the index whatever the table's size
+-- when the plan was made).
+CREATE FUNCTION progress_pending_members()
+RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer,
+  live1 integer, total1 integer, stage1 integer) LANGUAGE sql STABLE AS $$
+  SELECT t.*, d.live, d.total, d.stage
+  FROM progress_pending_member_units() t,
+    LATERAL (SELECT (count(*) FILTER (WHERE x.state <> 'returned'))::int AS live, count(*)::int AS total,
+      coalesce(max(progress_stage(x.state)), 0) AS stage FROM dossiers x WHERE x.member_id = t.member_id) d $$;
+
+CREATE FUNCTION progress_pending_units()
+RETURNS TABLE (organisation_id bigint, received bigint, confirmed bigint, approved bigint, ready_to_send bigint,
+  sent bigint, returned bigint, conflicts bigint) LANGUAGE sql STABLE AS $$
+  WITH m AS (SELECT * FROM progress_pending_members()
+    WHERE (org0, live0, total0, stage0) IS DISTINCT FROM (org1, live1, total1, stage1)),
+  sides AS (
+    SELECT org0 AS org, -1 AS sign, live0 AS live, total0 AS total, stage0 AS stage FROM m WHERE org0 IS NOT NULL
     UNION ALL
-    SELECT member_id, state, false, true FROM c WHERE sign = -1),
-  v AS (
-    SELECT member_id,
-      count(*) FILTER (WHERE now_ AND stage > 0) AS live1, count(*) FILTER (WHERE now_) AS total1,
-      coalesce(max(stage) FILTER (WHERE now_), 0) AS stage1,
-      count(*) FILTER (WHERE then_ AND stage > 0) AS live0, count(*) FILTER (WHERE then_) AS total0,
-      coalesce(max(stage) FILTER (WHERE then_), 0) AS stage0
-    FROM (SELECT r.*, CASE r.state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3
-      WHEN 'ready_to_send' THEN 4 WHEN 'sent' THEN 5 ELSE 0 END AS stage FROM r) r
-    GROUP BY member_id),
-  u AS (
-    SELECT member_id, (live1 > 0)::int - (live0 > 0)::int AS received, (stage1 >= 2)::int - (stage0 >= 2)::int AS confirmed,
-      (stage1 >= 3)::int - (stage0 >= 3)::int AS approved, (stage1 >= 4)::int - (stage0 >= 4)::int AS ready_to_send,
-      (stage1 >= 5)::int - (stage0 >= 5)::int AS sent,
-      (total1 > 0 AND live1 = 0)::int - (total0 > 0 AND live0 = 0)::int AS returned,
-      (live1 > 1)::int - (live0 > 1)::int AS conflicts
-    FROM v),
+    SELECT org1, 1, live1, total1, stage1 FROM m WHERE org1 IS NOT NULL),
+  cells AS (
+    SELECT org, sum(sign * (live > 0)::int) AS received, sum(sign * (stage >= 2)::int) AS confirmed,
+      sum(sign * (stage >= 3)::int) AS approved, sum(sign * (stage >= 4)::int) AS ready_to_send,
+      sum(sign * (stage >= 5)::int) AS sent, sum(sign * (total > 0 AND live = 0)::int) AS returned,
+      sum(sign * (live > 1)::int) AS conflicts
+    FROM sides GROUP BY org)
+  SELECT a.id, sum(c.received), sum(c.confirmed), sum(c.approved), sum(c.ready_to_send), sum(c.sent), sum(c.returned),
+    sum(c.conflicts)
+  FROM cells c JOIN organisations o ON o.id = c.org, unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
+  GROUP BY a.id
+  HAVING (sum(c.received), sum(c.confirmed), sum(c.approved), sum(c.ready_to_send), sum(c.sent), sum(c.returned),
+    sum(c.conflicts)) <> (0, 0, 0, 0, 0, 0, 0) $$;
+
+-- Day events: a member counted where it is gets its pending events there; a member counted elsewhere (moved, or
+-- deleted) takes what was counted for it (its events now less those pending) away from there, and its events now to
+-- where it is.
+CREATE FUNCTION progress_pending_unit_days()
+RETURNS TABLE (organisation_id bigint, day date, dossiers bigint, approved bigint, returned bigint) LANGUAGE sql STABLE AS $$
+  WITH m AS (SELECT * FROM progress_pending_member_units()),
+  moved AS (SELECT * FROM m WHERE org0 IS DISTINCT FROM org1),
+  now_ AS (
+    SELECT d.member_id, (d.received_at AT TIME ZONE INTERVAL '+07:00')::date AS day, 1 AS dossiers, 0 AS approved, 0 AS returned
+    FROM moved JOIN dossiers d ON d.member_id = moved.member_id
+    UNION ALL
+    SELECT d.member_id, (d.reviewed_at AT TIME ZONE INTERVAL '+07:00')::date, 0, (d.state IN ('approved', 'ready_to_send', 'sent'))::int,
+      (d.state = 'returned')::int
+    FROM moved JOIN dossiers d ON d.member_id = moved.member_id
+    WHERE d.reviewed_at IS NOT NULL AND d.state IN ('approved', 'ready_to_send', 'sent', 'returned')),
+  events AS (
+    SELECT CASE WHEN m.org0 IS NOT DISTINCT FROM m.org1 THEN m.org1 ELSE m.org0 END AS org, e.day, e.dossiers, e.approved, e.returned
+    FROM progress_pending_events() e JOIN m USING (member_id)
+    UNION ALL
+    SELECT moved.org0, e.day, -e.dossiers, -e.approved, -e.returned FROM now_ e JOIN moved USING (member_id)
+    UNION ALL
+    SELECT moved.org1, e.day, e.dossiers, e.approved, e.returned FROM now_ e JOIN moved USING (member_id)),
+  cells AS (SELECT org, day, sum(dossiers) AS dossiers, sum(approved) AS approved, sum(returned) AS returned FROM events
+    WHERE org IS NOT NULL GROUP BY org, day)
+  SELECT a.id, c.day, sum(c.dossiers), sum(c.approved), sum(c.returned)
+  FROM cells c JOIN organisations o ON o.id = c.org, unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
+  GROUP BY a.id, c.day HAVING (sum(c.dossiers), sum(c.approved), sum(c.returned)) <> (0, 0, 0) $$;
+
+CREATE FUNCTION progress_pending_sources()
+RETURNS TABLE (kind text, source_id bigint, received bigint, confirmed bigint, approved bigint, ready_to_send bigint,
+  sent bigint, returned bigint, conflicts bigint) LANGUAGE sql STABLE AS $$
+  WITH x AS (
+    SELECT 'point' AS kind, point_id AS source_id, sign, state, conflict_with FROM progress_pending WHERE sign <> 0 AND point_id IS NOT NULL
+    UNION ALL
+    SELECT 'team', mobile_team_id, sign, state, conflict_with FROM progress_pending WHERE sign <> 0 AND mobile_team_id IS NOT NULL)
+  SELECT kind, source_id, sum(sign * (state <> 'returned')::int), sum(sign * (progress_stage(state) >= 2)::int),
+    sum(sign * (progress_stage(state) >= 3)::int), sum(sign * (progress_stage(state) >= 4)::int),
+    sum(sign * (state = 'sent')::int), sum(sign * (state = 'returned')::int),
+    sum(sign * (conflict_with IS NOT NULL AND state <> 'returned')::int)
+  FROM x GROUP BY kind, source_id $$;
+
+CREATE FUNCTION progress_pending_source_days()
+RETURNS TABLE (kind text, source_id bigint, day date, dossiers bigint, approved bigint, returned bigint) LANGUAGE sql STABLE AS $$
+  WITH e AS (SELECT * FROM progress_pending_events()),
+  x AS (
+    SELECT 'point' AS kind, point_id AS source_id, day, dossiers, approved, returned FROM e WHERE point_id IS NOT NULL
+    UNION ALL
+    SELECT 'team', mobile_team_id, day, dossiers, approved, returned FROM e WHERE mobile_team_id IS NOT NULL)
+  SELECT kind, source_id, day, sum(dossiers), sum(approved), sum(returned) FROM x
+  GROUP BY kind, source_id, day HAVING (sum(dossiers), sum(approved), sum(returned)) <> (0, 0, 0) $$;
+
+-- Moves what is pending into the counters, in one statement (one snapshot: the pending rows it deletes are exactly
+-- those the functions read). One fold at a time; rows upserted in key order. Returns how many pending rows it took.
+CREATE FUNCTION progress_fold() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  taken bigint;
+BEGIN
+  IF NOT EXISTS (SELECT FROM progress_pending) THEN RETURN 0; END IF;
+  PERFORM pg_advisory_xact_lock(hashtext('doithe.progress_fold'));
+  LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
+  WITH gone AS (DELETE FROM progress_pending RETURNING 1),
+  m AS MATERIALIZED (SELECT * FROM progress_pending_members()),
+  kept AS (
+    INSERT INTO progress_members AS p (member_id, organisation_id, live, total, stage)
+    SELECT member_id, org1, live1, total1, stage1 FROM m WHERE org1 IS NOT NULL AND total1 > 0 ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET organisation_id = excluded.organisation_id, live = excluded.live,
+      total = excluded.total, stage = excluded.stage),
+  dropped AS (
+    DELETE FROM progress_members p USING m WHERE p.member_id = m.member_id AND (m.org1 IS NULL OR m.total1 = 0)),
   units AS (
     INSERT INTO progress_units AS p (organisation_id, received, confirmed, approved, ready_to_send, sent, returned, conflicts)
-    SELECT a.id, sum(u.received), sum(u.confirmed), sum(u.approved), sum(u.ready_to_send), sum(u.sent), sum(u.returned),
-      sum(u.conflicts)
-    FROM u JOIN paths USING (member_id), unnest(paths.units) AS a(id)
-    WHERE (u.received, u.confirmed, u.approved, u.ready_to_send, u.sent, u.returned, u.conflicts) <> (0, 0, 0, 0, 0, 0, 0)
-    GROUP BY a.id ORDER BY a.id
+    SELECT * FROM progress_pending_units() ORDER BY 1
     ON CONFLICT (organisation_id) DO UPDATE SET received = p.received + excluded.received,
       confirmed = p.confirmed + excluded.confirmed, approved = p.approved + excluded.approved,
       ready_to_send = p.ready_to_send + excluded.ready_to_send, sent = p.sent + excluded.sent,
       returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts),
-  e AS (
-    SELECT c.member_id, c.point_id, c.mobile_team_id, x.day, x.dossiers, x.approved, x.returned
-    FROM c, LATERAL (VALUES ((c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, c.sign, 0, 0),
-      ((c.reviewed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 0,
-        c.sign * (c.state IN ('approved', 'ready_to_send', 'sent'))::int, c.sign * (c.state = 'returned')::int))
-      AS x(day, dossiers, approved, returned)
-    WHERE x.day IS NOT NULL AND (x.dossiers, x.approved, x.returned) <> (0, 0, 0)),
   unit_days AS (
     INSERT INTO progress_unit_days AS p (organisation_id, day, dossiers, approved, returned)
-    SELECT a.id, e.day, sum(e.dossiers), sum(e.approved), sum(e.returned)
-    FROM e JOIN paths USING (member_id), unnest(paths.units) AS a(id)
-    GROUP BY a.id, e.day HAVING (sum(e.dossiers), sum(e.approved), sum(e.returned)) <> (0, 0, 0) ORDER BY a.id, e.day
+    SELECT * FROM progress_pending_unit_days() ORDER BY 1, 2
     ON CONFLICT (organisation_id, day) DO UPDATE SET dossiers = p.dossiers + excluded.dossiers,
       approved = p.approved + excluded.approved, returned = p.returned + excluded.returned),
   sources AS (
     INSERT INTO progress_sources AS p (kind, source_id, received, confirmed, approved, ready_to_send, sent, returned, conflicts)
-    SELECT x.kind, x.source_id, sum(c.sign * (c.state <> 'returned')::int),
-      sum(c.sign * (c.state IN ('confirmed', 'approved', 'ready_to_send', 'sent'))::int),
-      sum(c.sign * (c.state IN ('approved', 'ready_to_send', 'sent'))::int),
-      sum(c.sign * (c.state IN ('ready_to_send', 'sent'))::int), sum(c.sign * (c.state = 'sent')::int),
-      sum(c.sign * (c.state = 'returned')::int), sum(c.sign * (c.conflict_with IS NOT NULL AND c.state <> 'returned')::int)
-    FROM c, LATERAL (VALUES ('point', c.point_id), ('team', c.mobile_team_id)) AS x(kind, source_id)
-    WHERE x.source_id IS NOT NULL
-    GROUP BY x.kind, x.source_id ORDER BY x.kind, x.source_id
+    SELECT * FROM progress_pending_sources() ORDER BY 1, 2
     ON CONFLICT (kind, source_id) DO UPDATE SET received = p.received + excluded.received,
       confirmed = p.confirmed + excluded.confirmed, approved = p.approved + excluded.approved,
       ready_to_send = p.ready_to_send + excluded.ready_to_send, sent = p.sent + excluded.sent,
-      returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts)
-  INSERT INTO progress_source_days AS p (kind, source_id, day, dossiers, approved, returned)
-  SELECT x.kind, x.source_id, e.day, sum(e.dossiers), sum(e.approved), sum(e.returned)
-  FROM e, LATERAL (VALUES ('point', e.point_id), ('team', e.mobile_team_id)) AS x(kind, source_id)
-  WHERE x.source_id IS NOT NULL
-  GROUP BY x.kind, x.source_id, e.day HAVING (sum(e.dossiers), sum(e.approved), sum(e.returned)) <> (0, 0, 0)
-  ORDER BY x.kind, x.source_id, e.day
-  ON CONFLICT (kind, source_id, day) DO UPDATE SET dossiers = p.dossiers + excluded.dossiers,
-    approved = p.approved + excluded.approved, returned = p.returned + excluded.returned;
+      returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts),
+  source_days AS (
+    INSERT INTO progress_source_days AS p (kind, source_id, day, dossiers, approved, returned)
+    SELECT * FROM progress_pending_source_days() ORDER BY 1, 2, 3
+    ON CONFLICT (kind, source_id, day) DO UPDATE SET dossiers = p.dossiers + excluded.dossiers,
+      approved = p.approved + excluded.approved, returned = p.returned + excluded.returned)
+  SELECT count(*) INTO taken FROM gone;
+  RETURN taken;
+END $$;
+
+-- Members, cross-check results and unit moves are counted in the statement's own transaction (imports, whole-list
+-- checks and merges are few, large statements):
+-- * Statement-level, with transition tables: one call per statement, not per row; set-based SQL with no parameters, so
+--   every statement keeps one generic plan for the session. The update and delete triggers of a table share one body
+--   (the rows that changed, `@changes`, signed -1 for what was and +1 for what is), instantiated by the DO block.
+-- * A unit's ancestors are the ids of its materialised path; deltas are summed per row and applied by one
+--   INSERT … ON CONFLICT DO UPDATE per table, in key order (no deadlock between two counting transactions).
+-- * A cross-check result's writer locks its members (FOR NO KEY UPDATE, id order) so that it counts one after an
+--   UPDATE or DELETE of the member, whose trigger reads the result. Paths are read only after ROW EXCLUSIVE on
+--   progress_units; a unit move takes EXCLUSIVE, so no delta is computed on a path a move is rewriting.
+
+DO $migration$
+DECLARE
+  -- @changes: sign, member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at
+  dossiers_body text := $body$
+BEGIN
+  INSERT INTO progress_pending (sign, member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at)
+  @changes;
   RETURN NULL;
 END $body$;
-  dossier_columns text := 'id, member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at';
+  dossier_columns text := 'member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at';
 
-  -- @changes: sign, id, organisation_id, eligible. Members whose unit or eligibility changed: their whole counters
-  -- leave the old side and join the new one; a member moved between cells takes its dossiers' day events along.
+  -- @changes: sign, id, organisation_id, eligible. Members whose unit or eligibility changed: their eligibility and
+  -- cross-check counters leave the old side and join the new one; a member that changed unit is marked pending, so
+  -- that the fold moves its dossier counters (where they were counted is in progress_members).
   members_body text := $body$
 BEGIN
   IF NOT EXISTS (SELECT FROM (@changes) c) THEN RETURN NULL; END IF;
   LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
   WITH c AS MATERIALIZED (@changes),
-  taken AS (
-    SELECT t.id AS member_id, d.live, d.total, d.stage
-    FROM (SELECT DISTINCT id FROM c) t, LATERAL (
-      SELECT count(*) FILTER (WHERE state <> 'returned') AS live, count(*) AS total,
-        coalesce(max(CASE state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3
-          WHEN 'ready_to_send' THEN 4 WHEN 'sent' THEN 5 ELSE 0 END), 0) AS stage
-      FROM dossiers d WHERE d.member_id = t.id) d),
-  units AS (
-    INSERT INTO progress_units AS p (organisation_id, target, received, confirmed, approved, ready_to_send, sent, returned,
-      conflicts, open_mismatches, awaiting_check)
-    SELECT a.id, sum(c.sign * c.eligible::int), sum(c.sign * (t.live > 0)::int), sum(c.sign * (t.stage >= 2)::int),
-      sum(c.sign * (t.stage >= 3)::int), sum(c.sign * (t.stage >= 4)::int), sum(c.sign * (t.stage >= 5)::int),
-      sum(c.sign * (t.total > 0 AND t.live = 0)::int), sum(c.sign * (t.live > 1)::int),
-      sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
-      sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)
-    FROM c JOIN taken t ON t.member_id = c.id JOIN organisations o ON o.id = c.organisation_id
-      LEFT JOIN reconciliation_results rr ON rr.member_id = c.id,
-      unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
-    GROUP BY a.id
-    HAVING (sum(c.sign * c.eligible::int), sum(c.sign * (t.live > 0)::int), sum(c.sign * (t.stage >= 2)::int),
-      sum(c.sign * (t.stage >= 3)::int), sum(c.sign * (t.stage >= 4)::int), sum(c.sign * (t.stage >= 5)::int),
-      sum(c.sign * (t.total > 0 AND t.live = 0)::int), sum(c.sign * (t.live > 1)::int),
-      sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
-      sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    ORDER BY a.id
-    ON CONFLICT (organisation_id) DO UPDATE SET target = p.target + excluded.target, received = p.received + excluded.received,
-      confirmed = p.confirmed + excluded.confirmed, approved = p.approved + excluded.approved,
-      ready_to_send = p.ready_to_send + excluded.ready_to_send, sent = p.sent + excluded.sent,
-      returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts,
-      open_mismatches = p.open_mismatches + excluded.open_mismatches, awaiting_check = p.awaiting_check + excluded.awaiting_check)
-  INSERT INTO progress_unit_days AS p (organisation_id, day, dossiers, approved, returned)
-  SELECT a.id, x.day, sum(x.dossiers), sum(x.approved), sum(x.returned)
-  FROM c JOIN organisations o ON o.id = c.organisation_id JOIN dossiers d ON d.member_id = c.id,
-    LATERAL (VALUES ((d.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, c.sign, 0, 0),
-      ((d.reviewed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 0,
-        c.sign * (d.state IN ('approved', 'ready_to_send', 'sent'))::int, c.sign * (d.state = 'returned')::int))
-      AS x(day, dossiers, approved, returned),
+  moved AS (
+    INSERT INTO progress_pending (sign, member_id)
+    SELECT DISTINCT 0, n.id FROM c n JOIN c o ON o.id = n.id AND o.sign = -1
+    WHERE n.sign = 1 AND o.organisation_id <> n.organisation_id)
+  INSERT INTO progress_units AS p (organisation_id, target, open_mismatches, awaiting_check)
+  SELECT a.id, sum(c.sign * c.eligible::int),
+    sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
+    sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)
+  FROM c JOIN organisations o ON o.id = c.organisation_id
+    LEFT JOIN reconciliation_results rr ON rr.member_id = c.id,
     unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
-  WHERE x.day IS NOT NULL AND (x.dossiers, x.approved, x.returned) <> (0, 0, 0)
-    -- only members that changed unit (an eligibility change leaves the day events where they are)
-    AND NOT EXISTS (SELECT FROM c other WHERE other.id = c.id AND other.sign = -c.sign AND other.organisation_id = c.organisation_id)
-  GROUP BY a.id, x.day HAVING (sum(x.dossiers), sum(x.approved), sum(x.returned)) <> (0, 0, 0) ORDER BY a.id, x.day
-  ON CONFLICT (organisation_id, day) DO UPDATE SET dossiers = p.dossiers + excluded.dossiers,
-    approved = p.approved + excluded.approved, returned = p.returned + excluded.returned;
+  GROUP BY a.id
+  HAVING (sum(c.sign * c.eligible::int), sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
+    sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)) <> (0, 0, 0)
+  ORDER BY a.id
+  ON CONFLICT (organisation_id) DO UPDATE SET target = p.target + excluded.target,
+    open_mismatches = p.open_mismatches + excluded.open_mismatches, awaiting_check = p.awaiting_check + excluded.awaiting_check;
   RETURN NULL;
 END $body$;
 
@@ -262,17 +329,17 @@ END $body$;
   define text := 'CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L';
 BEGIN
   EXECUTE format(define, 'progress_dossiers_insert', replace(dossiers_body, '@changes',
-    format('SELECT 1 AS sign, %s FROM new_rows', dossier_columns)));
+    format('SELECT 1, %s FROM new_rows', dossier_columns)));
   -- Transition tables cannot go with a column list (UPDATE OF state…): unrelated updates (the photo check) are
   -- filtered out here, by comparing what the counters read.
   EXECUTE format(define, 'progress_dossiers_update', replace(dossiers_body, '@changes', format(
-    $sql$SELECT s.* FROM old_rows o JOIN new_rows n ON n.id = o.id,
-      LATERAL (VALUES (-1, %1$s), (1, %2$s)) AS s(sign, %3$s)
-    WHERE (o.member_id, o.point_id, o.mobile_team_id, o.state, o.conflict_with, o.received_at, o.reviewed_at)
-      IS DISTINCT FROM (n.member_id, n.point_id, n.mobile_team_id, n.state, n.conflict_with, n.received_at, n.reviewed_at)$sql$,
-    regexp_replace(dossier_columns, '(\w+)', 'o.\1', 'g'), regexp_replace(dossier_columns, '(\w+)', 'n.\1', 'g'), dossier_columns)));
+    $sql$SELECT -1, %1$s FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE %3$s
+    UNION ALL
+    SELECT 1, %2$s FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE %3$s$sql$,
+    regexp_replace(dossier_columns, '(\w+)', 'o.\1', 'g'), regexp_replace(dossier_columns, '(\w+)', 'n.\1', 'g'),
+    format('(%s) IS DISTINCT FROM (%s)', regexp_replace(dossier_columns, '(\w+)', 'o.\1', 'g'), regexp_replace(dossier_columns, '(\w+)', 'n.\1', 'g')))));
   EXECUTE format(define, 'progress_dossiers_delete', replace(dossiers_body, '@changes',
-    format('SELECT -1 AS sign, %s FROM old_rows', dossier_columns)));
+    format('SELECT -1, %s FROM old_rows', dossier_columns)));
 
   EXECUTE format(define, 'progress_members_update', replace(members_body, '@changes',
     $sql$SELECT s.sign, s.id, s.organisation_id, s.eligible FROM old_rows o JOIN new_rows n ON n.id = o.id,

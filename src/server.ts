@@ -11,6 +11,7 @@ import { counterRoutes } from './intake/counter-routes.ts';
 import { startFileSweepWorker } from './intake/file-sweep.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
+import { startProgressFolding } from './progress/rollups.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { startReconciliationWorkers, type ReconciliationJobSettings } from './reconciliation/jobs.ts';
@@ -41,8 +42,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
   const stopFileSweep = await startFileSweepWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
+  const progressFolding = startProgressFolding(ctx.db);
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {
+    await progressFolding.stop();
     await jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false });
     await photoCheck.stop();
     stopFileSweep();

@@ -10,6 +10,7 @@ import { AppError } from '../src/platform/errors.ts';
 import type { FileStore } from '../src/platform/files.ts';
 import { cliActor, type Actor } from '../src/platform/scope.ts';
 import { recountProgress } from '../src/progress/recount.ts';
+import { foldProgress } from '../src/progress/rollups.ts';
 import { progressOf } from '../src/progress/service.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
 import { seedTwoCommunes } from './fixtures.ts';
@@ -51,7 +52,8 @@ type IntakeEvent =
   | { kind: 'eligibility'; member: number }
   | { kind: 'crossCheck'; member: number; result: 'open' | 'decided' | 'awaiting' | 'matched' }
   | { kind: 'moveMember'; member: number }
-  | { kind: 'moveCell' };
+  | { kind: 'moveCell' }
+  | { kind: 'fold' };
 
 const eventArb: fc.Arbitrary<IntakeEvent> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('submit' as const), member: fc.nat(), via: fc.constantFrom('point' as const, 'team' as const, 'none' as const) }) },
@@ -59,8 +61,9 @@ const eventArb: fc.Arbitrary<IntakeEvent> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('review' as const), dossier: fc.nat(), approve: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('eligibility' as const), member: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crossCheck' as const), member: fc.nat(), result: fc.constantFrom('open' as const, 'decided' as const, 'awaiting' as const, 'matched' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveMember' as const), member: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('moveMember' as const), member: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveCell' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fold' as const) }) },
 );
 
 const submissions: DossierSubmission[] = [];
@@ -129,6 +132,10 @@ async function apply(event: IntakeEvent, supervisor: Actor): Promise<void> {
       await moveOrganisation(db, actor, units.cellB.id, cell.parent_id === units.communeB.id ? units.communeA.id : units.communeB.id);
       return;
     }
+    case 'fold':
+      // The server's background fold, at any moment, beside the writers.
+      await foldProgress(db);
+      return;
   }
 }
 
@@ -146,13 +153,17 @@ describe('progress rollups', () => {
           batches++;
         }
       }),
-      { numRuns: 12 },
+      { numRuns: 30 },
     );
     // The stream did reach every kind of state the counters tell apart.
     const states = await handle.db.selectFrom('dossiers').select(['state', sql<number>`count(*)::int`.as('n')]).groupBy('state').execute();
     expect(new Set(states.map((s) => s.state))).toEqual(new Set(['confirmed', 'ready_to_send', 'returned']));
     expect(await handle.db.selectFrom('dossiers').select('id').where('conflict_with', 'is not', null).execute()).not.toHaveLength(0);
     expect(batches).toBeGreaterThan(12);
+    // Folded to the last row, the stored tables alone hold the counts.
+    await foldProgress(handle.db);
+    expect((await sql`SELECT sign FROM progress_pending`.execute(handle.db)).rows).toEqual([]);
+    expect((await recountProgress(handle.db)).differences).toEqual([]);
   });
 
   it('reports a drifted counter and puts it right with fix', async () => {

@@ -5,6 +5,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Queryable } from '../platform/db.ts';
+import { effective, refs, ROLLUPS, type Rollup, type RollupTable } from './rollups.ts';
 
 const LIVE = sql`state <> 'returned'`;
 const CONFIRMED = sql`state IN ('confirmed', 'approved', 'ready_to_send', 'sent')`;
@@ -64,25 +65,23 @@ const SOURCE_DAYS = sql`
   WHERE x.source_id IS NOT NULL
   GROUP BY 1, 2, 3`;
 
-interface Rollup {
-  table: 'progress_units' | 'progress_sources' | 'progress_unit_days' | 'progress_source_days';
-  keys: readonly string[];
-  counters: readonly string[];
-  recount: RawBuilder<unknown>;
-}
+const RECOUNTS: Record<RollupTable, RawBuilder<unknown>> = {
+  progress_units: UNITS,
+  progress_sources: SOURCES,
+  progress_unit_days: UNIT_DAYS,
+  progress_source_days: SOURCE_DAYS,
+};
 
-const STATE_COUNTERS = ['received', 'confirmed', 'approved', 'ready_to_send', 'sent', 'returned', 'conflicts'] as const;
-const DAY_COUNTERS = ['dossiers', 'approved', 'returned'] as const;
-
-export const ROLLUPS: readonly Rollup[] = [
-  { table: 'progress_units', keys: ['organisation_id'], counters: ['target', ...STATE_COUNTERS, 'open_mismatches', 'awaiting_check'], recount: UNITS },
-  { table: 'progress_sources', keys: ['kind', 'source_id'], counters: STATE_COUNTERS, recount: SOURCES },
-  { table: 'progress_unit_days', keys: ['organisation_id', 'day'], counters: DAY_COUNTERS, recount: UNIT_DAYS },
-  { table: 'progress_source_days', keys: ['kind', 'source_id', 'day'], counters: DAY_COUNTERS, recount: SOURCE_DAYS },
-];
+/** Each member's dossiers: where they count (its unit) and what (live, total, furthest stage), as the fold keeps them. */
+const MEMBERS = sql`
+  SELECT d.member_id, m.organisation_id, count(*) FILTER (WHERE ${LIVE}) AS live, count(*) AS total,
+    max(CASE state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3 WHEN 'ready_to_send' THEN 4
+      WHEN 'sent' THEN 5 ELSE 0 END) AS stage
+  FROM dossiers d JOIN members m ON m.id = d.member_id
+  GROUP BY d.member_id, m.organisation_id`;
 
 export interface Difference {
-  table: Rollup['table'];
+  table: RollupTable;
   /** The row's key, as text (day as YYYY-MM-DD). */
   key: Record<string, string>;
   /** Only the counters that differ. */
@@ -91,30 +90,28 @@ export interface Difference {
 
 export interface RecountReport {
   /** Stored rows per table. */
-  rows: Record<Rollup['table'], number>;
+  rows: Record<RollupTable, number>;
   differences: Difference[];
   /** The stored counters were replaced by the recount (--fix). */
   fixed: boolean;
 }
 
-const ids = (names: readonly string[]) => sql.join(names.map((n) => sql.ref(n)));
-
-/** Rows that differ between the stored table and its recount (a missing row counts as all zeros). */
+/** Rows that differ between the counters as they stand (stored + pending) and the recount (a missing row is all zeros). */
 async function compare(db: Queryable, rollup: Rollup): Promise<{ rows: number; differences: Difference[] }> {
   const stored = rollup.counters.map((c) => sql`coalesce(s.${sql.ref(c)}, 0)`);
   const recounted = rollup.counters.map((c) => sql`coalesce(r.${sql.ref(c)}, 0)`);
   const keyText = rollup.keys.map((k) => sql`${sql.lit(k)}::text, ${sql.ref(k)}::text`);
   const rows = await sql<{ key: Record<string, string>; counters: Record<string, [number, number]> }>`
-    WITH r AS (${rollup.recount}),
+    WITH r AS (${RECOUNTS[rollup.table]}), s AS (${effective(rollup.table)}),
     joined AS (
       SELECT ${sql.join(rollup.keys.map((k) => sql`coalesce(r.${sql.ref(k)}, s.${sql.ref(k)}) AS ${sql.ref(k)}`))},
         ${sql.join(rollup.counters.map((c, i) => sql`${stored[i]} AS ${sql.ref(`s_${c}`)}, ${recounted[i]} AS ${sql.ref(`r_${c}`)}`))}
-      FROM r FULL JOIN ${sql.table(rollup.table)} s ON ${sql.join(rollup.keys.map((k) => sql`r.${sql.ref(k)} = s.${sql.ref(k)}`), sql` AND `)})
+      FROM r FULL JOIN s ON ${sql.join(rollup.keys.map((k) => sql`r.${sql.ref(k)} = s.${sql.ref(k)}`), sql` AND `)})
     SELECT json_build_object(${sql.join(keyText)}) AS key,
       json_build_object(${sql.join(rollup.counters.map((c) => sql`${sql.lit(c)}::text, json_build_array(${sql.ref(`s_${c}`)}, ${sql.ref(`r_${c}`)})`))}) AS counters
     FROM joined
     WHERE ROW(${sql.join(rollup.counters.map((c) => sql.ref(`s_${c}`)))}) IS DISTINCT FROM ROW(${sql.join(rollup.counters.map((c) => sql.ref(`r_${c}`)))})
-    ORDER BY ${ids(rollup.keys)}`.execute(db);
+    ORDER BY ${refs(rollup.keys)}`.execute(db);
   const differences = rows.rows.map((row) => ({
     table: rollup.table,
     key: row.key,
@@ -137,7 +134,11 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      if (options.fix) await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results IN SHARE MODE`.execute(trx);
+      if (options.fix) {
+        // Locks before the first query, which takes the snapshot: a fold under way finishes first, and is seen.
+        await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results IN SHARE MODE`.execute(trx);
+        await sql`LOCK TABLE progress_pending, progress_units IN EXCLUSIVE MODE`.execute(trx);
+      }
       const rows = {} as RecountReport['rows'];
       const differences: Difference[] = [];
       for (const rollup of ROLLUPS) {
@@ -147,10 +148,14 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
       }
       const fixed = Boolean(options.fix) && differences.length > 0;
       if (fixed) {
+        // What is pending is part of the recount (the locks taken first keep folds out).
+        await sql`DELETE FROM progress_pending`.execute(trx);
+        await sql`DELETE FROM progress_members`.execute(trx);
+        await sql`INSERT INTO progress_members (member_id, organisation_id, live, total, stage) ${MEMBERS}`.execute(trx);
         for (const rollup of ROLLUPS) {
-          const columns = ids([...rollup.keys, ...rollup.counters]);
+          const columns = refs([...rollup.keys, ...rollup.counters]);
           await sql`DELETE FROM ${sql.table(rollup.table)}`.execute(trx);
-          await sql`INSERT INTO ${sql.table(rollup.table)} (${columns}) SELECT ${columns} FROM (${rollup.recount}) r`.execute(trx);
+          await sql`INSERT INTO ${sql.table(rollup.table)} (${columns}) SELECT ${columns} FROM (${RECOUNTS[rollup.table]}) r`.execute(trx);
         }
       }
       return { rows, differences, fixed };

@@ -3,6 +3,7 @@ import type { Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
+import { effective } from './rollups.ts';
 import { findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
 
 /** A unit's whole-subtree counters (decision 0016): members, each counted once. */
@@ -45,13 +46,16 @@ const COUNTERS = {
 
 const zero = (): Totals => Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as unknown as Totals;
 
-/** The stored rows of the units, by primary key: no member or dossier is read. A unit nothing was counted for has zeros. */
+/**
+ * The units' rows by primary key, plus what is pending for them: no member or dossier is read but the few pending
+ * ones. A unit nothing was counted for has zeros.
+ */
 async function totalsOf(db: Queryable, unitIds: readonly string[]): Promise<Map<string, Totals>> {
   const result = new Map(unitIds.map((id) => [id, zero()]));
   if (unitIds.length === 0) return result;
   const rows = await sql<Record<string, string>>`
     SELECT organisation_id AS id, ${sql.join(Object.entries(COUNTERS).map(([key, column]) => sql`${sql.ref(column)} AS ${sql.ref(key)}`))}
-    FROM progress_units WHERE organisation_id = ANY(${unitIds}::bigint[])`.execute(db);
+    FROM (${effective('progress_units', sql`organisation_id = ANY(${unitIds}::bigint[])`)}) u`.execute(db);
   for (const row of rows.rows) {
     const totals = result.get(String(row.id))!;
     for (const key of Object.keys(COUNTERS) as (keyof Totals)[]) totals[key] = Number(row[key]);
