@@ -79,10 +79,14 @@ CREATE TABLE progress_members (
   organisation_id bigint NOT NULL,
   live integer NOT NULL,
   total integer NOT NULL,
-  stage integer NOT NULL
+  stage integer NOT NULL,
+  -- eligible, with a blocking cross-check difference nobody decided on / with its check awaiting the register
+  open boolean NOT NULL,
+  awaiting boolean NOT NULL
 );
 
--- Dossier versions not yet folded: -1 a version that is gone, +1 the version now; 0 marks a member whose unit changed.
+-- Dossier versions not yet folded: -1 a version that is gone, +1 the version now; 0 marks a member whose unit,
+-- eligibility or cross-check result changed.
 CREATE TABLE progress_pending (
   sign smallint NOT NULL,
   member_id bigint NOT NULL,
@@ -115,45 +119,49 @@ RETURNS TABLE (member_id bigint, point_id bigint, mobile_team_id bigint, day dat
 -- Per member with something pending: the unit it was counted under (org0; its unit now when it was never counted),
 -- what it was counted (…0, from progress_members) and its unit now (org1; NULL for a member deleted since).
 CREATE FUNCTION progress_pending_member_units()
-RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer)
-LANGUAGE sql STABLE AS $$
+RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer, open0 boolean,
+  awaiting0 boolean, eligible1 boolean) LANGUAGE sql STABLE AS $$
   SELECT t.member_id, coalesce(pm.organisation_id, m.organisation_id), m.organisation_id, coalesce(pm.live, 0),
-    coalesce(pm.total, 0), coalesce(pm.stage, 0)
+    coalesce(pm.total, 0), coalesce(pm.stage, 0), coalesce(pm.open, false), coalesce(pm.awaiting, false), m.eligible
   FROM (SELECT DISTINCT member_id FROM progress_pending) t
     LEFT JOIN members m ON m.id = t.member_id
     LEFT JOIN progress_members pm ON pm.member_id = t.member_id $$;
 
 -- … and what it counts now (…1, from its dossiers, read member by member through the index whatever the table's size
--- when the plan was made).
+-- when the plan was made, and from its cross-check result).
 CREATE FUNCTION progress_pending_members()
-RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer,
-  live1 integer, total1 integer, stage1 integer) LANGUAGE sql STABLE AS $$
-  SELECT t.*, d.live, d.total, d.stage
-  FROM progress_pending_member_units() t,
+RETURNS TABLE (member_id bigint, org0 bigint, org1 bigint, live0 integer, total0 integer, stage0 integer, open0 boolean,
+  awaiting0 boolean, live1 integer, total1 integer, stage1 integer, open1 boolean, awaiting1 boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT t.member_id, t.org0, t.org1, t.live0, t.total0, t.stage0, t.open0, t.awaiting0, d.live, d.total, d.stage,
+    coalesce(t.eligible1 AND rr.blocking AND rr.decision IS NULL, false), coalesce(t.eligible1 AND rr.status = 'awaiting', false)
+  FROM progress_pending_member_units() t
+    LEFT JOIN reconciliation_results rr ON rr.member_id = t.member_id,
     LATERAL (SELECT (count(*) FILTER (WHERE x.state <> 'returned'))::int AS live, count(*)::int AS total,
       coalesce(max(progress_stage(x.state)), 0) AS stage FROM dossiers x WHERE x.member_id = t.member_id) d $$;
 
 CREATE FUNCTION progress_pending_units()
 RETURNS TABLE (organisation_id bigint, received bigint, confirmed bigint, approved bigint, ready_to_send bigint,
-  sent bigint, returned bigint, conflicts bigint) LANGUAGE sql STABLE AS $$
+  sent bigint, returned bigint, conflicts bigint, open_mismatches bigint, awaiting_check bigint) LANGUAGE sql STABLE AS $$
   WITH m AS (SELECT * FROM progress_pending_members()
-    WHERE (org0, live0, total0, stage0) IS DISTINCT FROM (org1, live1, total1, stage1)),
+    WHERE (org0, live0, total0, stage0, open0, awaiting0) IS DISTINCT FROM (org1, live1, total1, stage1, open1, awaiting1)),
   sides AS (
-    SELECT org0 AS org, -1 AS sign, live0 AS live, total0 AS total, stage0 AS stage FROM m WHERE org0 IS NOT NULL
+    SELECT org0 AS org, -1 AS sign, live0 AS live, total0 AS total, stage0 AS stage, open0 AS open, awaiting0 AS awaiting
+    FROM m WHERE org0 IS NOT NULL
     UNION ALL
-    SELECT org1, 1, live1, total1, stage1 FROM m WHERE org1 IS NOT NULL),
+    SELECT org1, 1, live1, total1, stage1, open1, awaiting1 FROM m WHERE org1 IS NOT NULL),
   cells AS (
     SELECT org, sum(sign * (live > 0)::int) AS received, sum(sign * (stage >= 2)::int) AS confirmed,
       sum(sign * (stage >= 3)::int) AS approved, sum(sign * (stage >= 4)::int) AS ready_to_send,
       sum(sign * (stage >= 5)::int) AS sent, sum(sign * (total > 0 AND live = 0)::int) AS returned,
-      sum(sign * (live > 1)::int) AS conflicts
+      sum(sign * (live > 1)::int) AS conflicts, sum(sign * open::int) AS open_mismatches, sum(sign * awaiting::int) AS awaiting_check
     FROM sides GROUP BY org)
   SELECT a.id, sum(c.received), sum(c.confirmed), sum(c.approved), sum(c.ready_to_send), sum(c.sent), sum(c.returned),
-    sum(c.conflicts)
+    sum(c.conflicts), sum(c.open_mismatches), sum(c.awaiting_check)
   FROM cells c JOIN organisations o ON o.id = c.org, unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
   GROUP BY a.id
   HAVING (sum(c.received), sum(c.confirmed), sum(c.approved), sum(c.ready_to_send), sum(c.sent), sum(c.returned),
-    sum(c.conflicts)) <> (0, 0, 0, 0, 0, 0, 0) $$;
+    sum(c.conflicts), sum(c.open_mismatches), sum(c.awaiting_check)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0) $$;
 
 -- Day events: a member counted where it is gets its pending events there; a member counted elsewhere (moved, or
 -- deleted) takes what was counted for it (its events now less those pending) away from there, and its events now to
@@ -218,19 +226,23 @@ BEGIN
   WITH gone AS (DELETE FROM progress_pending RETURNING 1),
   m AS MATERIALIZED (SELECT * FROM progress_pending_members()),
   kept AS (
-    INSERT INTO progress_members AS p (member_id, organisation_id, live, total, stage)
-    SELECT member_id, org1, live1, total1, stage1 FROM m WHERE org1 IS NOT NULL AND total1 > 0 ORDER BY member_id
+    INSERT INTO progress_members AS p (member_id, organisation_id, live, total, stage, open, awaiting)
+    SELECT member_id, org1, live1, total1, stage1, open1, awaiting1 FROM m
+    WHERE org1 IS NOT NULL AND (total1 > 0 OR open1 OR awaiting1) ORDER BY member_id
     ON CONFLICT (member_id) DO UPDATE SET organisation_id = excluded.organisation_id, live = excluded.live,
-      total = excluded.total, stage = excluded.stage),
+      total = excluded.total, stage = excluded.stage, open = excluded.open, awaiting = excluded.awaiting),
   dropped AS (
-    DELETE FROM progress_members p USING m WHERE p.member_id = m.member_id AND (m.org1 IS NULL OR m.total1 = 0)),
+    DELETE FROM progress_members p USING m
+    WHERE p.member_id = m.member_id AND (m.org1 IS NULL OR NOT (m.total1 > 0 OR m.open1 OR m.awaiting1))),
   units AS (
-    INSERT INTO progress_units AS p (organisation_id, received, confirmed, approved, ready_to_send, sent, returned, conflicts)
+    INSERT INTO progress_units AS p (organisation_id, received, confirmed, approved, ready_to_send, sent, returned, conflicts,
+      open_mismatches, awaiting_check)
     SELECT * FROM progress_pending_units() ORDER BY 1
     ON CONFLICT (organisation_id) DO UPDATE SET received = p.received + excluded.received,
       confirmed = p.confirmed + excluded.confirmed, approved = p.approved + excluded.approved,
       ready_to_send = p.ready_to_send + excluded.ready_to_send, sent = p.sent + excluded.sent,
-      returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts),
+      returned = p.returned + excluded.returned, conflicts = p.conflicts + excluded.conflicts,
+      open_mismatches = p.open_mismatches + excluded.open_mismatches, awaiting_check = p.awaiting_check + excluded.awaiting_check),
   unit_days AS (
     INSERT INTO progress_unit_days AS p (organisation_id, day, dossiers, approved, returned)
     SELECT * FROM progress_pending_unit_days() ORDER BY 1, 2
@@ -252,16 +264,16 @@ BEGIN
   RETURN taken;
 END $$;
 
--- Members, cross-check results and unit moves are counted in the statement's own transaction (imports, whole-list
--- checks and merges are few, large statements):
+-- Targets (eligible members) and unit moves are counted in the statement's own transaction (imports and merges are
+-- few, large statements); a changed cross-check result, or a member whose unit or eligibility changed, is marked
+-- pending and recomputed by the fold like a dossier change.
 -- * Statement-level, with transition tables: one call per statement, not per row; set-based SQL with no parameters, so
 --   every statement keeps one generic plan for the session. The update and delete triggers of a table share one body
 --   (the rows that changed, `@changes`, signed -1 for what was and +1 for what is), instantiated by the DO block.
 -- * A unit's ancestors are the ids of its materialised path; deltas are summed per row and applied by one
---   INSERT … ON CONFLICT DO UPDATE per table, in key order (no deadlock between two counting transactions).
--- * A cross-check result's writer locks its members (FOR NO KEY UPDATE, id order) so that it counts one after an
---   UPDATE or DELETE of the member, whose trigger reads the result. Paths are read only after ROW EXCLUSIVE on
---   progress_units; a unit move takes EXCLUSIVE, so no delta is computed on a path a move is rewriting.
+--   INSERT … ON CONFLICT DO UPDATE per table, in key order (no deadlock between two counting transactions). Paths are
+--   read only after ROW EXCLUSIVE on progress_units; a unit move takes EXCLUSIVE, so no delta is computed on a path a
+--   move is rewriting.
 
 DO $migration$
 DECLARE
@@ -274,57 +286,31 @@ BEGIN
 END $body$;
   dossier_columns text := 'member_id, point_id, mobile_team_id, state, conflict_with, received_at, reviewed_at';
 
-  -- @changes: sign, id, organisation_id, eligible. Members whose unit or eligibility changed: their eligibility and
-  -- cross-check counters leave the old side and join the new one; a member that changed unit is marked pending, so
-  -- that the fold moves its dossier counters (where they were counted is in progress_members).
+  -- @changes: sign, id, organisation_id, eligible. Members whose unit or eligibility changed, or deleted: their
+  -- eligibility leaves the old side and joins the new one here; they are marked pending, so that the fold moves or
+  -- recomputes what else they count (where it was counted is in progress_members).
   members_body text := $body$
 BEGIN
   IF NOT EXISTS (SELECT FROM (@changes) c) THEN RETURN NULL; END IF;
   LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
   WITH c AS MATERIALIZED (@changes),
-  moved AS (
-    INSERT INTO progress_pending (sign, member_id)
-    SELECT DISTINCT 0, n.id FROM c n JOIN c o ON o.id = n.id AND o.sign = -1
-    WHERE n.sign = 1 AND o.organisation_id <> n.organisation_id)
-  INSERT INTO progress_units AS p (organisation_id, target, open_mismatches, awaiting_check)
-  SELECT a.id, sum(c.sign * c.eligible::int),
-    sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
-    sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)
-  FROM c JOIN organisations o ON o.id = c.organisation_id
-    LEFT JOIN reconciliation_results rr ON rr.member_id = c.id,
-    unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
-  GROUP BY a.id
-  HAVING (sum(c.sign * c.eligible::int), sum(c.sign * (c.eligible AND coalesce(rr.blocking AND rr.decision IS NULL, false))::int),
-    sum(c.sign * (c.eligible AND coalesce(rr.status = 'awaiting', false))::int)) <> (0, 0, 0)
-  ORDER BY a.id
-  ON CONFLICT (organisation_id) DO UPDATE SET target = p.target + excluded.target,
-    open_mismatches = p.open_mismatches + excluded.open_mismatches, awaiting_check = p.awaiting_check + excluded.awaiting_check;
+  marked AS (INSERT INTO progress_pending (sign, member_id) SELECT DISTINCT 0, id FROM c)
+  INSERT INTO progress_units AS p (organisation_id, target)
+  SELECT a.id, sum(c.n)
+  FROM (SELECT organisation_id, sum(sign * eligible::int) AS n FROM c GROUP BY organisation_id HAVING sum(sign * eligible::int) <> 0) c
+    JOIN organisations o ON o.id = c.organisation_id, unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
+  GROUP BY a.id HAVING sum(c.n) <> 0 ORDER BY a.id
+  ON CONFLICT (organisation_id) DO UPDATE SET target = p.target + excluded.target;
   RETURN NULL;
 END $body$;
 
-  -- @changes: sign, member_id, open, awaiting — results whose "open" (blocking, undecided) or "awaiting" changed. A
-  -- result of a deleted member finds no member here; the members trigger has already counted it out.
+  -- @changes: member_id — results whose "open" (blocking, undecided) or "awaiting" changed: marked pending for the
+  -- fold (which reads the member's eligibility and unit in its own snapshot; no lock needed here).
   results_body text := $body$
 BEGIN
-  -- One index probe per member whose flags changed (never a scan of members: a whole-list cross-check writes a
-  -- million results, almost all matched, and its transaction plans with nested loops off).
-  PERFORM FROM (SELECT DISTINCT member_id FROM (@changes) c ORDER BY member_id) t,
-    LATERAL (SELECT FROM members m WHERE m.id = t.member_id FOR NO KEY UPDATE) m;
-  IF NOT FOUND THEN RETURN NULL; END IF;
-  LOCK TABLE progress_units IN ROW EXCLUSIVE MODE;
-  INSERT INTO progress_units AS p (organisation_id, open_mismatches, awaiting_check)
-  SELECT a.id, sum(c.sign * c.open::int), sum(c.sign * c.awaiting::int)
-  FROM (@changes) c,
-    LATERAL (SELECT m.eligible, m.organisation_id FROM members m WHERE m.id = c.member_id OFFSET 0) m
-    JOIN organisations o ON o.id = m.organisation_id,
-    unnest(string_to_array(trim(BOTH '/' FROM o.path), '/')::bigint[]) AS a(id)
-  WHERE m.eligible
-  GROUP BY a.id HAVING (sum(c.sign * c.open::int), sum(c.sign * c.awaiting::int)) <> (0, 0) ORDER BY a.id
-  ON CONFLICT (organisation_id) DO UPDATE SET open_mismatches = p.open_mismatches + excluded.open_mismatches,
-    awaiting_check = p.awaiting_check + excluded.awaiting_check;
+  INSERT INTO progress_pending (sign, member_id) SELECT DISTINCT 0, member_id FROM (@changes) c;
   RETURN NULL;
 END $body$;
-  result_flags text := 'blocking AND decision IS NULL AS open, status = ''awaiting'' AS awaiting';
 
   define text := 'CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L';
 BEGIN
@@ -348,15 +334,13 @@ BEGIN
   EXECUTE format(define, 'progress_members_delete', replace(members_body, '@changes',
     'SELECT -1 AS sign, id, organisation_id, eligible FROM old_rows'));
 
-  EXECUTE format(define, 'progress_results_insert', replace(results_body, '@changes', format(
-    $sql$SELECT 1 AS sign, member_id, %1$s FROM new_rows WHERE (blocking AND decision IS NULL) OR status = 'awaiting'$sql$, result_flags)));
+  EXECUTE format(define, 'progress_results_insert', replace(results_body, '@changes',
+    $sql$SELECT member_id FROM new_rows WHERE (blocking AND decision IS NULL) OR status = 'awaiting'$sql$));
   EXECUTE format(define, 'progress_results_update', replace(results_body, '@changes',
-    $sql$SELECT s.sign, s.member_id, s.open, s.awaiting FROM old_rows o JOIN new_rows n ON n.member_id = o.member_id,
-      LATERAL (VALUES (-1, o.member_id, o.blocking AND o.decision IS NULL, o.status = 'awaiting'),
-        (1, n.member_id, n.blocking AND n.decision IS NULL, n.status = 'awaiting')) AS s(sign, member_id, open, awaiting)
+    $sql$SELECT n.member_id FROM old_rows o JOIN new_rows n ON n.member_id = o.member_id
     WHERE (o.blocking AND o.decision IS NULL, o.status = 'awaiting') IS DISTINCT FROM (n.blocking AND n.decision IS NULL, n.status = 'awaiting')$sql$));
-  EXECUTE format(define, 'progress_results_delete', replace(results_body, '@changes', format(
-    $sql$SELECT -1 AS sign, member_id, %1$s FROM old_rows WHERE (blocking AND decision IS NULL) OR status = 'awaiting'$sql$, result_flags)));
+  EXECUTE format(define, 'progress_results_delete', replace(results_body, '@changes',
+    $sql$SELECT member_id FROM old_rows WHERE (blocking AND decision IS NULL) OR status = 'awaiting'$sql$));
 END $migration$;
 
 CREATE TRIGGER dossiers_progress_insert AFTER INSERT ON dossiers REFERENCING NEW TABLE AS new_rows
@@ -384,8 +368,6 @@ CREATE TRIGGER members_progress_insert AFTER INSERT ON members REFERENCING NEW T
   FOR EACH STATEMENT EXECUTE FUNCTION progress_members_insert();
 CREATE TRIGGER members_progress_update AFTER UPDATE ON members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION progress_members_update();
--- Named to sort before members_delete_results (same-event triggers fire in name order): the member's cross-check
--- counters are taken away while its result still exists.
 CREATE TRIGGER members_delete_progress AFTER DELETE ON members REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION progress_members_delete();
 

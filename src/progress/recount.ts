@@ -72,13 +72,20 @@ const RECOUNTS: Record<RollupTable, RawBuilder<unknown>> = {
   progress_source_days: SOURCE_DAYS,
 };
 
-/** Each member's dossiers: where they count (its unit) and what (live, total, furthest stage), as the fold keeps them. */
+/** What the fold keeps per member (progress_members): its unit, its dossiers (live, total, furthest stage) and its
+ * cross-check flags, for every member with a dossier or a flag. */
 const MEMBERS = sql`
-  SELECT d.member_id, m.organisation_id, count(*) FILTER (WHERE ${LIVE}) AS live, count(*) AS total,
-    max(CASE state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3 WHEN 'ready_to_send' THEN 4
-      WHEN 'sent' THEN 5 ELSE 0 END) AS stage
-  FROM dossiers d JOIN members m ON m.id = d.member_id
-  GROUP BY d.member_id, m.organisation_id`;
+  SELECT m.id AS member_id, m.organisation_id, coalesce(t.live, 0) AS live, coalesce(t.total, 0) AS total,
+    coalesce(t.stage, 0) AS stage, coalesce(m.eligible AND rr.blocking AND rr.decision IS NULL, false) AS open,
+    coalesce(m.eligible AND rr.status = 'awaiting', false) AS awaiting
+  FROM members m
+    LEFT JOIN (
+      SELECT member_id, count(*) FILTER (WHERE ${LIVE}) AS live, count(*) AS total,
+        max(CASE state WHEN 'in_progress' THEN 1 WHEN 'confirmed' THEN 2 WHEN 'approved' THEN 3 WHEN 'ready_to_send' THEN 4
+          WHEN 'sent' THEN 5 ELSE 0 END) AS stage
+      FROM dossiers GROUP BY member_id) t ON t.member_id = m.id
+    LEFT JOIN reconciliation_results rr ON rr.member_id = m.id
+  WHERE t.total > 0 OR (m.eligible AND rr.blocking AND rr.decision IS NULL) OR (m.eligible AND rr.status = 'awaiting')`;
 
 export interface Difference {
   table: RollupTable;
@@ -151,7 +158,7 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
         // What is pending is part of the recount (the locks taken first keep folds out).
         await sql`DELETE FROM progress_pending`.execute(trx);
         await sql`DELETE FROM progress_members`.execute(trx);
-        await sql`INSERT INTO progress_members (member_id, organisation_id, live, total, stage) ${MEMBERS}`.execute(trx);
+        await sql`INSERT INTO progress_members (member_id, organisation_id, live, total, stage, open, awaiting) ${MEMBERS}`.execute(trx);
         for (const rollup of ROLLUPS) {
           const columns = refs([...rollup.keys, ...rollup.counters]);
           await sql`DELETE FROM ${sql.table(rollup.table)}`.execute(trx);

@@ -24,7 +24,7 @@ const rollups = {
     table: 'progress_units',
     keys: ['organisation_id'],
     counters: ['target', ...STATE_COUNTERS, 'open_mismatches', 'awaiting_check'],
-    pending: { fn: 'progress_pending_units', counters: STATE_COUNTERS },
+    pending: { fn: 'progress_pending_units', counters: [...STATE_COUNTERS, 'open_mismatches', 'awaiting_check'] },
   },
   progress_sources: { table: 'progress_sources', keys: ['kind', 'source_id'], counters: STATE_COUNTERS, pending: { fn: 'progress_pending_sources', counters: STATE_COUNTERS } },
   progress_unit_days: { table: 'progress_unit_days', keys: ['organisation_id', 'day'], counters: DAY_COUNTERS, pending: { fn: 'progress_pending_unit_days', counters: DAY_COUNTERS } },
