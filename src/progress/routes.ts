@@ -5,7 +5,7 @@ import { progressOf } from './service.ts';
 export function progressRoutes(app: App, { db }: AppContext) {
   app.get(
     '/api/progress',
-    { schema: { querystring: z.object({ organisationId: z.string().regex(/^\d{1,18}$/).optional() }) } },
-    async (request) => progressOf(db, actorOf(request), { organisationId: request.query.organisationId }),
+    { schema: { querystring: z.object({ organisationId: z.string().regex(/^\d{1,18}$/).optional(), from: z.string().max(10).optional(), to: z.string().max(10).optional() }) } },
+    async (request) => progressOf(db, actorOf(request), request.query),
   );
 }

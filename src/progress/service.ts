@@ -3,6 +3,12 @@ import type { Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
+import { formatDate, todayInVietnam } from '../common/dates.ts';
+import { organisationInScope } from '../organisations/scope.ts';
+import { dayNumber, isoFromDayNumber } from '../scheduling/domain/slots.ts';
+import { campaignWindow, type CampaignSpan, type CampaignWindow } from './domain/campaign-window.ts';
+import { forecast, type Forecast } from './domain/forecast.ts';
+import { lateUnits, type LateUnit } from './domain/lateness.ts';
 import { effective } from './rollups.ts';
 import { findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
 
@@ -77,14 +83,162 @@ async function unitAndChildren(db: Queryable, actor: Actor, organisationId: stri
   return { children: roots };
 }
 
+/** The longest range a dashboard shows or a report covers. */
+export const MAX_RANGE_DAYS = 366;
+/** Days shown when no range is asked and no campaign gives a start. */
+const DEFAULT_RANGE_DAYS = 30;
+
+export interface DayCounts {
+  day: string;
+  /** Dossiers received that day. */
+  dossiers: number;
+  approved: number;
+  returned: number;
+}
+
+export interface ChildProgress extends UnitProgress {
+  forecast: Forecast | null;
+}
+
+export interface Dashboard {
+  today: string;
+  from: string;
+  to: string;
+  /** The unit shown; null when the caller's scope has several tops (shown as the children, totals summed). */
+  unit: UnitProgress | null;
+  totals: Totals;
+  /** The unit's ancestors the caller may see, top first (for the way back up). */
+  ancestors: { id: string; name: string }[];
+  campaign: CampaignWindow | null;
+  forecast: Forecast | null;
+  series: DayCounts[];
+  children: ChildProgress[];
+  /** Children that will miss the deadline, most members short first. */
+  late: LateUnit[];
+}
+
+const addDays = (iso: string, days: number) => isoFromDayNumber(dayNumber(iso)! + days);
+
+/** The range asked, checked: dates, from ≤ to, at most MAX_RANGE_DAYS. */
+export function checkedRange(query: { from?: string; to?: string }, defaults: { from: string; to: string }): { from: string; to: string } {
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && dayNumber(value) === undefined) throw new AppError('progress.bad_date', { value }, [{ field, code: 'progress.bad_date', params: { value } }]);
+  }
+  const to = query.to ?? defaults.to;
+  const from = query.from ?? (query.to ? addDays(to, -(DEFAULT_RANGE_DAYS - 1)) : defaults.from);
+  if (from > to) {
+    const params = { from: formatDate(from), to: formatDate(to) };
+    throw new AppError('progress.range_reversed', params, [{ field: 'from', code: 'progress.range_reversed', params }]);
+  }
+  const days = dayNumber(to)! - dayNumber(from)! + 1;
+  if (days > MAX_RANGE_DAYS) throw new AppError('progress.range_too_long', { days, max: MAX_RANGE_DAYS }, [{ field: 'from', code: 'progress.range_too_long', params: { days, max: MAX_RANGE_DAYS } }]);
+  return { from, to };
+}
+
+/** Campaigns that can measure the unit or anything below it: at the unit, above it, or inside its subtree. */
+async function campaignsAround(db: Queryable, paths: readonly string[]): Promise<CampaignSpan[]> {
+  if (paths.length === 0) return [];
+  const rows = await sql<{ path: string; start_date: string; deadline: string; holidays: string[] }>`
+    SELECT o.path, c.start_date::text, c.deadline::text, c.holidays::text[] AS holidays
+    FROM campaigns c JOIN organisations o ON o.id = c.organisation_id
+    WHERE EXISTS (SELECT FROM unnest(${paths}::text[]) AS u(path) WHERE starts_with(u.path, o.path) OR starts_with(o.path, u.path))`.execute(db);
+  return rows.rows.map((r) => ({ path: r.path, startDate: r.start_date, deadline: r.deadline, holidays: r.holidays }));
+}
+
+/** Each unit's day counts over [from, to] (stored + pending), by unit id then day. */
+async function daysOf(db: Queryable, unitIds: readonly string[], from: string, to: string): Promise<Map<string, Map<string, DayCounts>>> {
+  const result = new Map<string, Map<string, DayCounts>>(unitIds.map((id) => [id, new Map()]));
+  if (unitIds.length === 0) return result;
+  const rows = await sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
+    SELECT organisation_id, day::text, dossiers, approved, returned
+    FROM (${effective('progress_unit_days', sql`organisation_id = ANY(${unitIds}::bigint[]) AND day BETWEEN ${from}::date AND ${to}::date`)}) d`.execute(db);
+  for (const r of rows.rows) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
+  return result;
+}
+
+function sumDays(maps: readonly Map<string, DayCounts>[]): Map<string, DayCounts> {
+  const total = new Map<string, DayCounts>();
+  for (const map of maps)
+    for (const d of map.values()) {
+      const t = total.get(d.day) ?? { day: d.day, dossiers: 0, approved: 0, returned: 0 };
+      total.set(d.day, { day: d.day, dossiers: t.dossiers + d.dossiers, approved: t.approved + d.approved, returned: t.returned + d.returned });
+    }
+  return total;
+}
+
+function forecastOf(totals: Totals, days: Map<string, DayCounts>, window: CampaignWindow | null, today: string): Forecast | null {
+  if (!window) return null;
+  const daily: Record<string, number> = {};
+  for (const d of days.values()) if (d.day <= today) daily[d.day] = d.dossiers;
+  // Intake runs every day of the week (evenings and weekends too); only the campaign's holidays are off.
+  return forecast({ daily, target: totals.target, done: totals.received, today, deadline: window.deadline, calendar: { closedWeekdays: [], holidays: window.holidays } });
+}
+
+const sumTotals = (all: readonly Totals[]): Totals => {
+  const total = zero();
+  for (const t of all) for (const key of Object.keys(COUNTERS) as (keyof Totals)[]) total[key] += t[key];
+  return total;
+};
+
 /**
- * Progress of a unit and of each of its child units (totals of their whole subtrees). Without a unit: the caller's
- * visible top unit, or, when the scope has several tops, those as the children and no unit. A unit outside the
- * caller's scope is "not found", as everywhere.
+ * A unit's dashboard: its totals and its children's (whole subtrees), the day counts over the range, and against its
+ * campaign's deadline a forecast for it and each child, with the children that will miss it. Without a unit: the
+ * caller's visible top unit, or, when the scope has several tops, those as the children and their sum as the totals.
+ * A unit outside the caller's scope is "not found", as everywhere. Reads the counters only (decision 0016).
  */
-export async function progressOf(db: Queryable, actor: Actor, options: { organisationId?: string } = {}): Promise<{ unit: UnitProgress | null; children: UnitProgress[] }> {
+export async function progressOf(db: Queryable, actor: Actor, options: { organisationId?: string; from?: string; to?: string; today?: string } = {}): Promise<Dashboard> {
   requirePermission(actor, 'progress.read');
+  const today = options.today ?? todayInVietnam();
   const { unit, children } = await unitAndChildren(db, actor, options.organisationId);
-  const totals = await totalsOf(db, [...(unit ? [unit.id] : []), ...children.map((c) => c.id)]);
-  return { unit: unit ? view(unit, totals.get(unit.id)!) : null, children: children.map((c) => view(c, totals.get(c.id)!)) };
+  const paths = unit ? [unit.path] : children.map((c) => c.path);
+  const campaigns = await campaignsAround(db, paths);
+  const windowOf = (path: string) => campaignWindow(path, campaigns);
+  const unitWindow = unit ? windowOf(unit.path) : campaignWindow('/', campaigns.filter((c) => paths.some((p) => c.path.startsWith(p) || p.startsWith(c.path))));
+  const range = checkedRange(options, { from: unitWindow && unitWindow.startDate <= today ? unitWindow.startDate : addDays(today, -(DEFAULT_RANGE_DAYS - 1)), to: today });
+  if (dayNumber(range.to)! - dayNumber(range.from)! >= MAX_RANGE_DAYS && !options.from) range.from = addDays(range.to, -(MAX_RANGE_DAYS - 1));
+  // The forecasts need the history up to today whatever range is shown (a rate over the last days, the day a unit
+  // finished); the campaign's start bounds it.
+  const historyFrom = [range.from, ...(unitWindow ? [unitWindow.startDate] : []), ...children.map((c) => windowOf(c.path)?.startDate ?? range.from)].reduce((a, b) => (a < b ? a : b));
+  const historyTo = range.to > today ? range.to : today;
+  const earliest = addDays(historyTo, -3 * MAX_RANGE_DAYS);
+  const ids = [...(unit ? [unit.id] : []), ...children.map((c) => c.id)];
+  const [totals, days, ancestors] = await Promise.all([
+    totalsOf(db, ids),
+    daysOf(db, ids, historyFrom < earliest ? earliest : historyFrom, historyTo),
+    unit ? ancestorsOf(db, actor, unit) : Promise.resolve([]),
+  ]);
+  const childRows = children.map((c) => {
+    const t = totals.get(c.id)!;
+    return { ...view(c, t), forecast: forecastOf(t, days.get(c.id)!, windowOf(c.path), today) };
+  });
+  const unitTotals = unit ? totals.get(unit.id)! : sumTotals(children.map((c) => totals.get(c.id)!));
+  const unitDays = unit ? days.get(unit.id)! : sumDays(children.map((c) => days.get(c.id)!));
+  const series = [...unitDays.values()].filter((d) => d.day >= range.from && d.day <= range.to).sort((a, b) => a.day.localeCompare(b.day));
+  return {
+    today,
+    ...range,
+    unit: unit ? view(unit, unitTotals) : null,
+    totals: unitTotals,
+    ancestors,
+    campaign: unitWindow,
+    forecast: forecastOf(unitTotals, unitDays, unitWindow, today),
+    series,
+    children: childRows,
+    late: lateUnits(childRows.filter((c) => c.forecast).map((c) => ({ unitId: c.id, name: c.name, forecast: c.forecast! }))),
+  };
+}
+
+/** The unit's ancestors within the caller's scope, top first. */
+async function ancestorsOf(db: Queryable, actor: Actor, unit: OrganisationRow): Promise<{ id: string; name: string }[]> {
+  const ids = unit.path.split('/').filter(Boolean).slice(0, -1);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('organisations as o')
+    .select(['o.id', 'o.name', 'o.depth'])
+    .where('o.id', 'in', ids)
+    .where(organisationInScope(actor.scope, 'o'))
+    .orderBy('o.depth')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name }));
 }
