@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   schedule: async () => (await import('./schedule.ts')).run(),
   intake: async () => (await import('./intake.ts')).run(),
   'progress-write': async () => (await import('./progress-write.ts')).run(),
+  dashboard: async () => (await import('./dashboard.ts')).run(),
 };
 
 if (!name || !benches[name]) {

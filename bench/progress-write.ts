@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { loadDemo } from '../src/demo/load.ts';
 import { insertReceived, type ReceivedRow } from '../src/intake/receipt-writer.ts';
+import type { Db } from '../src/platform/db.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { foldProgress } from '../src/progress/rollups.ts';
 import { benchDatabase, round, tiny } from './support.ts';
@@ -26,17 +27,12 @@ const row = (memberId: string): ReceivedRow => ({
   payload_sha256: randomUUID(),
 });
 
-export async function run() {
-  const handle = await benchDatabase();
-  const { db } = handle;
-  const rounds = tiny ? 2 : 8;
-  const burst = tiny ? 128 : 1024;
-  const single = tiny ? 20 : 200;
-  await loadDemo(handle, { provinceCode: '68', members: rounds * 2 * (burst + single) + 1000, seed: 3 });
-  const members = (await db.selectFrom('members').select('id').orderBy('id').execute()).map((m) => m.id);
-  const point = (await db.insertInto('intake_points').values({ name: 'Điểm đo', province_code: '68', commune_code: (await db.selectFrom('communes').select('code').where('province_code', '=', '68').executeTakeFirstOrThrow()).code, operator: 'commune' }).returning('id').executeTakeFirstOrThrow()).id;
+/** Triggers on vs off in alternating rounds, on fresh members (without dossiers) at a point; the fold counted in. */
+export async function measureWriteOverhead(db: Db, freshMembers: readonly string[], pointId: string, sizes: { rounds: number; burst: number; single: number }) {
+  const { rounds, burst, single } = sizes;
+  if (freshMembers.length < rounds * 2 * (burst + single)) throw new Error('not enough fresh members');
   let next = 0;
-  const take = (n: number) => members.slice(next, (next += n)).map((id) => ({ ...row(id), point_id: point }));
+  const take = (n: number) => freshMembers.slice(next, (next += n)).map((id) => ({ ...row(id), point_id: pointId }));
   const setTriggers = (on: boolean) => sql.raw(`ALTER TABLE dossiers ${on ? 'ENABLE' : 'DISABLE'} TRIGGER dossiers_progress_insert`).execute(db);
   const time = async (work: () => Promise<unknown>) => {
     const start = performance.now();
@@ -66,7 +62,7 @@ export async function run() {
   }
   await setTriggers(true);
   const count = rounds * burst;
-  const result = {
+  return {
     dossiers: count * 2 + rounds * single * 2,
     burstMsPerDossierOn: round(totals.on.burst / count),
     burstMsPerDossierOff: round(totals.off.burst / count),
@@ -76,6 +72,16 @@ export async function run() {
     writeOverheadPct: round((totals.on.burst / totals.off.burst - 1) * 100, 1),
     singleWriteOverheadPct: round((totals.on.single / totals.off.single - 1) * 100, 1),
   };
+}
+
+export async function run() {
+  const handle = await benchDatabase();
+  const { db } = handle;
+  const sizes = { rounds: tiny ? 2 : 8, burst: tiny ? 128 : 1024, single: tiny ? 20 : 200 };
+  await loadDemo(handle, { provinceCode: '68', members: sizes.rounds * 2 * (sizes.burst + sizes.single) + 1000, seed: 3 });
+  const members = (await db.selectFrom('members').select('id').orderBy('id').execute()).map((m) => m.id);
+  const point = (await db.insertInto('intake_points').values({ name: 'Điểm đo', province_code: '68', commune_code: (await db.selectFrom('communes').select('code').where('province_code', '=', '68').executeTakeFirstOrThrow()).code, operator: 'commune' }).returning('id').executeTakeFirstOrThrow()).id;
+  const result = await measureWriteOverhead(db, members, point, sizes);
   await handle.dispose();
   return result;
 }

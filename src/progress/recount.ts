@@ -133,6 +133,21 @@ async function compare(db: Queryable, rollup: Rollup): Promise<{ rows: number; d
 }
 
 /**
+ * Replaces every counter, `progress_members` and what is pending by a recount from the sources. The caller holds
+ * writers and folds off (see recountProgress) or has the database to itself (a bulk load).
+ */
+export async function rebuildProgress(trx: Queryable): Promise<void> {
+  await sql`DELETE FROM progress_pending`.execute(trx);
+  await sql`DELETE FROM progress_members`.execute(trx);
+  await sql`INSERT INTO progress_members (member_id, organisation_id, live, total, stage, open, awaiting) ${MEMBERS}`.execute(trx);
+  for (const rollup of ROLLUPS) {
+    const columns = refs([...rollup.keys, ...rollup.counters]);
+    await sql`DELETE FROM ${sql.table(rollup.table)}`.execute(trx);
+    await sql`INSERT INTO ${sql.table(rollup.table)} (${columns}) SELECT ${columns} FROM (${RECOUNTS[rollup.table]}) r`.execute(trx);
+  }
+}
+
+/**
  * Compares every stored counter with its recount, in one snapshot (repeatable read: writes meanwhile show in neither).
  * With `fix`, writers are held off (SHARE locks on the source tables) while the counters are replaced by the recount.
  */
@@ -154,17 +169,7 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
         differences.push(...compared.differences);
       }
       const fixed = Boolean(options.fix) && differences.length > 0;
-      if (fixed) {
-        // What is pending is part of the recount (the locks taken first keep folds out).
-        await sql`DELETE FROM progress_pending`.execute(trx);
-        await sql`DELETE FROM progress_members`.execute(trx);
-        await sql`INSERT INTO progress_members (member_id, organisation_id, live, total, stage, open, awaiting) ${MEMBERS}`.execute(trx);
-        for (const rollup of ROLLUPS) {
-          const columns = refs([...rollup.keys, ...rollup.counters]);
-          await sql`DELETE FROM ${sql.table(rollup.table)}`.execute(trx);
-          await sql`INSERT INTO ${sql.table(rollup.table)} (${columns}) SELECT ${columns} FROM (${RECOUNTS[rollup.table]}) r`.execute(trx);
-        }
-      }
+      if (fixed) await rebuildProgress(trx);
       return { rows, differences, fixed };
     });
 }
