@@ -11,6 +11,7 @@ import { counterRoutes } from './intake/counter-routes.ts';
 import { startFileSweepWorker } from './intake/file-sweep.ts';
 import { memberRoutes } from './members/routes.ts';
 import { organisationRoutes } from './organisations/routes.ts';
+import { startReportArchiveWorker } from './progress/reports.ts';
 import { startProgressFolding } from './progress/rollups.ts';
 import { progressRoutes } from './progress/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
@@ -43,12 +44,14 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const stopFileSweep = await startFileSweepWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
   const progressFolding = startProgressFolding(ctx.db);
+  const stopReportArchive = await startReportArchiveWorker(jobs, ctx.db, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {
     await progressFolding.stop();
     await jobs.stop({ graceful: true, wait: true, timeout: 5000, close: false });
     await photoCheck.stop();
     stopFileSweep();
+    stopReportArchive();
   });
   userRoutes(app, ctx);
   organisationRoutes(app, ctx);

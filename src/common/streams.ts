@@ -9,3 +9,12 @@ export function streamed(write: (out: NodeJS.WritableStream) => Promise<void>): 
   write(out).catch((error: Error) => out.destroy(error));
   return out;
 }
+
+/** Everything `write` writes, as one buffer (a small file made in memory: a report to archive, a test's output). */
+export async function bytesOf(write: (out: NodeJS.WritableStream) => Promise<void>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await write(out);
+  return Buffer.concat(chunks);
+}

@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import { formatDate, formatDateTime } from '../common/dates.ts';
 import type { Locale } from '../platform/i18n/index.ts';
 import { clean, translator, type Translate } from '../scheduling/outputs/format.ts';
-import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../scheduling/outputs/pdf.ts';
+import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../common/pdf.ts';
 import type { DossierStatus } from './domain/dossier.ts';
 
 export interface Receipt {

@@ -111,6 +111,16 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** The evening's daily reports as sent up (migration 0017). */
+export interface ProgressReportsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  day: ColumnType<string, string, string>;
+  generated_at: Date;
+  pdf: Buffer;
+  xlsx: Buffer;
+}
+
 export interface ImportUploadsTable {
   id: string;
   user_id: string;
@@ -303,6 +313,7 @@ export interface Database {
   member_words: MemberWordsTable;
   population_register: PopulationRegisterTable;
   import_uploads: ImportUploadsTable;
+  progress_reports: ProgressReportsTable;
   provinces: ProvincesTable;
   communes: CommunesTable;
   organisations: OrganisationsTable;

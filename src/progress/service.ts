@@ -9,6 +9,7 @@ import { dayNumber, isoFromDayNumber } from '../scheduling/domain/slots.ts';
 import { campaignWindow, type CampaignSpan, type CampaignWindow } from './domain/campaign-window.ts';
 import { forecast, type Forecast } from './domain/forecast.ts';
 import { lateUnits, type LateUnit } from './domain/lateness.ts';
+import type { DailyReport, ReportRow } from './outputs/daily-report.ts';
 import { effective } from './rollups.ts';
 import { findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
 
@@ -241,4 +242,41 @@ async function ancestorsOf(db: Queryable, actor: Actor, unit: OrganisationRow): 
     .orderBy('o.depth')
     .execute();
   return rows.map((r) => ({ id: r.id, name: r.name }));
+}
+
+/**
+ * Today's report of a unit (the caller's top unit by default): one row per child unit, and the totals. Counts as they
+ * stand now; "that day" is the dossiers received on Vietnam's day `date` (today unless given; never a day to come).
+ */
+export async function dailyReportOf(db: Queryable, actor: Actor, options: { organisationId?: string; date?: string; now?: Date } = {}): Promise<DailyReport> {
+  requirePermission(actor, 'progress.read');
+  const now = options.now ?? new Date();
+  const today = todayInVietnam(now);
+  const date = options.date ?? today;
+  if (dayNumber(date) === undefined) throw new AppError('progress.bad_date', { value: date }, [{ field: 'date', code: 'progress.bad_date', params: { value: date } }]);
+  if (date > today) throw new AppError('progress.report.future', { date: formatDate(date) }, [{ field: 'date', code: 'progress.report.future', params: { date: formatDate(date) } }]);
+  const { unit, children } = await unitAndChildren(db, actor, options.organisationId);
+  const ids = [...(unit ? [unit.id] : []), ...children.map((c) => c.id)];
+  const [totals, days, place, superior] = await Promise.all([
+    totalsOf(db, ids),
+    daysOf(db, ids, date, date),
+    placeOf(db, unit ?? children[0]),
+    unit?.parentId ? db.selectFrom('organisations').select('name').where('id', '=', unit.parentId).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  const rowOf = (id: string, name: string): ReportRow => {
+    const t = totals.get(id)!;
+    return { name, target: t.target, today: days.get(id)!.get(date)?.dossiers ?? 0, total: t.received, openMismatches: t.openMismatches, conflicts: t.conflicts, returned: t.returned };
+  };
+  const rows = children.map((c) => rowOf(c.id, c.name));
+  const sum = (key: Exclude<keyof ReportRow, 'name'>) => rows.reduce((n, r) => n + r[key], 0);
+  const totalsRow: ReportRow = unit
+    ? rowOf(unit.id, unit.name)
+    : { name: '', target: sum('target'), today: sum('today'), total: sum('total'), openMismatches: sum('openMismatches'), conflicts: sum('conflicts'), returned: sum('returned') };
+  return { unitName: unit?.name ?? 'Ban Chấp hành Trung ương', superiorName: superior?.name ?? null, place, date, generatedAt: now.toISOString(), rows, totals: totalsRow };
+}
+
+/** Where a unit's report is signed: its province, or the capital for central units. */
+async function placeOf(db: Queryable, unit: OrganisationRow | undefined): Promise<string> {
+  const province = unit?.provinceCode ? await db.selectFrom('provinces').select('name').where('code', '=', unit.provinceCode).executeTakeFirst() : undefined;
+  return province ? province.name.replace(/^(Tỉnh|Thành phố) /, '') : 'Hà Nội';
 }

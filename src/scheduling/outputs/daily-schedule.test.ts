@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bytesOf } from '../../common/streams.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { writeDailySchedulePdf, writeDailyScheduleXlsx, type DailySchedule, type ScheduleMember } from './daily-schedule.ts';
 
@@ -43,14 +44,6 @@ const SCHEDULE: DailySchedule = {
 
 const dir = mkdtempSync(join(tmpdir(), 'doithe-schedule-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function bytesOf(write: (out: PassThrough) => Promise<void>): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await write(out);
-  return Buffer.concat(chunks);
-}
 
 async function workbookOf(schedules: DailySchedule[], locale: Locale = 'vi'): Promise<ExcelJS.Workbook> {
   const bytes = await bytesOf((out) => writeDailyScheduleXlsx(schedules, out, locale));

@@ -8,7 +8,7 @@ import { LINES_PER_TURN, sheetNames, streamingWorkbook, truncate, SHEET_NAME_MAX
 import type { Locale } from '../../platform/i18n/index.ts';
 import type { ShiftSpec } from '../domain/types.ts';
 import { clean, formatCount, lowerFirst, shiftName, translator, weekdayName, type Translate } from './format.ts';
-import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from './pdf.ts';
+import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../../common/pdf.ts';
 
 export interface ScheduleMember {
   fullName: string;
