@@ -97,6 +97,23 @@ describe('progress dashboard over HTTP', () => {
     expect(cell.children).toEqual([]);
   });
 
+  it('lists who has not come yet in a cell, in Vietnamese order with the cell\'s booked day, and audits the read', async () => {
+    const officer = await signIn('canbo.b');
+    const { status, body } = await officer.request('GET', `/api/progress/waiting?organisationId=${units.cellB.id}`);
+    expect(status).toBe(200);
+    const taken = new Set((await handle.db.selectFrom('dossiers').select('member_id').execute()).map((d) => d.member_id));
+    const expected = cellBMembers.filter((id) => !taken.has(id));
+    expect(body.items.map((m: { id: string }) => m.id).sort()).toEqual([...expected].sort());
+    expect(body.items.length).toBeGreaterThan(1);
+    const names = body.items.map((m: { fullName: string }) => m.fullName);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    // seedCounterDay booked the cell today at its point.
+    expect(body.items[0].appointment).toEqual({ day: today, shift: 'morning', pointName: 'Điểm tiếp nhận Công an phường Thử Hai' });
+    const audit = await handle.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'progress.waiting_list').execute();
+    expect(audit).toContainEqual({ action: 'progress.waiting_list', entity_id: units.cellB.id });
+    expect((await officer.request('GET', `/api/progress/waiting?organisationId=${units.cellA.id}`)).status).toBe(404);
+  });
+
   it('refuses what may not be seen and ranges it cannot read cheaply, with the field and a Vietnamese message', async () => {
     const officer = await signIn('canbo.b');
     const tenYears = await officer.request('GET', `/api/progress?from=2016-01-01&to=2026-01-01`);

@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.ts';
 import { dayNumber } from '../scheduling/domain/slots.ts';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
 import { archivedReport, archivedReportOn, listArchivedReports, reportFileName, reportPdf, reportXlsx } from './reports.ts';
-import { dailyReportOf, progressOf } from './service.ts';
+import { dailyReportOf, progressOf, waitingMembers } from './service.ts';
 
 const Id = z.string().regex(/^\d{1,18}$/);
 const Day = z.string().max(10);
@@ -16,6 +16,10 @@ export function progressRoutes(app: App, { db }: AppContext) {
     '/api/progress',
     { schema: { querystring: z.object({ organisationId: Id.optional(), from: Day.optional(), to: Day.optional() }) } },
     async (request) => progressOf(db, actorOf(request), request.query),
+  );
+
+  app.get('/api/progress/waiting', { schema: { querystring: z.object({ organisationId: Id, page: z.coerce.number().int().min(1).max(100000).optional() }) } }, async (request) =>
+    waitingMembers(db, actorOf(request), request.query),
   );
 
   // Today's report is made from the counts now; an earlier day's is the one archived that evening.

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { Queryable } from '../platform/db.ts';
+import { appendAudit } from '../audit/store.ts';
+import { summaryColumns, type MemberSummary } from '../members/store.ts';
+import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -279,4 +281,49 @@ export async function dailyReportOf(db: Queryable, actor: Actor, options: { orga
 async function placeOf(db: Queryable, unit: OrganisationRow | undefined): Promise<string> {
   const province = unit?.provinceCode ? await db.selectFrom('provinces').select('name').where('code', '=', unit.provinceCode).executeTakeFirst() : undefined;
   return province ? province.name.replace(/^(Tỉnh|Thành phố) /, '') : 'Hà Nội';
+}
+
+export const WAITING_PAGE_SIZE = 100;
+
+export interface WaitingMember extends MemberSummary {
+  /** The next day the member's cell is booked at a point (a published plan), today or later. */
+  appointment: { day: string; shift: string; pointName: string } | null;
+  /** Every dossier of the member was returned: to be taken again. */
+  returned: boolean;
+}
+
+/**
+ * Who has not come yet, for the cell secretary to call: the eligible members of the unit's subtree with no dossier
+ * still standing (none, or all returned), in Vietnamese name order, with their cell's next booked day. Audited (a list
+ * of personal records).
+ */
+export async function waitingMembers(db: Db, actor: Actor, options: { organisationId: string; page?: number; today?: string }): Promise<{ unit: { id: string; name: string }; items: WaitingMember[]; hasMore: boolean }> {
+  requirePermission(actor, 'progress.read');
+  const unit = await findOrganisation(db, actor.scope, options.organisationId);
+  if (!unit) throw new AppError('organisation.not_found', { id: options.organisationId });
+  const page = Math.max(1, Math.floor(options.page ?? 1));
+  const today = options.today ?? todayInVietnam();
+  const rows = await db
+    .selectFrom('members as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .select(summaryColumns)
+    .select((eb) => [
+      sql<boolean>`EXISTS (SELECT FROM dossiers d WHERE d.member_id = m.id)`.as('returned'),
+      sql<{ day: string; shift: string; pointName: string } | null>`(
+        SELECT json_build_object('day', a.day, 'shift', a.shift, 'pointName', p.name)
+        FROM appointments a JOIN schedule_plans sp ON sp.id = a.plan_id AND sp.status = 'published' JOIN intake_points p ON p.id = a.point_id
+        WHERE a.cell_id = m.organisation_id AND a.day >= ${today}::date ORDER BY a.day, a.shift LIMIT 1)`.as('appointment'),
+    ])
+    .where('m.eligible', '=', true)
+    .where('o.path', 'like', `${unit.path}%`)
+    .where(organisationInScope(actor.scope, 'o'))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('dossiers as d').select('d.id').whereRef('d.member_id', '=', 'm.id').where('d.state', '<>', 'returned'))))
+    .orderBy('m.sort_key')
+    .orderBy('m.id')
+    .limit(WAITING_PAGE_SIZE + 1)
+    .offset((page - 1) * WAITING_PAGE_SIZE)
+    .execute();
+  const items = rows.slice(0, WAITING_PAGE_SIZE);
+  await appendAudit(db, actor, { action: 'progress.waiting_list', entity: 'organisation', entityId: unit.id, details: { page, members: items.length } });
+  return { unit: { id: unit.id, name: unit.name }, items, hasMore: rows.length > WAITING_PAGE_SIZE };
 }
