@@ -9,7 +9,7 @@ import { formatDate, todayInVietnam } from '../common/dates.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import { dayNumber, isoFromDayNumber } from '../scheduling/domain/slots.ts';
 import { campaignWindow, type CampaignSpan, type CampaignWindow } from './domain/campaign-window.ts';
-import { forecast, type Forecast } from './domain/forecast.ts';
+import { forecast, rateWindowStart, type Forecast } from './domain/forecast.ts';
 import { lateUnits, type LateUnit } from './domain/lateness.ts';
 import type { DailyReport, ReportRow } from './outputs/daily-report.ts';
 import { effective } from './rollups.ts';
@@ -170,12 +170,21 @@ function sumDays(maps: readonly Map<string, DayCounts>[]): Map<string, DayCounts
   return total;
 }
 
-function forecastOf(totals: Totals, days: Map<string, DayCounts>, window: CampaignWindow | null, today: string): Forecast | null {
+function forecastOf(totals: Totals, days: Map<string, DayCounts>, window: CampaignWindow | null, today: string, firstDay?: string): Forecast | null {
   if (!window) return null;
   const daily: Record<string, number> = {};
   for (const d of days.values()) if (d.day <= today) daily[d.day] = d.dossiers;
   // Intake runs every day of the week (evenings and weekends too); only the campaign's holidays are off.
-  return forecast({ daily, target: totals.target, done: totals.received, today, deadline: window.deadline, calendar: { closedWeekdays: [], holidays: window.holidays } });
+  return forecast({ daily, target: totals.target, done: totals.received, today, deadline: window.deadline, calendar: { closedWeekdays: [], holidays: window.holidays }, ...(firstDay ? { firstDay } : {}) });
+}
+
+/** Each unit's first day with a dossier received, as stored (one index probe each; what is pending is today's). */
+async function firstDaysOf(db: Queryable, unitIds: readonly string[]): Promise<Map<string, string>> {
+  if (unitIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; day: string }>`
+    SELECT u.id, f.day::text AS day FROM unnest(${unitIds}::bigint[]) AS u(id),
+      LATERAL (SELECT day FROM progress_unit_days WHERE organisation_id = u.id AND dossiers > 0 ORDER BY day LIMIT 1) f`.execute(db);
+  return new Map(rows.rows.map((r) => [String(r.id), r.day]));
 }
 
 const sumTotals = (all: readonly Totals[]): Totals => {
@@ -200,20 +209,38 @@ export async function progressOf(db: Queryable, actor: Actor, options: { organis
   const unitWindow = unit ? windowOf(unit.path) : campaignWindow('/', campaigns.filter((c) => paths.some((p) => c.path.startsWith(p) || p.startsWith(c.path))));
   const range = checkedRange(options, { from: unitWindow && unitWindow.startDate <= today ? unitWindow.startDate : addDays(today, -(DEFAULT_RANGE_DAYS - 1)), to: today });
   if (dayNumber(range.to)! - dayNumber(range.from)! >= MAX_RANGE_DAYS && !options.from) range.from = addDays(range.to, -(MAX_RANGE_DAYS - 1));
-  // The forecasts need the history up to today whatever range is shown (a rate over the last days, the day a unit
-  // finished); the campaign's start bounds it.
-  const historyFrom = [range.from, ...(unitWindow ? [unitWindow.startDate] : []), ...children.map((c) => windowOf(c.path)?.startDate ?? range.from)].reduce((a, b) => (a < b ? a : b));
   const historyTo = range.to > today ? range.to : today;
   const earliest = addDays(historyTo, -3 * MAX_RANGE_DAYS);
+  const bounded = (day: string) => (day < earliest ? earliest : day);
   const ids = [...(unit ? [unit.id] : []), ...children.map((c) => c.id)];
-  const [totals, days, ancestors] = await Promise.all([
-    totalsOf(db, ids),
-    daysOf(db, ids, historyFrom < earliest ? earliest : historyFrom, historyTo),
-    unit ? ancestorsOf(db, actor, unit) : Promise.resolve([]),
+  const [totals, ancestors] = await Promise.all([totalsOf(db, ids), unit ? ancestorsOf(db, actor, unit) : Promise.resolve([])]);
+  // The days each forecast needs, not the whole history of every child (a province has a hundred children): the
+  // days the rate is measured on and those since a passed deadline, with the first day anyone came read apart; a
+  // child that is done, its whole history (the day it finished). The unit itself: the range shown, and the history.
+  const childFrom = new Map<string, string>();
+  for (const c of children) {
+    const window = windowOf(c.path);
+    const t = totals.get(c.id)!;
+    let from = range.from;
+    if (window && t.target > 0 && t.received >= t.target) from = window.startDate;
+    else if (window) {
+      const rateFrom = rateWindowStart(today, { closedWeekdays: [], holidays: window.holidays });
+      from = window.deadline < today && window.deadline < rateFrom ? addDays(window.deadline, 1) : rateFrom;
+    }
+    // Without a unit, the series shown is the children's sum.
+    childFrom.set(c.id, bounded(unit || from < range.from ? from : range.from));
+  }
+  const unitFrom = bounded(unitWindow && unitWindow.startDate < range.from ? unitWindow.startDate : range.from);
+  const froms = [...new Set(childFrom.values())];
+  const [unitDaysMap, firstDays, ...childDays] = await Promise.all([
+    unit ? daysOf(db, [unit.id], unitFrom, historyTo) : Promise.resolve(new Map<string, Map<string, DayCounts>>()),
+    firstDaysOf(db, children.map((c) => c.id)),
+    ...froms.map((from) => daysOf(db, children.filter((c) => childFrom.get(c.id) === from).map((c) => c.id), from, historyTo)),
   ]);
+  const days = new Map([...unitDaysMap, ...childDays.flatMap((m) => [...m])]);
   const childRows = children.map((c) => {
     const t = totals.get(c.id)!;
-    return { ...view(c, t), forecast: forecastOf(t, days.get(c.id)!, windowOf(c.path), today) };
+    return { ...view(c, t), forecast: forecastOf(t, days.get(c.id)!, windowOf(c.path), today, firstDays.get(c.id)) };
   });
   const unitTotals = unit ? totals.get(unit.id)! : sumTotals(children.map((c) => totals.get(c.id)!));
   const unitDays = unit ? days.get(unit.id)! : sumDays(children.map((c) => days.get(c.id)!));

@@ -10,6 +10,7 @@ import { isAdmin } from './common/roles.ts';
 import { canPlan } from './planning/permissions.ts';
 import { canCapture } from './intake/permissions.ts';
 import { canReview } from './intake/supervisor/permissions.ts';
+import { canReadProgress } from './progress/permissions.ts';
 import { LoginPage } from './session/LoginPage.tsx';
 import { SESSION_KEY, useSession } from './session/session.ts';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -24,6 +25,7 @@ const PlanningPage = lazy(() => import('./planning/PlanningPage.tsx'));
 const PlanPage = lazy(() => import('./planning/PlanPage.tsx'));
 const CounterPage = lazy(() => import('./intake/counter/CounterPage.tsx'));
 const ReviewPage = lazy(() => import('./intake/supervisor/ReviewPage.tsx'));
+const ProgressPage = lazy(() => import('./progress/ProgressPage.tsx'));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -91,6 +93,7 @@ export function App() {
           <Route path="/planning/plans/:id">{(params) => (planner ? <PlanPage id={params.id} /> : <NotFound forbidden />)}</Route>
           <Route path="/intake/counter">{canCapture(session.data.user.role) ? <CounterPage /> : <NotFound forbidden />}</Route>
           <Route path="/intake/review">{canReview(session.data.user.role) ? <ReviewPage /> : <NotFound forbidden />}</Route>
+          <Route path="/progress">{canReadProgress(session.data.user.role) ? <ProgressPage /> : <NotFound forbidden />}</Route>
           <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
           <Route>
             <NotFound />

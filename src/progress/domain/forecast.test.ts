@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../scheduling/domain/slots.ts';
-import { forecast, type Forecast, type ForecastInput, type WorkCalendar } from './forecast.ts';
+import { forecast, rateWindowStart, type Forecast, type ForecastInput, type WorkCalendar } from './forecast.ts';
 
 // 2026-12-07 is a Monday; 2026-12-10 (Thursday) is a holiday in these tests.
 const WEEKDAYS: WorkCalendar = { closedWeekdays: [0, 6], holidays: ['2026-12-10'] };
@@ -70,6 +70,21 @@ describe('forecast', () => {
     // Seven working days with nobody (Mon 7 … Wed 16 without the holiday and the weekend); Fri 4's 50 is before them.
     const f = forecast({ ...base, daily: { '2026-12-04': 50 }, done: 50, today: '2026-12-17', deadline: '2026-12-31' });
     expect(f).toMatchObject({ status: 'stalled', ratePerDay: 0, measuredDays: 7, finish: null, beyondHorizon: false, deadlineMet: false, shortfall: 150, lateDays: null, chanceByDeadline: 0 });
+  });
+
+  it('measures from a first day given apart when the counts given are only the recent ones', () => {
+    // The same unit as above with only its last days loaded: the first day says the window is full.
+    const f = forecast({ ...base, daily: {}, done: 50, today: '2026-12-17', deadline: '2026-12-31', firstDay: '2026-12-04' });
+    expect(f).toMatchObject({ status: 'stalled', measuredDays: 7 });
+    // Without it, nothing was measured; and an earlier count in the days given wins over a later first day.
+    expect(forecast({ ...base, daily: {}, done: 50, today: '2026-12-17', deadline: '2026-12-31' }).status).toBe('no_data');
+    expect(forecast({ ...base, firstDay: '2026-12-15' })).toEqual(forecast(base));
+  });
+
+  it('starts the rate window at the seventh working day back', () => {
+    // Thu 17: Wed 16, Tue 15, Mon 14, Fri 11, Wed 9, Tue 8, Mon 7 (the holiday and the weekend skipped).
+    expect(rateWindowStart('2026-12-17', WEEKDAYS)).toBe('2026-12-07');
+    expect(rateWindowStart('2026-12-17', { closedWeekdays: [], holidays: [] })).toBe('2026-12-10');
   });
 
   it('reads the finish and the shortfall back from the counts once done', () => {

@@ -46,6 +46,11 @@ export interface ForecastInput {
   calendar: WorkCalendar;
   /** Working days the rate is measured on (7 unless given). */
   windowDays?: number;
+  /**
+   * The first day anyone was received, when `daily` does not reach back to it (a reader that only loads the days the
+   * rate is measured on). Ignored when `daily` has an earlier count.
+   */
+  firstDay?: string;
 }
 
 export type ForecastStatus = 'done' | 'no_data' | 'stalled' | 'projected';
@@ -103,12 +108,23 @@ function workingDayTest(calendar: WorkCalendar): (dayNo: number) => boolean {
 }
 
 /** The measured days' counts: the last `size` working days before today, none before the first day with a count. */
-function window(daily: ReadonlyMap<number, number>, today: number, isWorking: (n: number) => boolean, size: number): number[] {
-  let first = Infinity;
+function window(daily: ReadonlyMap<number, number>, today: number, isWorking: (n: number) => boolean, size: number, firstDay: number | undefined): number[] {
+  let first = firstDay ?? Infinity;
   for (const [n, c] of daily) if (c > 0 && n < first) first = n;
   const counts: number[] = [];
   for (let n = today - 1; n >= first && counts.length < size; n--) if (isWorking(n)) counts.push(daily.get(n) ?? 0);
   return counts;
+}
+
+/**
+ * The earliest day the rate can be measured on: the `size`-th working day before today (a reader loads the days from
+ * there, plus the first day anyone was received, rather than a unit's whole history).
+ */
+export function rateWindowStart(today: string, calendar: WorkCalendar, size = DEFAULT_WINDOW_DAYS): string {
+  const isWorking = workingDayTest(calendar);
+  let n = day(today, 'today');
+  for (let counted = 0; counted < size; ) if (isWorking(--n)) counted++;
+  return isoFromDayNumber(n);
 }
 
 /** Smallest k ≥ 1 with total(k) ≥ need, searching from a first guess (total grows with k beyond its minimum). */
@@ -139,7 +155,7 @@ export function forecast(input: ForecastInput): Forecast {
   const isWorking = workingDayTest(input.calendar);
 
   const remaining = Math.max(0, target - done);
-  const counts = window(daily, today, isWorking, size);
+  const counts = window(daily, today, isWorking, size, input.firstDay === undefined ? undefined : day(input.firstDay, 'firstDay'));
   const rate = counts.length ? counts.reduce((a, b) => a + b, 0) / counts.length : null;
   const spread = counts.length >= 2 && rate !== null ? Math.sqrt(counts.reduce((a, c) => a + (c - rate) ** 2, 0) / (counts.length - 1)) : null;
   const deadlinePassed = today > deadline;

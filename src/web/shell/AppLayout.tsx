@@ -7,6 +7,7 @@ import { isAdmin } from '../common/roles.ts';
 import { canCapture } from '../intake/permissions.ts';
 import { canReview } from '../intake/supervisor/permissions.ts';
 import { canPlan } from '../planning/permissions.ts';
+import { canReadProgress } from '../progress/permissions.ts';
 import { useCurrentUser, useLogout } from '../session/session.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
@@ -23,6 +24,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
 
   const items: NavItem[] = [
+    ...(canReadProgress(user.role) ? [{ href: '/progress', label: t('nav.progress') }] : []),
     { href: '/organisations', label: t('nav.organisations') },
     { href: '/members', label: t('nav.members') },
     { href: '/import', label: t('nav.import') },
