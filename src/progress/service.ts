@@ -150,12 +150,14 @@ async function campaignsAround(db: Queryable, paths: readonly string[]): Promise
 }
 
 /** Each unit's day counts over [from, to] (stored + pending), by unit id then day. */
-async function daysOf(db: Queryable, unitIds: readonly string[], from: string, to: string): Promise<Map<string, Map<string, DayCounts>>> {
-  const result = new Map<string, Map<string, DayCounts>>(unitIds.map((id) => [id, new Map()]));
-  if (unitIds.length === 0) return result;
+async function daysOf(db: Queryable, spans: readonly { id: string; from: string }[], to: string): Promise<Map<string, Map<string, DayCounts>>> {
+  const result = new Map<string, Map<string, DayCounts>>(spans.map((s) => [s.id, new Map()]));
+  if (spans.length === 0) return result;
+  // One statement for every unit, each from its own day: one index range per unit, what is pending added once.
+  const wanted = sql`EXISTS (SELECT FROM unnest(${spans.map((s) => s.id)}::bigint[], ${spans.map((s) => s.from)}::date[]) AS w(id, from_day)
+    WHERE w.id = organisation_id AND day BETWEEN w.from_day AND ${to}::date)`;
   const rows = await sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
-    SELECT organisation_id, day::text, dossiers, approved, returned
-    FROM (${effective('progress_unit_days', sql`organisation_id = ANY(${unitIds}::bigint[]) AND day BETWEEN ${from}::date AND ${to}::date`)}) d`.execute(db);
+    SELECT organisation_id, day::text, dossiers, approved, returned FROM (${effective('progress_unit_days', wanted)}) d`.execute(db);
   for (const r of rows.rows) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
   return result;
 }
@@ -231,13 +233,10 @@ export async function progressOf(db: Queryable, actor: Actor, options: { organis
     childFrom.set(c.id, bounded(unit || from < range.from ? from : range.from));
   }
   const unitFrom = bounded(unitWindow && unitWindow.startDate < range.from ? unitWindow.startDate : range.from);
-  const froms = [...new Set(childFrom.values())];
-  const [unitDaysMap, firstDays, ...childDays] = await Promise.all([
-    unit ? daysOf(db, [unit.id], unitFrom, historyTo) : Promise.resolve(new Map<string, Map<string, DayCounts>>()),
+  const [days, firstDays] = await Promise.all([
+    daysOf(db, [...(unit ? [{ id: unit.id, from: unitFrom }] : []), ...children.map((c) => ({ id: c.id, from: childFrom.get(c.id)! }))], historyTo),
     firstDaysOf(db, children.map((c) => c.id)),
-    ...froms.map((from) => daysOf(db, children.filter((c) => childFrom.get(c.id) === from).map((c) => c.id), from, historyTo)),
   ]);
-  const days = new Map([...unitDaysMap, ...childDays.flatMap((m) => [...m])]);
   const childRows = children.map((c) => {
     const t = totals.get(c.id)!;
     return { ...view(c, t), forecast: forecastOf(t, days.get(c.id)!, windowOf(c.path), today, firstDays.get(c.id)) };
@@ -288,7 +287,7 @@ export async function dailyReportOf(db: Queryable, actor: Actor, options: { orga
   const ids = [...(unit ? [unit.id] : []), ...children.map((c) => c.id)];
   const [totals, days, place, superior] = await Promise.all([
     totalsOf(db, ids),
-    daysOf(db, ids, date, date),
+    daysOf(db, ids.map((id) => ({ id, from: date })), date),
     placeOf(db, unit ?? children[0]),
     unit?.parentId ? db.selectFrom('organisations').select('name').where('id', '=', unit.parentId).executeTakeFirst() : Promise.resolve(undefined),
   ]);

@@ -84,11 +84,12 @@ describe('progress dashboard', () => {
     expect(download.suggestedFilename()).toBe(`bao-cao-tien-do-${today}.pdf`);
     const pdf = path.join(dir, 'report.pdf');
     await download.saveAs(pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '150', '-f', '1', '-l', '1', pdf, path.join(dir, 'page')]);
+    execFileSync('pdftoppm', ['-png', '-r', '300', '-f', '1', '-l', '1', pdf, path.join(dir, 'page')]);
     const png = readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.png'))!;
     const seen = execFileSync('tesseract', [path.join(dir, png), '-', '-l', 'vie'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(seen).toContain('ĐẢNG CỘNG SẢN VIỆT NAM');
     expect(seen).toContain('BÁO CÁO TIẾN ĐỘ ĐỔI THẺ ĐẢNG VIÊN');
     expect(seen).toContain(`Ngày ${formatDate(today)}`);
+    expect(seen).toContain('CHI BỘ TỔ DÂN PHỐ HAI');
   });
 });

@@ -191,8 +191,11 @@ function drawReport(doc: PDFKit.PDFDocument, report: DailyReport, text: ReturnTy
   doc.font(FONT_BOLD).fontSize(10).text(text.unit, left, doc.y, { width: half - 10, align: 'center' });
   doc.font(FONT_REGULAR).text('*', left, doc.y, { width: half - 10, align: 'center' });
   const leftEnd = doc.y;
-  doc.font(FONT_BOLD).fontSize(11).text(text.party, left + half, MARGIN.top, { width: half, align: 'center', underline: true });
-  doc.moveDown(0.4).font(FONT_REGULAR).fontSize(10).text(text.placeDate, left + half, doc.y, { width: half, align: 'center', oblique: true });
+  doc.font(FONT_BOLD).fontSize(11).text(text.party, left + half, MARGIN.top, { width: half, align: 'center' });
+  // A short rule under the Party's name, as on administrative documents (a full underline would cut the dots below).
+  const rule = doc.y + 2;
+  doc.moveTo(left + half + half / 2 - 50, rule).lineTo(left + half + half / 2 + 50, rule).lineWidth(0.6).stroke();
+  doc.font(FONT_REGULAR).fontSize(10).text(text.placeDate, left + half, rule + 6, { width: half, align: 'center', oblique: true });
   let y = Math.max(leftEnd, doc.y) + 18;
   doc.font(FONT_BOLD).fontSize(14).text(text.title, left, y, { width: TABLE_WIDTH, align: 'center' });
   doc.font(FONT_BOLD).fontSize(11).text(text.subtitle, left, doc.y + 2, { width: TABLE_WIDTH, align: 'center' });
