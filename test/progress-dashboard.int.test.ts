@@ -23,6 +23,7 @@ let files: FileStore;
 let photo: Buffer;
 let signature: Buffer;
 let cellBMembers: string[];
+let point: { id: string; name: string };
 const today = todayInVietnam();
 const daysAgo = (n: number) => isoFromDayNumber(dayNumber(today)! - n);
 
@@ -36,7 +37,7 @@ async function submit(memberId: string, receivedDaysAgo: number) {
 beforeAll(async () => {
   handle = await createTestDatabase();
   units = await seedTwoCommunes(handle);
-  await seedCounterDay(handle, units, 16);
+  ({ point } = await seedCounterDay(handle, units, 16));
   // The province's campaign started nine days ago and ends in five.
   await handle.db.updateTable('campaigns').set({ start_date: daysAgo(9), deadline: daysAgo(-5) }).execute();
   await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
@@ -112,6 +113,32 @@ describe('progress dashboard over HTTP', () => {
     const audit = await handle.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'progress.waiting_list').execute();
     expect(audit).toContainEqual({ action: 'progress.waiting_list', entity_id: units.cellB.id });
     expect((await officer.request('GET', `/api/progress/waiting?organisationId=${units.cellA.id}`)).status).toBe(404);
+  });
+
+  it('shows each point of the commune: its counts, throughput against capacity per shift, and step timings per point and officer', async () => {
+    // Two members taken at the point this morning, the steps a few minutes apart on the device's clock.
+    const at = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    for (const [i, memberId] of cellBMembers.slice(10, 12).entries()) {
+      await submitDossier(handle.db, cliActor(), files, {
+        id: randomUUID(), memberId, pointId: point.id, data: {},
+        steps: { photo: { at: at(9 - i) }, cross_check: { at: at(7 - i) }, signature: { at: at(4 - i) } },
+        deviceSubmittedAt: at(3 - i),
+      }, { content: photo, mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+    }
+    const officer = await signIn('canbo.b');
+    const { status, body } = await officer.request('GET', '/api/progress/points');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ from: daysAgo(6), to: today, needsProvince: false });
+    expect(body.points).toEqual([expect.objectContaining({ id: point.id, name: point.name, counts: expect.objectContaining({ received: 2, confirmed: 2 }) })]);
+    const [morning] = body.points[0].shifts;
+    // 2 kits × 12 an hour × 4 hours, each day of the week.
+    expect(morning).toMatchObject({ shift: 'morning', capacity: 7 * 96, received: expect.any(Number) });
+    expect(body.points[0].steps.cross_check).toMatchObject({ count: 2, medianMinutes: 2 });
+    expect(body.points[0].steps.signature).toMatchObject({ count: 2, medianMinutes: 3, p90Minutes: 3 });
+    expect(body.officers).toEqual([expect.objectContaining({ steps: expect.objectContaining({ photo: expect.any(Object) }) })]);
+    // The national level has no points of its own: it asks for a province.
+    const admin = await signIn('quantri');
+    expect((await admin.request('GET', '/api/progress/points')).body).toMatchObject({ needsProvince: true, points: [] });
   });
 
   it('refuses what may not be seen and ranges it cannot read cheaply, with the field and a Vietnamese message', async () => {

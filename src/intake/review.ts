@@ -137,7 +137,7 @@ export async function listDossiers(db: Db, actor: Actor, query: QueueQuery, loca
 }
 
 /** users.id → full name, for the `by` of steps and transitions (a CLI actor's name is kept as it is). */
-async function userNames(db: Queryable, ids: Iterable<string>): Promise<Map<string, string>> {
+export async function userNames(db: Queryable, ids: Iterable<string>): Promise<Map<string, string>> {
   const numeric = [...new Set(ids)].filter((id) => /^\d{1,18}$/.test(id));
   if (!numeric.length) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'full_name']).where('id', 'in', numeric).execute();

@@ -3,6 +3,7 @@ import { todayInVietnam } from '../common/dates.ts';
 import { AppError } from '../platform/errors.ts';
 import { dayNumber } from '../scheduling/domain/slots.ts';
 import { actorOf, type App, type AppContext } from '../platform/http.ts';
+import { pointsProgress } from './points.ts';
 import { archivedReport, archivedReportOn, listArchivedReports, reportFileName, reportPdf, reportXlsx } from './reports.ts';
 import { dailyReportOf, progressOf, waitingMembers } from './service.ts';
 
@@ -16,6 +17,10 @@ export function progressRoutes(app: App, { db }: AppContext) {
     '/api/progress',
     { schema: { querystring: z.object({ organisationId: Id.optional(), from: Day.optional(), to: Day.optional() }) } },
     async (request) => progressOf(db, actorOf(request), request.query),
+  );
+
+  app.get('/api/progress/points', { schema: { querystring: z.object({ organisationId: Id.optional(), from: Day.optional(), to: Day.optional() }) } }, async (request) =>
+    pointsProgress(db, actorOf(request), request.query),
   );
 
   app.get('/api/progress/waiting', { schema: { querystring: z.object({ organisationId: Id, page: z.coerce.number().int().min(1).max(100000).optional() }) } }, async (request) =>

@@ -9,6 +9,7 @@ import type { Dashboard } from './api.ts';
 import { ChildrenTable } from './ChildrenTable.tsx';
 import { DailyChart } from './DailyChart.tsx';
 import { useDashboard } from './queries.ts';
+import { PointsPanel } from './PointsPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { forecastSentence, formatPercent, percentDone, type ChildSort } from './summary.ts';
 import { WaitingList } from './WaitingList.tsx';
@@ -146,6 +147,7 @@ export default function ProgressPage() {
           )}
           {data.children.length > 0 && <ChildrenTable rows={data.children} sort={sort} onSort={(s) => update({ sort: s === 'name' ? undefined : s })} onOpen={open} />}
           {data.unit && (CELL_KINDS.has(data.unit.kind) || data.children.length === 0) && <WaitingList organisationId={data.unit.id} />}
+          <PointsPanel organisationId={data.unit?.id} from={data.from} to={data.to} />
           <ReportPanel organisationId={data.unit?.id} />
         </>
       )}

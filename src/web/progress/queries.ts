@@ -8,6 +8,7 @@ export const progressKeys = {
   dashboard: (query: DashboardQuery) => ['progress', 'dashboard', query] as const,
   waiting: (organisationId: string, page: number) => ['progress', 'waiting', organisationId, page] as const,
   reports: (organisationId: string) => ['progress', 'reports', organisationId] as const,
+  points: (query: DashboardQuery) => ['progress', 'points', query] as const,
 };
 
 export function useDashboard(query: DashboardQuery) {
@@ -34,4 +35,8 @@ export function useArchivedReports(organisationId: string | undefined) {
     queryFn: ({ signal }) => progressApi.reports(organisationId!, signal),
     enabled: Boolean(organisationId),
   });
+}
+
+export function usePoints(query: DashboardQuery, enabled: boolean) {
+  return useQuery({ queryKey: progressKeys.points(query), queryFn: ({ signal }) => progressApi.points(query, signal), enabled, placeholderData: keepPreviousData });
 }
