@@ -40,6 +40,7 @@ export async function measureWriteOverhead(db: Db, freshMembers: readonly string
     return performance.now() - start;
   };
   const totals = { on: { burst: 0, single: 0 }, off: { burst: 0, single: 0 } };
+  const uncounted: string[] = [];
   let foldMs = 0;
   const fold = async () => {
     const ms = await time(() => foldProgress(db));
@@ -51,15 +52,20 @@ export async function measureWriteOverhead(db: Db, freshMembers: readonly string
       await setTriggers(on);
       const side = totals[on ? 'on' : 'off'];
       const rows = take(burst);
+      const singles = take(single);
+      if (!on) uncounted.push(...rows.map((x) => x.id), ...singles.map((x) => x.id));
       side.burst += await time(() => Promise.all(rows.map((x) => insertReceived(db, x, cliActor()))));
       if (on) side.burst += await fold();
-      const singles = take(single);
       side.single += await time(async () => {
         for (const x of singles) await insertReceived(db, x, cliActor());
       });
       if (on) side.single += await fold();
     }
   }
+  // What was written with the trigger off was never counted: it goes the same way, and the counters stay true.
+  await sql`ALTER TABLE dossiers DISABLE TRIGGER dossiers_progress_delete`.execute(db);
+  await sql`DELETE FROM dossiers WHERE id = ANY(${uncounted}::uuid[])`.execute(db);
+  await sql`ALTER TABLE dossiers ENABLE TRIGGER dossiers_progress_delete`.execute(db);
   await setTriggers(true);
   const count = rounds * burst;
   return {

@@ -70,6 +70,10 @@ describe('progress dashboard over HTTP', () => {
     expect(body.children.map((c: { id: string }) => c.id).sort()).toEqual([units.communeA.id, units.communeB.id].sort());
     const communeB = body.children.find((c: { id: string }) => c.id === units.communeB.id);
     expect(communeB).toMatchObject({ target: cellBMembers.length, received: 8 });
+    // seedCounterDay's published plan books cell B (its 16 + 2 members) at the point today.
+    expect(body.unit.scheduled).toBe(18);
+    expect(communeB.scheduled).toBe(18);
+    expect(body.children.find((c: { id: string }) => c.id === units.communeA.id).scheduled).toBe(0);
     // The campaign's start to today, one dossier on each of the last eight days.
     expect(body).toMatchObject({ from: daysAgo(9), to: today, campaign: { startDate: daysAgo(9), deadline: daysAgo(-5) } });
     expect(body.series).toEqual(Array.from({ length: 8 }, (_, i) => ({ day: daysAgo(8 - i), dossiers: 1, approved: 0, returned: 0 })));

@@ -65,7 +65,15 @@ const SOURCE_DAYS = sql`
   WHERE x.source_id IS NOT NULL
   GROUP BY 1, 2, 3`;
 
+/** Members booked per unit by each campaign's published plan. */
+const SCHEDULED = sql`
+  SELECT a.id::bigint AS organisation_id, p.campaign_id, sum(ap.members) AS members
+  FROM appointments ap JOIN schedule_plans p ON p.id = ap.plan_id AND p.status = 'published'
+    JOIN organisations o ON o.id = ap.cell_id, ${ANCESTORS}
+  GROUP BY 1, 2`;
+
 const RECOUNTS: Record<RollupTable, RawBuilder<unknown>> = {
+  progress_scheduled: SCHEDULED,
   progress_units: UNITS,
   progress_sources: SOURCES,
   progress_unit_days: UNIT_DAYS,
@@ -158,7 +166,7 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
     .execute(async (trx) => {
       if (options.fix) {
         // Locks before the first query, which takes the snapshot: a fold under way finishes first, and is seen.
-        await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results IN SHARE MODE`.execute(trx);
+        await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results, schedule_plans, appointments IN SHARE MODE`.execute(trx);
         await sql`LOCK TABLE progress_pending, progress_units IN EXCLUSIVE MODE`.execute(trx);
       }
       const rows = {} as RecountReport['rows'];

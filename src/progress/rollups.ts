@@ -6,14 +6,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from '../platform/db.ts';
 
-export type RollupTable = 'progress_units' | 'progress_sources' | 'progress_unit_days' | 'progress_source_days';
+export type RollupTable = 'progress_units' | 'progress_sources' | 'progress_unit_days' | 'progress_source_days' | 'progress_scheduled';
 
 export interface Rollup {
   table: RollupTable;
   keys: readonly string[];
   counters: readonly string[];
-  /** The function giving the pending deltas, and which counters it has (the others are counted synchronously). */
-  pending: { fn: string; counters: readonly string[] };
+  /** The function giving the pending deltas, and which counters it has (the others are counted synchronously); none
+   * for a table kept in the writer's own transaction. */
+  pending: { fn: string; counters: readonly string[] } | null;
 }
 
 export const STATE_COUNTERS = ['received', 'confirmed', 'approved', 'ready_to_send', 'sent', 'returned', 'conflicts'] as const;
@@ -34,6 +35,8 @@ const rollups = {
     counters: DAY_COUNTERS,
     pending: { fn: 'progress_pending_source_days', counters: DAY_COUNTERS },
   },
+  // Members booked by each campaign's published plan (migration 0020), recomputed when the plan changes.
+  progress_scheduled: { table: 'progress_scheduled', keys: ['organisation_id', 'campaign_id'], counters: ['members'], pending: null },
 } as const satisfies Record<RollupTable, Rollup>;
 
 export const ROLLUPS: readonly Rollup[] = Object.values(rollups);
@@ -47,13 +50,16 @@ export const refs = (names: readonly string[]) => sql.join(names.map((n) => sql.
 export function effective(table: RollupTable, where?: RawBuilder<unknown>): RawBuilder<Record<string, unknown>> {
   const rollup: Rollup = rollups[table];
   const filter = where ? sql`WHERE ${where}` : sql``;
-  const pendingColumns = rollup.counters.map((c) => (rollup.pending.counters.includes(c) ? sql.ref(c) : sql`0 AS ${sql.ref(c)}`));
+  const pending = rollup.pending;
+  const pendingRows = pending
+    ? sql`UNION ALL
+      SELECT ${refs(rollup.keys)}, ${sql.join(rollup.counters.map((c) => (pending.counters.includes(c) ? sql.ref(c) : sql`0 AS ${sql.ref(c)}`)))} FROM ${sql.raw(pending.fn)}() ${filter}`
+    : sql``;
   return sql`
     SELECT ${refs(rollup.keys)}, ${sql.join(rollup.counters.map((c) => sql`sum(${sql.ref(c)})::integer AS ${sql.ref(c)}`))}
     FROM (
       SELECT ${refs(rollup.keys)}, ${refs(rollup.counters)} FROM ${sql.table(rollup.table)} ${filter}
-      UNION ALL
-      SELECT ${refs(rollup.keys)}, ${sql.join(pendingColumns)} FROM ${sql.raw(rollup.pending.fn)}() ${filter}) x
+      ${pendingRows}) x
     GROUP BY ${refs(rollup.keys)}`;
 }
 

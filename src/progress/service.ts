@@ -19,6 +19,8 @@ import { findOrganisation, listChildren, listRoots, type OrganisationRow } from 
 export interface Totals {
   /** Eligible members. */
   target: number;
+  /** Members booked by the published plans (their cells' appointments). */
+  scheduled: number;
   /** Members with a dossier not returned, then how far the furthest one went. */
   received: number;
   confirmed: number;
@@ -40,6 +42,7 @@ export interface UnitProgress extends Totals {
   closed: boolean;
 }
 
+/** The counters of progress_units (scheduled comes from progress_scheduled). */
 const COUNTERS = {
   target: 'target',
   received: 'received',
@@ -51,9 +54,9 @@ const COUNTERS = {
   conflicts: 'conflicts',
   openMismatches: 'open_mismatches',
   awaitingCheck: 'awaiting_check',
-} as const satisfies Record<keyof Totals, string>;
+} as const satisfies Record<Exclude<keyof Totals, 'scheduled'>, string>;
 
-const zero = (): Totals => Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as unknown as Totals;
+const zero = (): Totals => ({ ...(Object.fromEntries(Object.keys(COUNTERS).map((k) => [k, 0])) as Omit<Totals, 'scheduled'>), scheduled: 0 });
 
 /**
  * The units' rows by primary key, plus what is pending for them: no member or dossier is read but the few pending
@@ -62,13 +65,18 @@ const zero = (): Totals => Object.fromEntries(Object.keys(COUNTERS).map((k) => [
 async function totalsOf(db: Queryable, unitIds: readonly string[]): Promise<Map<string, Totals>> {
   const result = new Map(unitIds.map((id) => [id, zero()]));
   if (unitIds.length === 0) return result;
-  const rows = await sql<Record<string, string>>`
-    SELECT organisation_id AS id, ${sql.join(Object.entries(COUNTERS).map(([key, column]) => sql`${sql.ref(column)} AS ${sql.ref(key)}`))}
-    FROM (${effective('progress_units', sql`organisation_id = ANY(${unitIds}::bigint[])`)}) u`.execute(db);
+  const [rows, scheduled] = await Promise.all([
+    sql<Record<string, string>>`
+      SELECT organisation_id AS id, ${sql.join(Object.entries(COUNTERS).map(([key, column]) => sql`${sql.ref(column)} AS ${sql.ref(key)}`))}
+      FROM (${effective('progress_units', sql`organisation_id = ANY(${unitIds}::bigint[])`)}) u`.execute(db),
+    sql<{ id: string; members: string }>`
+      SELECT organisation_id AS id, sum(members) AS members FROM progress_scheduled WHERE organisation_id = ANY(${unitIds}::bigint[]) GROUP BY 1`.execute(db),
+  ]);
   for (const row of rows.rows) {
     const totals = result.get(String(row.id))!;
-    for (const key of Object.keys(COUNTERS) as (keyof Totals)[]) totals[key] = Number(row[key]);
+    for (const key of Object.keys(COUNTERS) as (keyof typeof COUNTERS)[]) totals[key] = Number(row[key]);
   }
+  for (const row of scheduled.rows) result.get(String(row.id))!.scheduled = Number(row.members);
   return result;
 }
 
@@ -152,13 +160,18 @@ async function campaignsAround(db: Queryable, paths: readonly string[]): Promise
 /** Each unit's day counts over [from, to] (stored + pending), by unit id then day. */
 async function daysOf(db: Queryable, spans: readonly { id: string; from: string }[], to: string): Promise<Map<string, Map<string, DayCounts>>> {
   const result = new Map<string, Map<string, DayCounts>>(spans.map((s) => [s.id, new Map()]));
-  if (spans.length === 0) return result;
-  // One statement for every unit, each from its own day: one index range per unit, what is pending added once.
-  const wanted = sql`EXISTS (SELECT FROM unnest(${spans.map((s) => s.id)}::bigint[], ${spans.map((s) => s.from)}::date[]) AS w(id, from_day)
-    WHERE w.id = organisation_id AND day BETWEEN w.from_day AND ${to}::date)`;
-  const rows = await sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
-    SELECT organisation_id, day::text, dossiers, approved, returned FROM (${effective('progress_unit_days', wanted)}) d`.execute(db);
-  for (const r of rows.rows) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
+  // One statement per first day (units mostly share one): `= ANY(ids) AND day BETWEEN` keeps to the primary key's
+  // ranges; a per-unit first day joined in (EXISTS over unnest) let the planner scan the whole table (≈ 250 ms at 5.6 M).
+  const byFrom = new Map<string, string[]>();
+  for (const s of spans) byFrom.set(s.from, [...(byFrom.get(s.from) ?? []), s.id]);
+  const batches = await Promise.all(
+    [...byFrom].map(([from, ids]) =>
+      sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
+        SELECT organisation_id, day::text, dossiers, approved, returned
+        FROM (${effective('progress_unit_days', sql`organisation_id = ANY(${ids}::bigint[]) AND day BETWEEN ${from}::date AND ${to}::date`)}) d`.execute(db),
+    ),
+  );
+  for (const r of batches.flatMap((b) => b.rows)) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
   return result;
 }
 
@@ -191,7 +204,7 @@ async function firstDaysOf(db: Queryable, unitIds: readonly string[]): Promise<M
 
 const sumTotals = (all: readonly Totals[]): Totals => {
   const total = zero();
-  for (const t of all) for (const key of Object.keys(COUNTERS) as (keyof Totals)[]) total[key] += t[key];
+  for (const t of all) for (const key of Object.keys(total) as (keyof Totals)[]) total[key] += t[key];
   return total;
 };
 

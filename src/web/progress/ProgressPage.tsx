@@ -22,6 +22,7 @@ function Figures({ dashboard }: { dashboard: Dashboard }) {
   const totals = dashboard.totals;
   const figures: [string, string, string?][] = [
     [t('progress.figures.target'), formatNumber(totals.target)],
+    [t('progress.figures.scheduled'), formatNumber(totals.scheduled)],
     [t('progress.figures.received'), formatNumber(totals.received), formatPercent(percentDone(totals))],
     [t('progress.figures.confirmed'), formatNumber(totals.confirmed)],
     [t('progress.figures.approved'), formatNumber(totals.approved)],

@@ -7,7 +7,7 @@ const t = (key: string, params: Record<string, string | number> = {}) => `${key}
 const base: Forecast = { status: 'projected', remaining: 10, ratePerDay: 2, measuredDays: 7, finish: '2026-12-20', optimisticFinish: '2026-12-18', pessimisticFinish: '2026-12-23', beyondHorizon: false, deadlinePassed: false, deadlineMet: false, shortfall: 4, lateDays: 5, chanceByDeadline: 0.12 };
 
 const child = (id: string, received: number, target: number, forecast: Forecast | null): ChildProgress => ({
-  id, name: id, kind: 'cell', closed: false, target, received, confirmed: 0, approved: 0, readyToSend: 0, sent: 0, returned: 0, conflicts: 0, openMismatches: 0, awaitingCheck: 0, forecast,
+  id, name: id, kind: 'cell', closed: false, target, scheduled: 0, received, confirmed: 0, approved: 0, readyToSend: 0, sent: 0, returned: 0, conflicts: 0, openMismatches: 0, awaitingCheck: 0, forecast,
 });
 
 describe('dashboard wording', () => {
