@@ -9,7 +9,7 @@ import type { DatabaseHandle } from '../src/platform/db.ts';
 import { AppError } from '../src/platform/errors.ts';
 import type { FileStore } from '../src/platform/files.ts';
 import { cliActor, type Actor } from '../src/platform/scope.ts';
-import { recountProgress } from '../src/progress/recount.ts';
+import { ensureProgressCounted, recountProgress } from '../src/progress/recount.ts';
 import { foldProgress } from '../src/progress/rollups.ts';
 import { progressOf } from '../src/progress/service.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
@@ -176,6 +176,20 @@ describe('progress rollups', () => {
     expect(stored - recounted).toBe(5);
     expect((await recountProgress(handle.db, { fix: true })).fixed).toBe(true);
     expect((await recountProgress(handle.db)).differences).toEqual([]);
+  });
+
+  it('counts a database that was never counted once, when the app opens it (an upgrade from before the counters)', async () => {
+    await sql`DELETE FROM progress_state`.execute(handle.db);
+    await sql`TRUNCATE progress_units, progress_sources, progress_unit_days, progress_source_days, progress_members, progress_pending, progress_scheduled`.execute(handle.db);
+    expect((await recountProgress(handle.db)).differences.length).toBeGreaterThan(0);
+    await ensureProgressCounted(handle.db);
+    expect((await recountProgress(handle.db)).differences).toEqual([]);
+    expect((await sql`SELECT FROM progress_state`.execute(handle.db)).rows).toHaveLength(1);
+    // Done once: a drift afterwards is the recount's to report, not put right silently at the next opening.
+    await sql`UPDATE progress_units SET target = target + 1 WHERE organisation_id = ${units.cellA.id}`.execute(handle.db);
+    await ensureProgressCounted(handle.db);
+    expect((await recountProgress(handle.db)).differences).toHaveLength(1);
+    await recountProgress(handle.db, { fix: true });
   });
 
   it('reads a unit and its children from the counters, within the caller scope only', async () => {

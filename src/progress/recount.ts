@@ -181,3 +181,21 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
       return { rows, differences, fixed };
     });
 }
+
+/**
+ * Counts everything once for a database whose counters were never computed (created before migration 0016, or new):
+ * the same rebuild as `recount --fix`, under the same locks, then marked done (progress_state). Cheap when empty;
+ * one pass over members and dossiers after an upgrade. Every opening of the app asks.
+ */
+export async function ensureProgressCounted(db: Db): Promise<void> {
+  const done = await sql`SELECT FROM progress_state`.execute(db);
+  if (done.rows.length > 0) return;
+  await db.transaction().execute(async (trx) => {
+    await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results, schedule_plans, appointments IN SHARE MODE`.execute(trx);
+    await sql`LOCK TABLE progress_pending, progress_units, progress_state IN EXCLUSIVE MODE`.execute(trx);
+    // Another process may have done it while this one waited for the locks.
+    if ((await sql`SELECT FROM progress_state`.execute(trx)).rows.length > 0) return;
+    await rebuildProgress(trx);
+    await sql`INSERT INTO progress_state (counted_at) VALUES (now())`.execute(trx);
+  });
+}

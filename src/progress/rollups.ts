@@ -45,21 +45,25 @@ export const refs = (names: readonly string[]) => sql.join(names.map((n) => sql.
 
 /**
  * The rows of a rollup as they stand: stored plus pending, summed per key, optionally restricted (`where`, on the key
- * columns). One statement, so one snapshot: a fold committing meanwhile is seen whole or not at all.
+ * columns; several conditions read the stored table once per condition — each its own index range — and what is
+ * pending once for all of them). One statement, so one snapshot: a fold committing meanwhile is seen whole or not at all.
  */
-export function effective(table: RollupTable, where?: RawBuilder<unknown>): RawBuilder<Record<string, unknown>> {
+export function effective(table: RollupTable, where?: RawBuilder<unknown> | readonly RawBuilder<unknown>[]): RawBuilder<Record<string, unknown>> {
   const rollup: Rollup = rollups[table];
-  const filter = where ? sql`WHERE ${where}` : sql``;
+  const conditions = where === undefined ? [] : Array.isArray(where) ? where : [where as RawBuilder<unknown>];
+  const stored =
+    conditions.length === 0
+      ? sql`SELECT ${refs(rollup.keys)}, ${refs(rollup.counters)} FROM ${sql.table(rollup.table)}`
+      : sql.join(conditions.map((c) => sql`SELECT ${refs(rollup.keys)}, ${refs(rollup.counters)} FROM ${sql.table(rollup.table)} WHERE ${c}`), sql` UNION ALL `);
   const pending = rollup.pending;
+  const anyCondition = conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions.map((c) => sql`(${c})`), sql` OR `)}`;
   const pendingRows = pending
     ? sql`UNION ALL
-      SELECT ${refs(rollup.keys)}, ${sql.join(rollup.counters.map((c) => (pending.counters.includes(c) ? sql.ref(c) : sql`0 AS ${sql.ref(c)}`)))} FROM ${sql.raw(pending.fn)}() ${filter}`
+      SELECT ${refs(rollup.keys)}, ${sql.join(rollup.counters.map((c) => (pending.counters.includes(c) ? sql.ref(c) : sql`0 AS ${sql.ref(c)}`)))} FROM ${sql.raw(pending.fn)}() ${anyCondition}`
     : sql``;
   return sql`
     SELECT ${refs(rollup.keys)}, ${sql.join(rollup.counters.map((c) => sql`sum(${sql.ref(c)})::integer AS ${sql.ref(c)}`))}
-    FROM (
-      SELECT ${refs(rollup.keys)}, ${refs(rollup.counters)} FROM ${sql.table(rollup.table)} ${filter}
-      ${pendingRows}) x
+    FROM (${stored} ${pendingRows}) x
     GROUP BY ${refs(rollup.keys)}`;
 }
 

@@ -160,18 +160,15 @@ async function campaignsAround(db: Queryable, paths: readonly string[]): Promise
 /** Each unit's day counts over [from, to] (stored + pending), by unit id then day. */
 async function daysOf(db: Queryable, spans: readonly { id: string; from: string }[], to: string): Promise<Map<string, Map<string, DayCounts>>> {
   const result = new Map<string, Map<string, DayCounts>>(spans.map((s) => [s.id, new Map()]));
-  // One statement per first day (units mostly share one): `= ANY(ids) AND day BETWEEN` keeps to the primary key's
-  // ranges; a per-unit first day joined in (EXISTS over unnest) let the planner scan the whole table (≈ 250 ms at 5.6 M).
+  if (spans.length === 0) return result;
+  // One condition per first day (units mostly share one): `= ANY(ids) AND day BETWEEN` keeps to the primary key's
+  // ranges (a per-unit first day joined in, EXISTS over unnest, let the planner scan the whole table: ≈ 250 ms at 5.6 M).
   const byFrom = new Map<string, string[]>();
   for (const s of spans) byFrom.set(s.from, [...(byFrom.get(s.from) ?? []), s.id]);
-  const batches = await Promise.all(
-    [...byFrom].map(([from, ids]) =>
-      sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
-        SELECT organisation_id, day::text, dossiers, approved, returned
-        FROM (${effective('progress_unit_days', sql`organisation_id = ANY(${ids}::bigint[]) AND day BETWEEN ${from}::date AND ${to}::date`)}) d`.execute(db),
-    ),
-  );
-  for (const r of batches.flatMap((b) => b.rows)) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
+  const conditions = [...byFrom].map(([from, ids]) => sql`organisation_id = ANY(${ids}::bigint[]) AND day BETWEEN ${from}::date AND ${to}::date`);
+  const rows = await sql<{ organisation_id: string; day: string; dossiers: number; approved: number; returned: number }>`
+    SELECT organisation_id, day::text, dossiers, approved, returned FROM (${effective('progress_unit_days', conditions)}) d`.execute(db);
+  for (const r of rows.rows) result.get(String(r.organisation_id))!.set(r.day, { day: r.day, dossiers: r.dossiers, approved: r.approved, returned: r.returned });
   return result;
 }
 
