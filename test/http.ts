@@ -1,3 +1,4 @@
+import { PASSWORD } from './fixtures.ts';
 import type { AddressInfo } from 'node:net';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { mkdtempSync } from 'node:fs';
@@ -59,4 +60,12 @@ export class Client {
     if (r.status === 200) this.csrf = r.body.csrfToken;
     return r;
   }
+}
+
+/** A client signed in as `username` (the fixtures' password), failing the test if sign-in is refused. */
+export async function signedInClient(base: string, username: string, password = PASSWORD): Promise<Client> {
+  const client = new Client(base);
+  const answer = await client.login(username, password);
+  if (answer.status !== 200) throw new Error(`sign-in of ${username} refused: ${answer.status}`);
+  return client;
 }

@@ -13,7 +13,7 @@ import { addUser } from '../src/users/service.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
 import { createTestDatabase } from './database.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
-import { Client, startServer, temporaryFileStore } from './http.ts';
+import { signedInClient, startServer, temporaryFileStore } from './http.ts';
 import { DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
@@ -54,11 +54,7 @@ afterAll(async () => {
   await handle?.close();
 });
 
-async function signIn(username: string) {
-  const client = new Client(server.base);
-  expect((await client.login(username, PASSWORD)).status).toBe(200);
-  return client;
-}
+const signIn = (username: string) => signedInClient(server.base, username);
 
 describe('progress dashboard over HTTP', () => {
   it('shows a unit, its children, the days and the forecast against the campaign deadline', async () => {

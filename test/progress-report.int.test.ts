@@ -14,8 +14,8 @@ import { archiveDailyReports } from '../src/progress/reports.ts';
 import { dayNumber, isoFromDayNumber } from '../src/scheduling/domain/slots.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
 import { createTestDatabase } from './database.ts';
-import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
-import { Client, startServer, temporaryFileStore } from './http.ts';
+import { seedTwoCommunes } from './fixtures.ts';
+import { signedInClient, startServer, temporaryFileStore } from './http.ts';
 import { DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
@@ -42,11 +42,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(username: string) {
-  const client = new Client(server.base);
-  expect((await client.login(username, PASSWORD)).status).toBe(200);
-  return client;
-}
+const signIn = (username: string) => signedInClient(server.base, username);
 
 function pdfText(pdf: Buffer): string {
   const file = path.join(dir, `${randomUUID()}.pdf`);

@@ -13,7 +13,7 @@ import { forecast, rateWindowStart, type Forecast } from './domain/forecast.ts';
 import { lateUnits, type LateUnit } from './domain/lateness.ts';
 import type { DailyReport, ReportRow } from './outputs/daily-report.ts';
 import { effective } from './rollups.ts';
-import { findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
+import { ancestorsOf, findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
 
 /** A unit's whole-subtree counters (decision 0016): members, each counted once. */
 export interface Totals {
@@ -225,7 +225,7 @@ export async function progressOf(db: Queryable, actor: Actor, options: { organis
   const earliest = addDays(historyTo, -3 * MAX_RANGE_DAYS);
   const bounded = (day: string) => (day < earliest ? earliest : day);
   const ids = [...(unit ? [unit.id] : []), ...children.map((c) => c.id)];
-  const [totals, ancestors] = await Promise.all([totalsOf(db, ids), unit ? ancestorsOf(db, actor, unit) : Promise.resolve([])]);
+  const [totals, ancestors] = await Promise.all([totalsOf(db, ids), unit ? ancestorsOf(db, actor.scope, unit) : Promise.resolve([])]);
   // The days each forecast needs, not the whole history of every child (a province has a hundred children): the
   // days the rate is measured on and those since a passed deadline, with the first day anyone came read apart; a
   // child that is done, its whole history (the day it finished). The unit itself: the range shown, and the history.
@@ -268,19 +268,6 @@ export async function progressOf(db: Queryable, actor: Actor, options: { organis
   };
 }
 
-/** The unit's ancestors within the caller's scope, top first. */
-async function ancestorsOf(db: Queryable, actor: Actor, unit: OrganisationRow): Promise<{ id: string; name: string }[]> {
-  const ids = unit.path.split('/').filter(Boolean).slice(0, -1);
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('organisations as o')
-    .select(['o.id', 'o.name', 'o.depth'])
-    .where('o.id', 'in', ids)
-    .where(organisationInScope(actor.scope, 'o'))
-    .orderBy('o.depth')
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name }));
-}
 
 /**
  * Today's report of a unit (the caller's top unit by default): one row per child unit, and the totals. Counts as they
