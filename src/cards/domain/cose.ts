@@ -1,0 +1,66 @@
+/**
+ * COSE_Sign1 (RFC 9052) with Ed25519 (EdDSA, alg -8): a signed record that proves itself offline, as ICAO 9303
+ * passive authentication does for a passport chip and the EU certificates do in their QR codes. The protected header
+ * carries the algorithm and the issuer key's id (kid); the signature covers the protected header and the payload
+ * (Sig_structure "Signature1", no external data). CBOR by cbor-x, without its record extension (plain CBOR that any
+ * verifier reads).
+ */
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { Encoder, Tag } from 'cbor-x';
+
+export const cbor = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false, variableMapSize: true });
+
+const COSE_SIGN1_TAG = 18;
+const HEADER_ALG = 1;
+const HEADER_KID = 4;
+const ALG_EDDSA = -8;
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** Why a signed record was refused (never "valid" on any of these). */
+export type CoseProblem = 'truncated' | 'not_cose' | 'unsupported_algorithm' | 'unknown_key' | 'bad_signature';
+
+export type CoseResult = { ok: true; kid: string; payload: Buffer } | { ok: false; problem: CoseProblem; kid?: string };
+
+const toBeSigned = (protectedHeader: Uint8Array, payload: Uint8Array) => cbor.encode(['Signature1', protectedHeader, Buffer.alloc(0), payload]);
+
+export function signCose(payload: Uint8Array, key: SigningKey): Buffer {
+  const protectedHeader = cbor.encode(new Map<number, unknown>([[HEADER_ALG, ALG_EDDSA], [HEADER_KID, Buffer.from(key.kid)]]));
+  const signature = sign(null, toBeSigned(protectedHeader, payload), key.privateKey);
+  return cbor.encode(new Tag([protectedHeader, new Map(), Buffer.from(payload), signature], COSE_SIGN1_TAG));
+}
+
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+
+/** Checks the structure, the algorithm, the key (looked up by its id) and the signature, in that order. */
+export function verifyCose(bytes: Uint8Array, keyOf: (kid: string) => KeyObject | undefined): CoseResult {
+  let decoded: unknown;
+  try {
+    decoded = cbor.decode(bytes);
+  } catch {
+    return { ok: false, problem: 'truncated' };
+  }
+  const parts = decoded instanceof Tag ? (decoded.tag === COSE_SIGN1_TAG ? decoded.value : undefined) : decoded;
+  if (!Array.isArray(parts) || parts.length !== 4 || !isBytes(parts[0]) || !(parts[1] instanceof Map) || !isBytes(parts[2]) || !isBytes(parts[3])) {
+    return { ok: false, problem: 'not_cose' };
+  }
+  const [protectedHeader, , payload, signature] = parts as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+  let header: unknown;
+  try {
+    header = cbor.decode(protectedHeader);
+  } catch {
+    return { ok: false, problem: 'not_cose' };
+  }
+  if (!(header instanceof Map)) return { ok: false, problem: 'not_cose' };
+  if (header.get(HEADER_ALG) !== ALG_EDDSA) return { ok: false, problem: 'unsupported_algorithm' };
+  const kidBytes = header.get(HEADER_KID);
+  if (!isBytes(kidBytes)) return { ok: false, problem: 'not_cose' };
+  const kid = Buffer.from(kidBytes).toString();
+  const key = keyOf(kid);
+  if (!key) return { ok: false, problem: 'unknown_key', kid };
+  if (signature.length !== 64 || !verify(null, toBeSigned(protectedHeader, payload), key, signature)) return { ok: false, problem: 'bad_signature', kid };
+  return { ok: true, kid, payload: Buffer.from(payload) };
+}

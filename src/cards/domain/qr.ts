@@ -1,0 +1,72 @@
+/**
+ * The QR printed on the card: a compact signed subset of the card record, readable offline by any verifier with the
+ * issuer keys. As the EU digital certificates do it: the claims as a CBOR map with small integer keys, signed as
+ * COSE_Sign1 (cose.ts), deflated, then base45 (the QR's alphanumeric mode), behind a version prefix "DT1:".
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+import type { KeyObject } from 'node:crypto';
+import { Base45Error, decodeBase45, encodeBase45 } from './base45.ts';
+import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+
+export const QR_PREFIX = 'DT1:';
+/** A QR text longer than this cannot be a card's (a version 40 QR holds 4,296 alphanumeric characters). */
+const MAX_TEXT = 4296;
+
+/** What the QR proves about the card and its holder. */
+export interface CardClaims {
+  cardNumber: string;
+  personalId: string;
+  fullName: string;
+  /** YYYY-MM-DD, or the year alone when only that is known. */
+  dateOfBirth: string;
+  issuedOn: string;
+  /** The body that issued it (Ban Tổ chức Trung ương). */
+  issuer: string;
+  /** The card's position in the revocation status list. */
+  statusIndex: number;
+}
+
+const KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
+
+export type QrProblem = 'wrong_prefix' | 'too_long' | 'not_base45' | 'corrupt' | 'bad_claims' | CoseProblem;
+
+export type QrResult = { ok: true; kid: string; claims: CardClaims } | { ok: false; problem: QrProblem; kid?: string };
+
+export function encodeCardQr(claims: CardClaims, key: SigningKey): string {
+  const payload = cbor.encode(new Map(Object.entries(KEYS).map(([name, k]) => [k, claims[name as keyof CardClaims]])));
+  return QR_PREFIX + encodeBase45(deflateSync(signCose(payload, key), { level: 9 }));
+}
+
+function claimsOf(payload: Buffer): CardClaims | undefined {
+  let map: unknown;
+  try {
+    map = cbor.decode(payload);
+  } catch {
+    return undefined;
+  }
+  if (!(map instanceof Map)) return undefined;
+  const claims: Record<string, unknown> = {};
+  for (const [name, k] of Object.entries(KEYS)) {
+    const value = map.get(k);
+    if (name === 'statusIndex' ? !Number.isSafeInteger(value) || (value as number) < 0 : typeof value !== 'string' || value === '') return undefined;
+    claims[name] = value;
+  }
+  return claims as unknown as CardClaims;
+}
+
+/** Reads and checks a QR text: every failure is a reason, never a crash and never "valid". */
+export function verifyCardQr(text: string, keyOf: (kid: string) => KeyObject | undefined): QrResult {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(QR_PREFIX)) return { ok: false, problem: 'wrong_prefix' };
+  if (trimmed.length > MAX_TEXT) return { ok: false, problem: 'too_long' };
+  let signed: Buffer;
+  try {
+    signed = inflateSync(decodeBase45(trimmed.slice(QR_PREFIX.length)), { maxOutputLength: 64 * 1024 });
+  } catch (error) {
+    return { ok: false, problem: error instanceof Base45Error ? 'not_base45' : 'corrupt' };
+  }
+  const verified = verifyCose(signed, keyOf);
+  if (!verified.ok) return verified;
+  const claims = claimsOf(verified.payload);
+  return claims ? { ok: true, kid: verified.kid, claims } : { ok: false, problem: 'bad_claims', kid: verified.kid };
+}
