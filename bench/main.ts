@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   intake: async () => (await import('./intake.ts')).run(),
   'progress-write': async () => (await import('./progress-write.ts')).run(),
   dashboard: async () => (await import('./dashboard.ts')).run(),
+  cards: async () => (await import('./cards.ts')).run(),
 };
 
 if (!name || !benches[name]) {

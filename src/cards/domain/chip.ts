@@ -1,0 +1,55 @@
+/**
+ * The record written on the card's chip: the member's identity, party data, the card itself and a compressed photo,
+ * signed as COSE_Sign1 by the issuer (cose.ts) — a reader checks it offline against the issuer keys, as ICAO 9303
+ * passive authentication checks a passport chip's data groups against the document signer.
+ */
+import type { KeyObject } from 'node:crypto';
+import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+import type { CardClaims } from './qr.ts';
+
+export interface ChipRecord extends CardClaims {
+  gender: 'male' | 'female';
+  /** Party data: joining and full-membership dates (YYYY-MM-DD), the party organisation at issue. */
+  joinedOn: string;
+  officialOn: string | null;
+  organisation: string;
+  /** The old party card's number, when there was one. */
+  previousCardNumber: string | null;
+  /** JPEG, 3×4, compressed for the chip. */
+  photo: Uint8Array;
+}
+
+const FIELDS = ['cardNumber', 'personalId', 'fullName', 'dateOfBirth', 'issuedOn', 'issuer', 'statusIndex', 'gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const satisfies readonly (keyof ChipRecord)[];
+
+export type ChipResult = { ok: true; kid: string; record: ChipRecord } | { ok: false; problem: CoseProblem | 'bad_record'; kid?: string };
+
+/** The record's CBOR: a map keyed 1… in the order of FIELDS (what is signed). */
+export function chipPayload(record: ChipRecord): Buffer {
+  return cbor.encode(new Map(FIELDS.map((name, i) => [i + 1, record[name]])));
+}
+
+export function signChipRecord(record: ChipRecord, key: SigningKey): Buffer {
+  return signCose(chipPayload(record), key);
+}
+
+export function verifyChipRecord(bytes: Uint8Array, keyOf: (kid: string) => KeyObject | undefined): ChipResult {
+  const verified = verifyCose(bytes, keyOf);
+  if (!verified.ok) return verified;
+  let map: unknown;
+  try {
+    map = cbor.decode(verified.payload);
+  } catch {
+    return { ok: false, problem: 'bad_record', kid: verified.kid };
+  }
+  if (!(map instanceof Map)) return { ok: false, problem: 'bad_record', kid: verified.kid };
+  const record = Object.fromEntries(FIELDS.map((name, i) => [name, map.get(i + 1)])) as unknown as ChipRecord;
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  const wellFormed =
+    ['cardNumber', 'personalId', 'fullName', 'dateOfBirth', 'issuedOn', 'issuer', 'joinedOn', 'organisation'].every((f) => text(record[f as keyof ChipRecord])) &&
+    Number.isSafeInteger(record.statusIndex) &&
+    (record.gender === 'male' || record.gender === 'female') &&
+    (record.officialOn === null || text(record.officialOn)) &&
+    (record.previousCardNumber === null || text(record.previousCardNumber)) &&
+    record.photo instanceof Uint8Array;
+  return wellFormed ? { ok: true, kid: verified.kid, record } : { ok: false, problem: 'bad_record', kid: verified.kid };
+}
