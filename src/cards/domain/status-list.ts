@@ -1,0 +1,57 @@
+/**
+ * Revocation that works offline: a signed status list, one bit per card (its statusIndex; 1 = revoked), deflated,
+ * with the time it was issued and the time it stops being trusted. A verifier caches the latest list; a card is
+ * "revoked" when its bit is set, and nothing is "valid" on a list past its validity (the verifier must fetch a newer
+ * one, and says how old the one it has is).
+ */
+import type { KeyObject } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+
+export interface StatusList {
+  /** ISO instants. */
+  issuedAt: string;
+  validUntil: string;
+  /** Bit i (most significant first in each byte) is card i's. */
+  bits: Buffer;
+}
+
+export function emptyBits(cards: number): Buffer {
+  return Buffer.alloc(Math.ceil(cards / 8));
+}
+
+export function setRevoked(bits: Buffer, index: number): void {
+  bits[index >> 3] = bits[index >> 3]! | (0x80 >> (index & 7));
+}
+
+export const isRevoked = (bits: Buffer, index: number): boolean => index >> 3 < bits.length && (bits[index >> 3]! & (0x80 >> (index & 7))) !== 0;
+
+export function signStatusList(list: StatusList, key: SigningKey): Buffer {
+  return signCose(cbor.encode(new Map<number, unknown>([[1, list.issuedAt], [2, list.validUntil], [3, deflateSync(list.bits, { level: 9 })]])), key);
+}
+
+export type StatusListResult = { ok: true; kid: string; list: StatusList } | { ok: false; problem: CoseProblem | 'bad_list'; kid?: string };
+
+export function verifyStatusList(bytes: Uint8Array, keyOf: (kid: string) => KeyObject | undefined): StatusListResult {
+  const verified = verifyCose(bytes, keyOf);
+  if (!verified.ok) return verified;
+  try {
+    const map = cbor.decode(verified.payload) as unknown;
+    if (!(map instanceof Map)) throw new Error('not a map');
+    const [issuedAt, validUntil, packed] = [map.get(1), map.get(2), map.get(3)];
+    if (typeof issuedAt !== 'string' || typeof validUntil !== 'string' || !(packed instanceof Uint8Array)) throw new Error('fields');
+    if (Number.isNaN(Date.parse(issuedAt)) || Number.isNaN(Date.parse(validUntil))) throw new Error('times');
+    return { ok: true, kid: verified.kid, list: { issuedAt, validUntil, bits: inflateSync(packed, { maxOutputLength: 16 << 20 }) } };
+  } catch {
+    return { ok: false, problem: 'bad_list', kid: verified.kid };
+  }
+}
+
+export type CardStatus = { status: 'good' | 'revoked'; listAgeHours: number } | { status: 'list_expired'; listAgeHours: number };
+
+/** A card's standing by the list at `now`: revoked, good, or unknown because the list is past its validity. */
+export function cardStatus(list: StatusList, index: number, now: Date): CardStatus {
+  const listAgeHours = Math.round(((now.getTime() - Date.parse(list.issuedAt)) / 3_600_000) * 10) / 10;
+  if (now.getTime() > Date.parse(list.validUntil)) return { status: 'list_expired', listAgeHours };
+  return { status: isRevoked(list.bits, index) ? 'revoked' : 'good', listAgeHours };
+}
