@@ -158,6 +158,12 @@ describe('progress dashboard over HTTP', () => {
       expect(r.body.error.code).toBe('organisation.not_found');
     }
     expect((await officer.request('GET', `/api/progress?organisationId=abc`)).status).toBe(400);
+    // A campaign that started more than a year ago: by default the longest range back, not an error.
+    await handle.db.updateTable('campaigns').set({ start_date: daysAgo(800) }).execute();
+    const longAgo = await officer.request('GET', '/api/progress');
+    await handle.db.updateTable('campaigns').set({ start_date: daysAgo(9) }).execute();
+    expect(longAgo.status).toBe(200);
+    expect(longAgo.body).toMatchObject({ from: daysAgo(365), to: today });
     const intakeOfficer = await signIn('congan.b');
     expect((await intakeOfficer.request('GET', '/api/progress')).status).toBe(403);
   });

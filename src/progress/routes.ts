@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { todayInVietnam } from '../common/dates.ts';
 import { AppError } from '../platform/errors.ts';
@@ -11,6 +12,12 @@ const Id = z.string().regex(/^\d{1,18}$/);
 const Day = z.string().max(10);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FORMATS = { pdf: 'application/pdf', xlsx: XLSX } as const;
+
+function sendReport(reply: FastifyReply, day: string, format: keyof typeof FORMATS, content: Buffer) {
+  reply.header('content-type', FORMATS[format]);
+  reply.header('content-disposition', `attachment; filename="${reportFileName(day, format)}"`);
+  return reply.send(content);
+}
 
 export function progressRoutes(app: App, { db }: AppContext) {
   app.get(
@@ -45,9 +52,7 @@ export function progressRoutes(app: App, { db }: AppContext) {
         day = report.date;
         content = await (format === 'pdf' ? reportPdf : reportXlsx)(report, request.locale);
       }
-      reply.header('content-type', FORMATS[format]);
-      reply.header('content-disposition', `attachment; filename="${reportFileName(day, format)}"`);
-      return reply.send(content);
+      return sendReport(reply, day, format, content);
     },
   );
 
@@ -57,8 +62,6 @@ export function progressRoutes(app: App, { db }: AppContext) {
 
   app.get('/api/progress/reports/:id/report.:format', { schema: { params: z.object({ id: Id, format: z.enum(['pdf', 'xlsx']) }) } }, async (request, reply) => {
     const { day, content } = await archivedReport(db, actorOf(request), request.params.id, request.params.format);
-    reply.header('content-type', FORMATS[request.params.format]);
-    reply.header('content-disposition', `attachment; filename="${reportFileName(day, request.params.format)}"`);
-    return reply.send(content);
+    return sendReport(reply, day, request.params.format, content);
   });
 }

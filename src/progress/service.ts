@@ -7,7 +7,7 @@ import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { formatDate, todayInVietnam } from '../common/dates.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { dayNumber, isoFromDayNumber } from '../scheduling/domain/slots.ts';
+import { addDays, dayNumber } from '../scheduling/domain/slots.ts';
 import { campaignWindow, type CampaignSpan, type CampaignWindow } from './domain/campaign-window.ts';
 import { forecast, rateWindowStart, type Forecast } from './domain/forecast.ts';
 import { lateUnits, type LateUnit } from './domain/lateness.ts';
@@ -128,8 +128,6 @@ export interface Dashboard {
   late: LateUnit[];
 }
 
-const addDays = (iso: string, days: number) => isoFromDayNumber(dayNumber(iso)! + days);
-
 /** The range asked, checked: dates, from ≤ to, at most MAX_RANGE_DAYS. */
 export function checkedRange(query: { from?: string; to?: string }, defaults: { from: string; to: string }): { from: string; to: string } {
   for (const field of ['from', 'to'] as const) {
@@ -218,9 +216,12 @@ export async function progressOf(db: Queryable, actor: Actor, options: { organis
   const paths = unit ? [unit.path] : children.map((c) => c.path);
   const campaigns = await campaignsAround(db, paths);
   const windowOf = (path: string) => campaignWindow(path, campaigns);
-  const unitWindow = unit ? windowOf(unit.path) : campaignWindow('/', campaigns.filter((c) => paths.some((p) => c.path.startsWith(p) || p.startsWith(c.path))));
-  const range = checkedRange(options, { from: unitWindow && unitWindow.startDate <= today ? unitWindow.startDate : addDays(today, -(DEFAULT_RANGE_DAYS - 1)), to: today });
-  if (dayNumber(range.to)! - dayNumber(range.from)! >= MAX_RANGE_DAYS && !options.from) range.from = addDays(range.to, -(MAX_RANGE_DAYS - 1));
+  // Several tops: the campaigns read are already those around them.
+  const unitWindow = unit ? windowOf(unit.path) : campaignWindow('/', campaigns);
+  // By default, from the campaign's start (at most the longest range back) to today.
+  const longest = addDays(today, -(MAX_RANGE_DAYS - 1));
+  const defaultFrom = unitWindow && unitWindow.startDate <= today ? (unitWindow.startDate < longest ? longest : unitWindow.startDate) : addDays(today, -(DEFAULT_RANGE_DAYS - 1));
+  const range = checkedRange(options, { from: defaultFrom, to: today });
   const historyTo = range.to > today ? range.to : today;
   const earliest = addDays(historyTo, -3 * MAX_RANGE_DAYS);
   const bounded = (day: string) => (day < earliest ? earliest : day);
