@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** Where photos and signatures go (the caller knows the data directory). */
   files: FileStore;
   photoCheck?: PhotoCheckSettings;
+  /** How often the progress counters are folded (1 s by default); null: never in the background (a test folds itself). */
+  progressFoldMs?: number | null;
 }
 
 /** The whole HTTP API, the built web UI and the background workers over one database. */
@@ -43,7 +45,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);
   const stopFileSweep = await startFileSweepWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
-  const progressFolding = startProgressFolding(ctx.db);
+  const progressFolding = options.progressFoldMs === null ? { stop: async () => undefined } : startProgressFolding(ctx.db, options.progressFoldMs);
   const stopReportArchive = await startReportArchiveWorker(jobs, ctx.db, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {

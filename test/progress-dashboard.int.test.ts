@@ -47,7 +47,8 @@ beforeAll(async () => {
   cellBMembers = (await handle.db.selectFrom('members').select('id').where('organisation_id', '=', units.cellB.id).where('eligible', '=', true).orderBy('id').execute()).map((m) => m.id);
   // One member a day over the last eight days (none today yet).
   for (let i = 0; i < 8; i++) await submit(cellBMembers[i]!, 8 - i);
-  server = await startServer(handle);
+  // No background fold: the test folds when it wants, to read both before and after.
+  server = await startServer(handle, { progressFoldMs: null });
 });
 afterAll(async () => {
   await server?.close();
@@ -87,6 +88,7 @@ describe('progress dashboard over HTTP', () => {
     expect(before.children).toEqual([expect.objectContaining({ id: units.cellB.id, received: 8 })]);
     expect(before.ancestors).toEqual([]); // the province is outside the officer's scope
     await submit(cellBMembers[8]!, 0);
+    expect((await sql`SELECT sign FROM progress_pending`.execute(handle.db)).rows).not.toEqual([]);
     const after = (await officer.request('GET', '/api/progress')).body;
     expect(after.unit.received).toBe(9);
     expect(after.series.at(-1)).toEqual({ day: today, dossiers: 1, approved: 0, returned: 0 });

@@ -74,9 +74,12 @@ describe('the daily report', () => {
   });
 
   it('is archived each evening once per unit and day, and an earlier day comes from the archive', async () => {
-    const made = await archiveDailyReports(handle.db, today);
-    const reporting = await handle.db.selectFrom('organisations').select('id').where('kind', 'in', ['central', 'provincial_committee', 'central_committee', 'commune_committee', 'grassroots_committee']).execute();
-    expect(made).toBe(reporting.length);
+    // The server's own evening job may have made some already (after 20:00 Vietnam time): this makes the rest.
+    await archiveDailyReports(handle.db, today);
+    const archivedUnits = new Set((await handle.db.selectFrom('progress_reports').select('organisation_id').where('day', '=', today).execute()).map((r) => r.organisation_id));
+    for (const unit of [units.province, units.communeA, units.communeB]) expect(archivedUnits.has(unit.id), unit.id).toBe(true);
+    // Cells report through their committee.
+    for (const cell of [units.cellA, units.cellB]) expect(archivedUnits.has(cell.id), cell.id).toBe(false);
     expect(await archiveDailyReports(handle.db, today)).toBe(0);
 
     const officer = await signIn('canbo.b');

@@ -157,11 +157,6 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
   return true;
 }
 
-/**
- * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default), pausing while this process's
- * event loop is busy. The queue is "stately" — at most one sweep waiting and one running across all server processes —
- * so asking often costs nothing. Returns the check of one dossier on demand, and the stop for the server's shutdown.
- */
 /** Checks one dossier's photo now if nobody has yet (a supervisor about to approve it), and stores the verdict. */
 export async function checkDossierPhotoNow(db: Db, files: FileStore, checker: PhotoChecker, id: string): Promise<void> {
   const row = await db.selectFrom('dossiers').select(['photo_ref']).where('id', '=', id).where('photo_check', 'is', null).executeTakeFirst();
@@ -176,6 +171,11 @@ export interface PhotoCheckWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * The server's photo check: a sweep at start and every `intervalSeconds` (10 by default), pausing while this process's
+ * event loop is busy. The queue is "stately" — at most one sweep waiting and one running across all server processes —
+ * so asking often costs nothing. Returns the check of one dossier on demand, and the stop for the server's shutdown.
+ */
 export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<PhotoCheckWorker> {
   await jobs.createQueue(PHOTO_CHECK_QUEUE, { name: PHOTO_CHECK_QUEUE, policy: 'stately' });
   const checker = new PhotoChecker();

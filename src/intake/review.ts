@@ -60,10 +60,10 @@ function dossiersInScope(db: Queryable, actor: Actor) {
 
 type Scoped = ReturnType<typeof dossiersInScope>;
 
-/** The queue's columns over dossiers in scope (filtered or not). */
 /** How the member signed: on the pad, or on the printed slip (with its scan, or without one). */
 export type SignatureKind = 'pad' | 'paper' | 'paper_scanned';
 
+/** The queue's columns over dossiers in scope (filtered or not). */
 function summaries(scoped: Scoped) {
   return scoped
     .leftJoin('intake_points as p', 'p.id', 'd.point_id')
@@ -87,7 +87,6 @@ function summaries(scoped: Scoped) {
       'd.conflict_with as conflictWith',
       openConflict(eb).as('conflict'),
       'd.photo_check as photoCheck',
-      // Signed on the pad, or on the printed slip (with its scan, or without one yet).
       sql<SignatureKind>`CASE WHEN NOT d.signature_on_paper THEN 'pad' WHEN d.signature_ref IS NULL THEN 'paper' ELSE 'paper_scanned' END`.as('signature'),
     ]);
 }

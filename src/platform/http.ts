@@ -34,7 +34,6 @@ declare module 'fastify' {
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
-/** The signed-in actor, or 401. */
 /**
  * A PDF answer: `inline` opens it in the browser's viewer to print (receipts, slips); `attachment` downloads it.
  * Personal printouts are never cached.
@@ -46,6 +45,7 @@ export function sendPdf(reply: FastifyReply, pdf: unknown, filename: string, dis
   return reply.send(pdf);
 }
 
+/** The signed-in actor, or 401. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('auth.unauthenticated');
   return request.actor;
