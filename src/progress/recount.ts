@@ -140,6 +140,12 @@ async function compare(db: Queryable, rollup: Rollup): Promise<{ rows: number; d
   return { rows: Number(storedRows.rows[0]!.n), differences };
 }
 
+/** Writers of what the counters count wait (SHARE), and so do folds (EXCLUSIVE on what they write); before any query. */
+async function holdWritersAndFolds(trx: Queryable): Promise<void> {
+  await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results, schedule_plans, appointments IN SHARE MODE`.execute(trx);
+  await sql`LOCK TABLE progress_pending, progress_units IN EXCLUSIVE MODE`.execute(trx);
+}
+
 /**
  * Replaces every counter, `progress_members` and what is pending by a recount from the sources. The caller holds
  * writers and folds off (see recountProgress) or has the database to itself (a bulk load).
@@ -166,8 +172,7 @@ export async function recountProgress(db: Db, options: { fix?: boolean } = {}): 
     .execute(async (trx) => {
       if (options.fix) {
         // Locks before the first query, which takes the snapshot: a fold under way finishes first, and is seen.
-        await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results, schedule_plans, appointments IN SHARE MODE`.execute(trx);
-        await sql`LOCK TABLE progress_pending, progress_units IN EXCLUSIVE MODE`.execute(trx);
+        await holdWritersAndFolds(trx);
       }
       const rows = {} as RecountReport['rows'];
       const differences: Difference[] = [];
@@ -191,8 +196,8 @@ export async function ensureProgressCounted(db: Db): Promise<void> {
   const done = await sql`SELECT FROM progress_state`.execute(db);
   if (done.rows.length > 0) return;
   await db.transaction().execute(async (trx) => {
-    await sql`LOCK TABLE organisations, members, dossiers, reconciliation_results, schedule_plans, appointments IN SHARE MODE`.execute(trx);
-    await sql`LOCK TABLE progress_pending, progress_units, progress_state IN EXCLUSIVE MODE`.execute(trx);
+    await holdWritersAndFolds(trx);
+    await sql`LOCK TABLE progress_state IN EXCLUSIVE MODE`.execute(trx);
     // Another process may have done it while this one waited for the locks.
     if ((await sql`SELECT FROM progress_state`.execute(trx)).rows.length > 0) return;
     await rebuildProgress(trx);

@@ -12,7 +12,7 @@ import type { Jobs } from '../platform/jobs.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import { cliActor, type Actor } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
-import { findOrganisation } from '../organisations/store.ts';
+import { getOrganisation } from '../organisations/service.ts';
 import { writeDailyReportPdf, writeDailyReportXlsx, type DailyReport } from './outputs/daily-report.ts';
 import { dailyReportOf } from './service.ts';
 
@@ -54,17 +54,10 @@ export async function archiveDailyReports(db: Db, date: string, options: { now?:
   return made;
 }
 
-/** The unit, within the caller's scope, or "not found". */
-async function reportingUnit(db: Queryable, actor: Actor, organisationId: string) {
-  requirePermission(actor, 'progress.read');
-  const unit = await findOrganisation(db, actor.scope, organisationId);
-  if (!unit) throw new AppError('organisation.not_found', { id: organisationId });
-  return unit;
-}
-
 /** The archived reports of a unit, newest first. */
 export async function listArchivedReports(db: Queryable, actor: Actor, organisationId: string, limit = 62) {
-  await reportingUnit(db, actor, organisationId);
+  requirePermission(actor, 'progress.read');
+  await getOrganisation(db, actor, organisationId);
   const rows = await db.selectFrom('progress_reports').select(['id', 'day', 'generated_at']).where('organisation_id', '=', organisationId).orderBy('day', 'desc').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, day: r.day, generatedAt: r.generated_at.toISOString() }));
 }
@@ -89,7 +82,8 @@ export async function archivedReport(db: Queryable, actor: Actor, id: string, fo
 
 /** The archived report of a unit for a day, or a clear error when that evening's report was not made. */
 export async function archivedReportOn(db: Queryable, actor: Actor, organisationId: string, date: string, format: 'pdf' | 'xlsx'): Promise<{ day: string; content: Buffer }> {
-  await reportingUnit(db, actor, organisationId);
+  requirePermission(actor, 'progress.read');
+  await getOrganisation(db, actor, organisationId);
   const row = await db.selectFrom('progress_reports as r').select(['r.day', contentOf(format)]).where('r.organisation_id', '=', organisationId).where('r.day', '=', date).executeTakeFirst();
   if (!row) throw new AppError('progress.report.not_archived', { date: formatDate(date) }, [{ field: 'date', code: 'progress.report.not_archived', params: { date: formatDate(date) } }]);
   return row;

@@ -13,7 +13,8 @@ import { forecast, rateWindowStart, type Forecast } from './domain/forecast.ts';
 import { lateUnits, type LateUnit } from './domain/lateness.ts';
 import type { DailyReport, ReportRow } from './outputs/daily-report.ts';
 import { effective } from './rollups.ts';
-import { ancestorsOf, findOrganisation, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
+import { getOrganisation } from '../organisations/service.ts';
+import { ancestorsOf, listChildren, listRoots, type OrganisationRow } from '../organisations/store.ts';
 
 /** A unit's whole-subtree counters (decision 0016): members, each counted once. */
 export interface Totals {
@@ -85,8 +86,7 @@ const view = (unit: OrganisationRow, totals: Totals): UnitProgress => ({ id: uni
 /** The unit asked for (or the caller's single visible top unit) and its children; several tops are the children. */
 async function unitAndChildren(db: Queryable, actor: Actor, organisationId: string | undefined): Promise<{ unit?: OrganisationRow; children: OrganisationRow[] }> {
   if (organisationId) {
-    const unit = await findOrganisation(db, actor.scope, organisationId);
-    if (!unit) throw new AppError('organisation.not_found', { id: organisationId });
+    const unit = await getOrganisation(db, actor, organisationId);
     return { unit, children: await listChildren(db, actor.scope, unit.id) };
   }
   const roots = await listRoots(db, actor.scope);
@@ -323,8 +323,7 @@ export interface WaitingMember extends MemberSummary {
  */
 export async function waitingMembers(db: Db, actor: Actor, options: { organisationId: string; page?: number; today?: string }): Promise<{ unit: { id: string; name: string }; items: WaitingMember[]; hasMore: boolean }> {
   requirePermission(actor, 'progress.read');
-  const unit = await findOrganisation(db, actor.scope, options.organisationId);
-  if (!unit) throw new AppError('organisation.not_found', { id: options.organisationId });
+  const unit = await getOrganisation(db, actor, options.organisationId);
   const page = Math.max(1, Math.floor(options.page ?? 1));
   const today = options.today ?? todayInVietnam();
   const rows = await db

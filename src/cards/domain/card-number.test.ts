@@ -36,5 +36,7 @@ describe('card numbers', () => {
     const otherDigit = valid.slice(0, -1) + String((Number(valid.at(-1)) + 1) % 10);
     expect(parseCardNumber(otherDigit)).toEqual({ ok: false, problem: 'check_digit' });
     expect(() => formatCardNumber({ provinceCode: '6', year: 2026, serial: 1 })).toThrow(RangeError);
+    // Serial 0 and years before the campaign are not numbers the centre gives, whatever their check digit.
+    for (let k = 0; k < 10; k++) for (const digits of ['682026000000', '682024000001']) expect(parseCardNumber(`${digits}${k}`)).toEqual({ ok: false, problem: 'format' });
   });
 });

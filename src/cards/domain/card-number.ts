@@ -16,7 +16,7 @@ const DAMM = [
   [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
 ] as const;
 
-export function dammDigit(digits: string): number {
+function dammDigit(digits: string): number {
   let interim = 0;
   for (const c of digits) interim = DAMM[interim]![Number(c)]!;
   return interim;
@@ -28,14 +28,13 @@ export interface CardNumberParts {
   serial: number;
 }
 
-const FORMAT = /^(\d{2})\.(\d{4})\.(\d{6})-(\d)$/;
+const validParts = (p: CardNumberParts) =>
+  /^\d{2}$/.test(p.provinceCode) && Number.isInteger(p.year) && p.year >= 2025 && p.year <= 9999 && Number.isInteger(p.serial) && p.serial >= 1 && p.serial <= 999_999;
 
 export function formatCardNumber(parts: CardNumberParts): string {
-  if (!/^\d{2}$/.test(parts.provinceCode) || !Number.isInteger(parts.year) || parts.year < 2025 || parts.year > 9999 || !Number.isInteger(parts.serial) || parts.serial < 1 || parts.serial > 999_999) {
-    throw new RangeError(`not a card number: ${JSON.stringify(parts)}`);
-  }
+  if (!validParts(parts)) throw new RangeError(`not a card number: ${JSON.stringify(parts)}`);
   const digits = `${parts.provinceCode}${parts.year}${String(parts.serial).padStart(6, '0')}`;
-  return `${parts.provinceCode}.${parts.year}.${String(parts.serial).padStart(6, '0')}-${dammDigit(digits)}`;
+  return `${digits.slice(0, 2)}.${digits.slice(2, 6)}.${digits.slice(6)}-${dammDigit(digits)}`;
 }
 
 export type CardNumberParse = { ok: true; parts: CardNumberParts; text: string } | { ok: false; problem: 'format' | 'check_digit' };
@@ -44,8 +43,8 @@ export type CardNumberParse = { ok: true; parts: CardNumberParts; text: string }
 export function parseCardNumber(input: string): CardNumberParse {
   const compact = input.replace(/[\s.\-]/g, '');
   if (!/^\d{13}$/.test(compact)) return { ok: false, problem: 'format' };
-  const text = `${compact.slice(0, 2)}.${compact.slice(2, 6)}.${compact.slice(6, 12)}-${compact[12]}`;
-  const m = FORMAT.exec(text)!;
-  if (dammDigit(compact.slice(0, 12)) !== Number(m[4])) return { ok: false, problem: 'check_digit' };
-  return { ok: true, parts: { provinceCode: m[1]!, year: Number(m[2]), serial: Number(m[3]) }, text };
+  const parts = { provinceCode: compact.slice(0, 2), year: Number(compact.slice(2, 6)), serial: Number(compact.slice(6, 12)) };
+  if (!validParts(parts)) return { ok: false, problem: 'format' };
+  if (dammDigit(compact.slice(0, 12)) !== Number(compact[12])) return { ok: false, problem: 'check_digit' };
+  return { ok: true, parts, text: formatCardNumber(parts) };
 }

@@ -4,8 +4,8 @@
  * passive authentication checks a passport chip's data groups against the document signer.
  */
 import type { KeyObject } from 'node:crypto';
-import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-import type { CardClaims } from './qr.ts';
+import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+import { CLAIM_KEYS, claimsFromMap, type CardClaims } from './qr.ts';
 
 export interface ChipRecord extends CardClaims {
   gender: 'male' | 'female';
@@ -19,7 +19,8 @@ export interface ChipRecord extends CardClaims {
   photo: Uint8Array;
 }
 
-const FIELDS = ['cardNumber', 'personalId', 'fullName', 'dateOfBirth', 'issuedOn', 'issuer', 'statusIndex', 'gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const satisfies readonly (keyof ChipRecord)[];
+/** The QR's claims first (the same keys 1–7), then what only the chip holds. */
+const FIELDS = [...(Object.keys(CLAIM_KEYS) as (keyof CardClaims)[]), 'gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const satisfies readonly (keyof ChipRecord)[];
 
 export type ChipResult = { ok: true; kid: string; record: ChipRecord } | { ok: false; problem: CoseProblem | 'bad_record'; kid?: string };
 
@@ -35,18 +36,14 @@ export function signChipRecord(record: ChipRecord, key: SigningKey): Buffer {
 export function verifyChipRecord(bytes: Uint8Array, keyOf: (kid: string) => KeyObject | undefined): ChipResult {
   const verified = verifyCose(bytes, keyOf);
   if (!verified.ok) return verified;
-  let map: unknown;
-  try {
-    map = cbor.decode(verified.payload);
-  } catch {
-    return { ok: false, problem: 'bad_record', kid: verified.kid };
-  }
-  if (!(map instanceof Map)) return { ok: false, problem: 'bad_record', kid: verified.kid };
-  const record = Object.fromEntries(FIELDS.map((name, i) => [name, map.get(i + 1)])) as unknown as ChipRecord;
+  const map = decodeMap(verified.payload);
+  const claims = map && claimsFromMap(map);
+  if (!map || !claims) return { ok: false, problem: 'bad_record', kid: verified.kid };
+  const record = { ...claims, ...Object.fromEntries(FIELDS.slice(7).map((name, i) => [name, map.get(i + 8)])) } as ChipRecord;
   const text = (v: unknown) => typeof v === 'string' && v !== '';
   const wellFormed =
-    ['cardNumber', 'personalId', 'fullName', 'dateOfBirth', 'issuedOn', 'issuer', 'joinedOn', 'organisation'].every((f) => text(record[f as keyof ChipRecord])) &&
-    Number.isSafeInteger(record.statusIndex) &&
+    text(record.joinedOn) &&
+    text(record.organisation) &&
     (record.gender === 'male' || record.gender === 'female') &&
     (record.officialOn === null || text(record.officialOn)) &&
     (record.previousCardNumber === null || text(record.previousCardNumber)) &&

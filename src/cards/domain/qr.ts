@@ -6,7 +6,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { Base45Error, decodeBase45, encodeBase45 } from './base45.ts';
-import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
 
 export const QR_PREFIX = 'DT1:';
 /** A QR text longer than this cannot be a card's (a version 40 QR holds 4,296 alphanumeric characters). */
@@ -26,27 +26,21 @@ export interface CardClaims {
   statusIndex: number;
 }
 
-const KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
+export const CLAIM_KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
 
 export type QrProblem = 'wrong_prefix' | 'too_long' | 'not_base45' | 'corrupt' | 'bad_claims' | CoseProblem;
 
 export type QrResult = { ok: true; kid: string; claims: CardClaims } | { ok: false; problem: QrProblem; kid?: string };
 
 export function encodeCardQr(claims: CardClaims, key: SigningKey): string {
-  const payload = cbor.encode(new Map(Object.entries(KEYS).map(([name, k]) => [k, claims[name as keyof CardClaims]])));
+  const payload = cbor.encode(new Map(Object.entries(CLAIM_KEYS).map(([name, k]) => [k, claims[name as keyof CardClaims]])));
   return QR_PREFIX + encodeBase45(deflateSync(signCose(payload, key), { level: 9 }));
 }
 
-function claimsOf(payload: Buffer): CardClaims | undefined {
-  let map: unknown;
-  try {
-    map = cbor.decode(payload);
-  } catch {
-    return undefined;
-  }
-  if (!(map instanceof Map)) return undefined;
+/** The claims of a decoded payload map (keys 1–7, the chip record's first fields too), or undefined if any is amiss. */
+export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefined {
   const claims: Record<string, unknown> = {};
-  for (const [name, k] of Object.entries(KEYS)) {
+  for (const [name, k] of Object.entries(CLAIM_KEYS)) {
     const value = map.get(k);
     if (name === 'statusIndex' ? !Number.isSafeInteger(value) || (value as number) < 0 : typeof value !== 'string' || value === '') return undefined;
     claims[name] = value;
@@ -67,6 +61,7 @@ export function verifyCardQr(text: string, keyOf: (kid: string) => KeyObject | u
   }
   const verified = verifyCose(signed, keyOf);
   if (!verified.ok) return verified;
-  const claims = claimsOf(verified.payload);
+  const map = decodeMap(verified.payload);
+  const claims = map && claimsFromMap(map);
   return claims ? { ok: true, kid: verified.kid, claims } : { ok: false, problem: 'bad_claims', kid: verified.kid };
 }

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Breadcrumbs, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { holdsMembers } from '../../organisations/domain.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { useUrlParams } from '../common/urlParams.ts';
 import { usePageTitle } from '../common/usePageTitle.ts';
@@ -15,7 +16,6 @@ import { forecastSentence, formatPercent, percentDone, type ChildSort } from './
 import { WaitingList } from './WaitingList.tsx';
 
 const SORTS: readonly ChildSort[] = ['name', 'percent', 'lateness'];
-const CELL_KINDS = new Set(['cell', 'grassroots_cell']);
 
 function Figures({ dashboard }: { dashboard: Dashboard }) {
   const { t } = useTranslation();
@@ -147,7 +147,7 @@ export default function ProgressPage() {
             </Paper>
           )}
           {data.children.length > 0 && <ChildrenTable rows={data.children} sort={sort} onSort={(s) => update({ sort: s === 'name' ? undefined : s })} onOpen={open} />}
-          {data.unit && (CELL_KINDS.has(data.unit.kind) || data.children.length === 0) && <WaitingList organisationId={data.unit.id} />}
+          {data.unit && (holdsMembers(data.unit.kind) || data.children.length === 0) && <WaitingList organisationId={data.unit.id} />}
           <PointsPanel organisationId={data.unit?.id} from={data.from} to={data.to} />
           <ReportPanel organisationId={data.unit?.id} />
         </>
