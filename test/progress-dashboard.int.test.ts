@@ -9,12 +9,11 @@ import type { FileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { foldProgress } from '../src/progress/rollups.ts';
 import { isoFromDayNumber, dayNumber } from '../src/scheduling/domain/slots.ts';
-import { addUser } from '../src/users/service.ts';
 import { seedCounterDay } from './counter-fixtures.ts';
 import { createTestDatabase } from './database.ts';
-import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
+import { seedTwoCommunes } from './fixtures.ts';
 import { signedInClient, startServer, temporaryFileStore } from './http.ts';
-import { DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
+import { addIntakeStaff, DEVICE_STEPS, padSignature } from './intake-fixtures.ts';
 
 let handle: DatabaseHandle;
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -40,7 +39,7 @@ beforeAll(async () => {
   ({ point } = await seedCounterDay(handle, units, 16));
   // The province's campaign started nine days ago and ends in five.
   await handle.db.updateTable('campaigns').set({ start_date: daysAgo(9), deadline: daysAgo(-5) }).execute();
-  await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: units.communeB.id });
+  await addIntakeStaff(handle, units.communeB.id);
   files = await temporaryFileStore();
   photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8beb4' } }).jpeg().toBuffer();
   signature = await padSignature();

@@ -45,21 +45,15 @@ export async function findOrganisation(db: Queryable, scope: Scope, id: string):
 
 /** Visible units whose parent is not visible: the tops of the caller's part of the tree. */
 export async function listRoots(db: Queryable, scope: Scope): Promise<OrganisationRow[]> {
-  // Seeing everything, the tops are the units without a parent (no pass over the whole tree).
-  if (scope.all) {
-    const tops = await db.selectFrom('organisations as o').select([...columns, 'o.closed_at']).where('o.parent_id', 'is', null).orderBy(sql`o.name COLLATE "vi-x-icu"`).execute();
-    return tops.map(toRow);
-  }
   const rows = await db
     .selectFrom('organisations as o')
     .select([...columns, 'o.closed_at'])
     .where(organisationInScope(scope, 'o'))
+    // Seeing everything, the tops are the units without a parent (no pass over the whole tree).
     .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb.selectFrom('organisations as p').select('p.id').whereRef('p.id', '=', 'o.parent_id').where(organisationInScope(scope, 'p')),
-        ),
-      ),
+      scope.all
+        ? eb('o.parent_id', 'is', null)
+        : eb.not(eb.exists(eb.selectFrom('organisations as p').select('p.id').whereRef('p.id', '=', 'o.parent_id').where(organisationInScope(scope, 'p')))),
     )
     .orderBy(sql`o.name COLLATE "vi-x-icu"`)
     .execute();
