@@ -20,6 +20,11 @@ import { embeddedRegister, type PopulationRegister } from './reconciliation/regi
 import { referenceRoutes } from './reference/routes.ts';
 import { schedulingRoutes } from './scheduling/routes.ts';
 import { userRoutes } from './users/routes.ts';
+import type { KeyRing } from './cards/key-ring.ts';
+import type { BatchContentStore } from './centre/batch-content.ts';
+import { centreRoutes } from './centre/routes.ts';
+import { startSendingWorker } from './sending/jobs.ts';
+import { sendingRoutes } from './sending/routes.ts';
 import { sessionFor } from './users/service.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
@@ -35,6 +40,30 @@ export interface ServerOptions {
   photoCheck?: PhotoCheckSettings;
   /** How often the progress counters are folded (1 s by default); null: never in the background (a test folds itself). */
   progressFoldMs?: number | null;
+  /** Sending to the centre and issuing cards (issue 7); absent: neither runs in this process. */
+  cards?: CardsOptions;
+}
+
+/**
+ * Which side this process plays (decision 0018): a province sends its batches to a centre over HTTP; the centre
+ * receives them and issues cards; `both` (the one-machine default) is both, the province sending to this same server.
+ */
+export interface CardsOptions {
+  role: 'both' | 'province' | 'central';
+  keys: KeyRing;
+  /** Where the centre keeps received batches (central and both). */
+  content?: BatchContentStore;
+  /** The centre's base URL (province); by default this server's own address. */
+  centreUrl?: string;
+  retryDelaySeconds?: number;
+}
+
+/** The address a listening server answers on, for the one-machine province to reach its own centre. */
+function ownUrl(app: App): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server is not listening on TCP');
+  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 /** The whole HTTP API, the built web UI and the background workers over one database. */
@@ -47,6 +76,17 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   const photoCheck = await startPhotoCheckWorker(jobs, ctx.db, options.files, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds, ...options.photoCheck });
   const progressFolding = options.progressFoldMs === null ? { stop: async () => undefined } : startProgressFolding(ctx.db, options.progressFoldMs);
   const stopReportArchive = await startReportArchiveWorker(jobs, ctx.db, { pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
+  const cards = options.cards;
+  if (cards && cards.role !== 'central') {
+    await startSendingWorker(jobs, ctx.db, {
+      keys: cards.keys,
+      files: options.files,
+      centre: { url: cards.centreUrl ?? (() => ownUrl(app)) },
+      centreIsLocal: cards.role === 'both' && !cards.centreUrl,
+      pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds,
+      retryDelaySeconds: cards.retryDelaySeconds,
+    });
+  }
   // Workers stop taking jobs before the database goes away; an unfinished job is retried after a restart.
   app.addHook('onClose', async () => {
     await progressFolding.stop();
@@ -66,5 +106,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   faceModelRoutes(app);
   counterRoutes(app, ctx);
   progressRoutes(app, ctx);
+  if (cards && cards.role !== 'central') sendingRoutes(app, ctx, jobs, cards.keys, { retryDelaySeconds: cards.retryDelaySeconds });
+  if (cards && cards.role !== 'province') {
+    if (!cards.content) throw new Error('the centre needs a store for received batches');
+    centreRoutes(app, ctx, cards.keys, cards.content);
+  }
   return app;
 }

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
+import { reviewDossier, submitDossier } from '../src/intake/service.ts';
+import type { FileStore } from '../src/platform/files.ts';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
@@ -18,4 +21,16 @@ export function padSignature(): Promise<Buffer> {
 export async function addIntakeStaff(handle: DatabaseHandle, communeId: string): Promise<void> {
   await addUser(handle.db, cliActor(), { username: 'giamsat.b', fullName: 'Giám sát phường Hai', password: PASSWORD, role: 'supervisor', organisationId: communeId });
   await addUser(handle.db, cliActor(), { username: 'congan.b', fullName: 'Công an phường Hai', password: PASSWORD, role: 'intake_officer', organisationId: communeId });
+}
+
+/**
+ * A dossier of the member taken, confirmed and approved through the services (the server's photo check is taken as
+ * passed: it has tests of its own); answers its id.
+ */
+export async function approvedDossier(handle: DatabaseHandle, files: FileStore, memberId: string, images: { photo: Buffer; signature: Buffer }): Promise<string> {
+  const id = randomUUID();
+  await submitDossier(handle.db, cliActor(), files, { id, memberId, data: {}, steps: DEVICE_STEPS }, { content: images.photo, mime: 'image/jpeg' }, { content: images.signature, mime: 'image/png' });
+  await handle.db.updateTable('dossiers').set({ photo_check: JSON.stringify({ ok: true, issues: [], checkedAt: new Date().toISOString() }) }).where('id', '=', id).execute();
+  await reviewDossier(handle.db, cliActor(), id, { approve: true });
+  return id;
 }

@@ -21,7 +21,9 @@ export class AppError extends Error {
 export function statusOf(code: string): number {
   if (code.endsWith('.not_found')) return 404;
   if (code.startsWith('auth.unauthenticated')) return 401;
-  if (code.startsWith('auth.forbidden') || code === 'auth.csrf') return 403;
+  if (code.startsWith('auth.forbidden') || code === 'auth.csrf' || code === 'centre.unknown_province_key') return 403;
+  if (code === 'centre.batch_reused') return 409;
+  if (code === 'centre.batch_tampered' || code === 'centre.manifest_invalid') return 422;
   if (code === 'auth.locked' || code === 'auth.rate_limited') return 429;
   if (code.endsWith('.conflict') || code.endsWith('.duplicate') || code.endsWith('.stale')) return 409;
   if (code.endsWith('.too_large')) return 413;

@@ -66,7 +66,7 @@ function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
@@ -142,7 +142,7 @@ async function hasStoredFiles(dir: string): Promise<boolean> {
  * written and synced under a temporary name, then hard-linked to its name, so concurrent starts agree on one key and
  * a crash never leaves a partial key. Refuses to create a key when `dir` already holds files (they would be lost).
  */
-async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
+export async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
   try {
     return parseKey(await readFile(keyFile, 'utf8'), keyFile);
   } catch (error) {
@@ -151,19 +151,27 @@ async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
   if (await hasStoredFiles(dir)) {
     throw new FileStoreError('file.bad_key', `Key file ${keyFile} is missing but ${dir} holds encrypted files`);
   }
-  const keyDir = path.dirname(path.resolve(keyFile));
-  await mkdir(keyDir, { recursive: true });
-  const temp = `${keyFile}.${randomBytes(8).toString('hex')}.tmp`;
-  await writeSynced(temp, [Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`)]);
+  await createOnce(keyFile, Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`));
+  return parseKey(await readFile(keyFile, 'utf8'), keyFile);
+}
+
+/**
+ * Creates a file durably with this content unless it exists (keys: the first process to create one wins, the others
+ * use it). Readable by the owner only. The caller reads the file back to get whichever content won.
+ */
+export async function createOnce(file: string, content: Buffer): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  await mkdir(dir, { recursive: true });
+  const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  await writeSynced(temp, [content]);
   try {
-    await link(temp, keyFile);
+    await link(temp, file);
   } catch (error) {
     if (!isErrno(error, 'EEXIST')) throw error; // another process created it first: use theirs
   } finally {
     await unlink(temp);
   }
-  await fsyncDir(keyDir);
-  return parseKey(await readFile(keyFile, 'utf8'), keyFile);
+  await fsyncDir(dir);
 }
 
 function parseKey(text: string, keyFile: string): Buffer {

@@ -22,11 +22,13 @@ export type Permission =
   /** Approve or return confirmed dossiers (the point's supervisor). */
   | 'intake.review'
   /** Read the progress counters of a scope (dashboards); the inspector reads but never changes. */
-  | 'progress.read';
+  | 'progress.read'
+  /** Send a province's approved dossiers to the centre in signed batches. */
+  | 'dossier.send';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send'],
   party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'progress.read'],
   supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
   intake_officer: ['member.read', 'register.check', 'intake.capture'],

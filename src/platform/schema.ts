@@ -295,9 +295,91 @@ export interface DossiersTable {
   reviewed_at: Timestamp | null;
   /** The server's photo check (intake/photo-check.ts); NULL until done, never inserted with the dossier. */
   photo_check: ColumnType<unknown, never, string>;
+  /** What the centre answered about a dossier it did not accept (migration 0024). */
+  centre_conflict: ColumnType<unknown, string | null, string | null> | null;
+}
+
+/** Issue 7, the province's side of sending (migration 0024). */
+export interface SendBatchesTable {
+  id: string;
+  province_code: string;
+  state: 'prepared' | 'acknowledged' | 'refused';
+  dossiers: number;
+  manifest: Buffer;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  receipt: Buffer | null;
+  acknowledged_at: Timestamp | null;
+  accepted: number | null;
+  conflicts: number | null;
+}
+
+export interface SendBatchItemsTable {
+  batch_id: string;
+  seq: number;
+  dossier_id: string;
+  data: Buffer;
+  data_sha256: Buffer;
+  photo_ref: string;
+  photo_sha256: Buffer;
+  signature_ref: string | null;
+  signature_sha256: Buffer | null;
+}
+
+/** Issue 7, the centre's side (migration 0024). */
+export interface CentreProvinceKeysTable {
+  kid: string;
+  province_code: string;
+  spki: Buffer;
+  enrolled_at: Generated<Date>;
+  disabled_at: Timestamp | null;
+}
+
+export interface CentreBatchesTable {
+  id: string;
+  province_code: string;
+  kid: string;
+  manifest_sha256: Buffer;
+  dossiers: number;
+  accepted: number;
+  conflicts: number;
+  content_file: string;
+  received_at: Generated<Date>;
+  receipt: Buffer;
+}
+
+export interface CentreRecordsTable {
+  dossier_id: string;
+  batch_id: string;
+  seq: number;
+  province_code: string;
+  personal_id: string;
+  data: ColumnType<unknown, string, string>;
+  photo_offset: ColumnType<string, number, number>;
+  photo_length: number;
+  signature_offset: ColumnType<string, number, number> | null;
+  signature_length: number | null;
+  status: 'accepted' | 'conflict';
+  conflict_with: string | null;
+  received_at: Generated<Date>;
+}
+
+export interface IssuerKeysTable {
+  kid: string;
+  spki: Buffer;
+  signs_from: Generated<Date>;
+  signs_until: Timestamp | null;
 }
 
 export interface Database {
+  send_batches: SendBatchesTable;
+  send_batch_items: SendBatchItemsTable;
+  centre_province_keys: CentreProvinceKeysTable;
+  centre_batches: CentreBatchesTable;
+  centre_records: CentreRecordsTable;
+  issuer_keys: IssuerKeysTable;
   dossiers: DossiersTable;
   counter_keys: CounterKeysTable;
   campaigns: CampaignsTable;

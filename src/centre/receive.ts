@@ -1,0 +1,180 @@
+/**
+ * The centre receives a province's batch (decision 0018): the manifest's signature against the province keys it
+ * enrolled, then every piece against the manifest as it streams in. The first difference refuses the batch whole
+ * (nothing stored, the rest of the upload read and dropped so the sender gets the answer). A batch received before is
+ * answered with its receipt again; the same batch id with another manifest is refused.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
+import { FramedReader } from '../common/streams.ts';
+import { publicKeyFromSpki, type KeyRing } from '../cards/key-ring.ts';
+import {
+  BATCH_MAGIC,
+  MAX_MANIFEST_BYTES,
+  MAX_PIECE,
+  resolveEntries,
+  sha256,
+  signReceipt,
+  verifyManifest,
+  type KnownRecord,
+  type Manifest,
+} from '../sending/domain/batch.ts';
+import { pieceLabel, type BatchContentStore, type PieceAt } from './batch-content.ts';
+
+export interface ReceivedBatch {
+  /** The signed receipt (verifyReceipt reads it). */
+  receipt: Buffer;
+  /** The batch had been received before: this is its first receipt again. */
+  replay: boolean;
+}
+
+const PARTS = ['data', 'photo', 'signature'] as const;
+
+/** The enrolled, enabled province key with this id. */
+async function provinceKey(db: Db, kid: string) {
+  return db.selectFrom('centre_province_keys').select(['kid', 'province_code', 'spki']).where('kid', '=', kid).where('disabled_at', 'is', null).executeTakeFirst();
+}
+
+/** Reads the head and the manifest, and checks the manifest's signature and sender. */
+async function readManifest(db: Db, reader: FramedReader, batchId: string): Promise<{ manifest: Manifest; kid: string; signed: Buffer }> {
+  const magic = await reader.exactly(4);
+  if (!magic || !magic.equals(BATCH_MAGIC)) throw new AppError('centre.batch_malformed', { detail: 'magic' });
+  const length = await reader.uint32();
+  if (length === undefined || length === 0 || length > MAX_MANIFEST_BYTES) throw new AppError('centre.batch_malformed', { detail: 'manifest length' });
+  const signed = await reader.exactly(length);
+  if (!signed) throw new AppError('centre.batch_malformed', { detail: 'manifest truncated' });
+  // A first look (no key) names the key; the enrolled key with that id then checks the signature.
+  const probe = verifyManifest(signed, () => undefined);
+  if (probe.ok || probe.problem !== 'unknown_key' || !probe.kid) throw new AppError('centre.manifest_invalid', { problem: `batch.problem.${probe.ok ? 'unsigned' : probe.problem}` });
+  const known = await provinceKey(db, probe.kid);
+  if (!known) throw new AppError('centre.unknown_province_key', { kid: probe.kid });
+  const verified = verifyManifest(signed, (kid) => (kid === known.kid ? publicKeyFromSpki(known.spki) : undefined));
+  if (!verified.ok) throw new AppError('centre.manifest_invalid', { problem: `batch.problem.${verified.problem}` });
+  if (verified.manifest.provinceCode !== known.province_code) throw new AppError('centre.manifest_invalid', { problem: 'batch.problem.province' });
+  if (verified.manifest.batchId !== batchId) throw new AppError('centre.manifest_invalid', { problem: 'batch.problem.batch_id' });
+  return { manifest: verified.manifest, kid: verified.kid, signed };
+}
+
+interface StoredEntry {
+  data: Record<string, unknown>;
+  photo: PieceAt;
+  signature: PieceAt | null;
+}
+
+export async function receiveBatch(db: Db, ring: KeyRing, content: BatchContentStore, batchId: string, body: AsyncIterable<Buffer>): Promise<ReceivedBatch> {
+  const reader = new FramedReader(body);
+  try {
+    const { manifest, kid, signed } = await readManifest(db, reader, batchId);
+    const manifestSha256 = sha256(signed);
+    const before = await db.selectFrom('centre_batches').select(['manifest_sha256', 'receipt']).where('id', '=', batchId).executeTakeFirst();
+    if (before) {
+      if (!before.manifest_sha256.equals(manifestSha256)) throw new AppError('centre.batch_reused');
+      return { receipt: before.receipt, replay: true };
+    }
+    const writer = await content.writer(batchId);
+    let file: string;
+    const stored: StoredEntry[] = [];
+    try {
+      for (const [seq, entry] of manifest.entries.entries()) {
+        const pieces: Partial<Record<(typeof PARTS)[number], Buffer>> = {};
+        for (const part of PARTS) {
+          const length = await reader.uint32();
+          if (length === undefined) throw new AppError('centre.batch_malformed', { detail: `entry ${seq + 1} truncated` });
+          if (length > MAX_PIECE[part]) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: `batch.part.${part}` });
+          const bytes = length ? await reader.exactly(length) : Buffer.alloc(0);
+          if (!bytes) throw new AppError('centre.batch_malformed', { detail: `entry ${seq + 1} truncated` });
+          const expected = entry[part];
+          const matches = expected === null ? length === 0 : length > 0 && sha256(bytes).equals(expected);
+          if (!matches) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: `batch.part.${part}` });
+          pieces[part] = bytes;
+        }
+        const data = parseData(pieces.data!, entry.personalId);
+        if (!data) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: 'batch.part.data' });
+        const photo = await writer.append(pieces.photo!, pieceLabel(batchId, seq, 'photo'));
+        const signature = pieces.signature!.length ? await writer.append(pieces.signature!, pieceLabel(batchId, seq, 'signature')) : null;
+        stored.push({ data, photo, signature });
+      }
+      if (!(await reader.atEnd())) throw new AppError('centre.batch_malformed', { detail: 'trailing bytes' });
+      file = await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    return await commitBatch(db, ring, { manifest, kid, manifestSha256, file, stored });
+  } catch (error) {
+    // The sender is answered only once its upload is read (an early answer would reach it as a broken connection).
+    await reader.drain().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The dossier's data as sent: a JSON object naming the manifest's member. */
+function parseData(bytes: Buffer, personalId: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) && (value as Record<string, unknown>).personalId === personalId ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const CHUNK = 5000;
+
+async function commitBatch(
+  db: Db,
+  ring: KeyRing,
+  batch: { manifest: Manifest; kid: string; manifestSha256: Buffer; file: string; stored: StoredEntry[] },
+): Promise<ReceivedBatch> {
+  const { manifest } = batch;
+  const issuer = await ring.issuer(db);
+  return db.transaction().execute(async (trx) => {
+    // One batch decides at a time: who holds a member is read and written under this lock.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('centre_records'))`.execute(trx);
+    const replayed = await trx.selectFrom('centre_batches').select('id').where('id', '=', manifest.batchId).executeTakeFirst();
+    if (replayed) throw new AppError('centre.batch_reused');
+    const ids = manifest.entries.map((e) => e.dossierId);
+    const personalIds = [...new Set(manifest.entries.map((e) => e.personalId))];
+    const [known, accepted] = await Promise.all([
+      trx.selectFrom('centre_records').select('dossier_id').where('dossier_id', '=', sql<string>`ANY(${ids}::uuid[])`).execute(),
+      trx.selectFrom('centre_records').select(['personal_id', 'dossier_id', 'province_code']).where('status', '=', 'accepted').where('personal_id', '=', sql<string>`ANY(${personalIds}::text[])`).execute(),
+    ]);
+    const acceptedByMember = new Map<string, KnownRecord>(accepted.map((r) => [r.personal_id, { dossierId: r.dossier_id, provinceCode: r.province_code }]));
+    const { store, conflicts } = resolveEntries(manifest.entries, manifest.provinceCode, acceptedByMember, new Set(known.map((k) => k.dossier_id)));
+    const receivedAt = new Date().toISOString();
+    const receipt = signReceipt(
+      { batchId: manifest.batchId, manifestSha256: batch.manifestSha256, provinceCode: manifest.provinceCode, receivedAt, dossiers: manifest.entries.length, conflicts: conflicts.map(({ seq: _seq, ...c }) => c) },
+      issuer,
+    );
+    await trx
+      .insertInto('centre_batches')
+      .values({
+        id: manifest.batchId,
+        province_code: manifest.provinceCode,
+        kid: batch.kid,
+        manifest_sha256: batch.manifestSha256,
+        dossiers: manifest.entries.length,
+        accepted: manifest.entries.length - conflicts.length,
+        conflicts: conflicts.length,
+        content_file: batch.file,
+        receipt,
+        received_at: new Date(receivedAt),
+      })
+      .execute();
+    const conflictOf = new Map(conflicts.map((c) => [c.seq, c]));
+    for (let i = 0; i < store.length; i += CHUNK) {
+      const seqs = store.slice(i, i + CHUNK);
+      const column = <T>(f: (seq: number) => T) => seqs.map(f);
+      await sql`
+        INSERT INTO centre_records (dossier_id, batch_id, seq, province_code, personal_id, data, photo_offset, photo_length,
+          signature_offset, signature_length, status, conflict_with, received_at)
+        SELECT d, ${manifest.batchId}::uuid, s, ${manifest.provinceCode}, p, j, po, pl, so, sl, st, cw, ${receivedAt}::timestamptz
+        FROM unnest(${column((s) => manifest.entries[s]!.dossierId)}::uuid[], ${seqs}::int[], ${column((s) => manifest.entries[s]!.personalId)}::text[],
+          ${column((s) => JSON.stringify(batch.stored[s]!.data))}::jsonb[], ${column((s) => batch.stored[s]!.photo.offset)}::bigint[],
+          ${column((s) => batch.stored[s]!.photo.length)}::int[], ${column((s) => batch.stored[s]!.signature?.offset ?? null)}::bigint[],
+          ${column((s) => batch.stored[s]!.signature?.length ?? null)}::int[], ${column((s) => (conflictOf.has(s) ? 'conflict' : 'accepted'))}::text[],
+          ${column((s) => conflictOf.get(s)?.acceptedDossierId ?? null)}::uuid[]) AS t(d, s, p, j, po, pl, so, sl, st, cw)`.execute(trx);
+    }
+    return { receipt, replay: false };
+  });
+}

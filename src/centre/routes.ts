@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { App, AppContext } from '../platform/http.ts';
+import { issuerKeys, type KeyRing } from '../cards/key-ring.ts';
+import { signKeyList } from '../cards/domain/keys.ts';
+import { BATCH_CONTENT_TYPE } from '../sending/domain/batch.ts';
+import type { BatchContentStore } from './batch-content.ts';
+import { receiveBatch } from './receive.ts';
+
+/**
+ * The centre's doors: batches from provinces (authenticated by the manifest's signature, not by a session), and the
+ * published issuer key list that receipts and cards are checked against.
+ */
+export function centreRoutes(app: App, { db }: AppContext, keys: KeyRing, content: BatchContentStore) {
+  // The body is read as it streams (a batch is gigabytes): no parsing, no body limit here; receiveBatch frames it.
+  app.addContentTypeParser(BATCH_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+
+  app.post('/api/centre/batches/:id', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request) => {
+    const received = await receiveBatch(db, keys, content, request.params.id, request.body as AsyncIterable<Buffer>);
+    return { receipt: received.receipt.toString('base64'), replay: received.replay };
+  });
+
+  app.get('/api/public/issuer-keys', async (_request, reply) => {
+    await keys.issuer(db);
+    const list = signKeyList(await issuerKeys(db), new Date().toISOString(), await keys.root());
+    reply.header('content-type', 'application/cose');
+    reply.header('cache-control', 'no-cache');
+    return reply.send(list);
+  });
+
+  app.get('/api/public/root-key', async (_request, reply) => {
+    reply.header('content-type', 'application/x-pem-file');
+    return reply.send((await keys.rootPublic()).export({ format: 'pem', type: 'spki' }));
+  });
+}

@@ -1,0 +1,316 @@
+/**
+ * The province's side of sending (decision 0018): approved dossiers (ready to send) are frozen into a signed batch,
+ * streamed to the centre over HTTP, and marked sent when the centre's signed receipt comes back. Sending is idempotent
+ * (the batch id is the key; the centre answers a repeat with its first receipt) and retried by a job until the centre
+ * answers; a refusal (tampered, unknown key) is kept with the centre's message, never retried blindly.
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import type { Db, Queryable } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
+import type { FileStore } from '../platform/files.ts';
+import { requirePermission } from '../platform/permissions.ts';
+import type { Actor } from '../platform/scope.ts';
+import { appendAudit } from '../audit/store.ts';
+import { organisationInScope } from '../organisations/scope.ts';
+import { markSent, type Dossier } from '../intake/domain/dossier.ts';
+import type { KeyRing } from '../cards/key-ring.ts';
+import { spkiOf } from '../cards/key-ring.ts';
+import { verifyKeyList } from '../cards/domain/keys.ts';
+import {
+  BATCH_CONTENT_TYPE,
+  batchHead,
+  MAX_BATCH_DOSSIERS,
+  pieceFrame,
+  signManifest,
+  sha256,
+  verifyReceipt,
+  type Receipt,
+} from './domain/batch.ts';
+
+export interface BatchView {
+  id: string;
+  provinceCode: string;
+  state: 'prepared' | 'acknowledged' | 'refused';
+  dossiers: number;
+  createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  acknowledgedAt: string | null;
+  accepted: number | null;
+  conflicts: number | null;
+}
+
+const batchColumns = ['id', 'province_code', 'state', 'dossiers', 'created_at', 'attempts', 'last_error', 'acknowledged_at', 'accepted', 'conflicts'] as const;
+
+function batchView(r: { id: string; province_code: string; state: BatchView['state']; dossiers: number; created_at: Date; attempts: number; last_error: string | null; acknowledged_at: Date | null; accepted: number | null; conflicts: number | null }): BatchView {
+  return {
+    id: r.id,
+    provinceCode: r.province_code,
+    state: r.state,
+    dossiers: r.dossiers,
+    createdAt: r.created_at.toISOString(),
+    attempts: r.attempts,
+    lastError: r.last_error,
+    acknowledgedAt: r.acknowledged_at ? new Date(r.acknowledged_at).toISOString() : null,
+    accepted: r.accepted,
+    conflicts: r.conflicts,
+  };
+}
+
+/** The province the actor sends for: the one asked, if the actor's scope reaches it. */
+function sendingProvince(actor: Actor, provinceCode: string | undefined): string {
+  requirePermission(actor, 'dossier.send');
+  const code = provinceCode ?? actor.scope.provinceCode;
+  if (!code || !/^\d{2}$/.test(code)) throw new AppError('validation', {}, [{ field: 'provinceCode', code: 'sending.province_required' }]);
+  if (!actor.scope.all && actor.scope.provinceCode !== code) throw new AppError('sending.province.not_found', { code });
+  return code;
+}
+
+/** Dossiers of the province (in the actor's scope) that are ready to send and in no batch under way or acknowledged. */
+function sendable(db: Queryable, actor: Actor, provinceCode: string) {
+  return db
+    .selectFrom('dossiers as d')
+    .innerJoin('members as m', 'm.id', 'd.member_id')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .where('d.state', '=', 'ready_to_send')
+    .where('d.centre_conflict', 'is', null)
+    .where('o.province_code', '=', provinceCode)
+    .where(organisationInScope(actor.scope, 'o'))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('send_batch_items as i').innerJoin('send_batches as b', 'b.id', 'i.batch_id').select('i.seq').whereRef('i.dossier_id', '=', 'd.id').where('b.state', 'in', ['prepared', 'acknowledged']))),
+    );
+}
+
+/**
+ * Freezes up to `max` sendable dossiers into a batch: each dossier's data as the exact bytes that will travel (built in
+ * the database, with its SHA-256), the files' hashes from intake, and the manifest signed by the province key.
+ * Answers null when there is nothing to send.
+ */
+export async function prepareBatch(db: Db, actor: Actor, ring: KeyRing, input: { provinceCode?: string; max?: number } = {}): Promise<BatchView | null> {
+  const provinceCode = sendingProvince(actor, input.provinceCode);
+  const max = Math.min(Math.max(1, input.max ?? MAX_BATCH_DOSSIERS), MAX_BATCH_DOSSIERS);
+  const key = await ring.province(provinceCode);
+  return db.transaction().execute(async (trx) => {
+    // One preparation per province at a time: two would pick the same dossiers.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('send_batches'), ${Number(provinceCode)})`.execute(trx);
+    const id = randomUUID();
+    const createdAt = new Date();
+    await trx.insertInto('send_batches').values({ id, province_code: provinceCode, state: 'prepared', dossiers: 0, manifest: Buffer.alloc(0), created_by: actor.userId, created_at: createdAt }).execute();
+    const picked = sendable(trx, actor, provinceCode).select('d.id').orderBy('d.received_at').orderBy('d.id').limit(max);
+    await sql`
+      INSERT INTO send_batch_items (batch_id, seq, dossier_id, data, data_sha256, photo_ref, photo_sha256, signature_ref, signature_sha256)
+      SELECT ${id}::uuid, x.seq, x.id, x.data, sha256(x.data), x.photo_ref, decode(x.photo_sha256, 'hex'), x.signature_ref, decode(x.signature_sha256, 'hex')
+      FROM (
+        SELECT (row_number() OVER (ORDER BY d.received_at, d.id))::int - 1 AS seq, d.id, d.photo_ref, d.photo_sha256, d.signature_ref, d.signature_sha256,
+          convert_to(jsonb_build_object(
+            'dossierId', d.id, 'provinceCode', o.province_code, 'personalId', m.personal_id, 'fullName', m.full_name,
+            'dateOfBirth', m.date_of_birth, 'birthYear', m.birth_year, 'gender', m.gender, 'hometown', m.hometown,
+            'permanentAddress', m.permanent_address, 'temporaryAddress', m.temporary_address, 'ethnicity', m.ethnicity,
+            'admittedOn', m.admitted_on, 'officialOn', m.official_on, 'partyCardNumber', m.party_card_number, 'recordNumber', m.record_number,
+            'organisation', jsonb_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'communeCode', o.commune_code),
+            'declared', d.data, 'record', d.record, 'signatureOnPaper', d.signature_on_paper, 'pointId', d.point_id,
+            'mobileTeamId', d.mobile_team_id, 'receivedAt', d.received_at)::text, 'UTF8') AS data
+        FROM dossiers d JOIN members m ON m.id = d.member_id JOIN organisations o ON o.id = m.organisation_id
+        WHERE d.id IN (${picked}) AND d.photo_ref IS NOT NULL AND d.photo_sha256 IS NOT NULL
+      ) x`.execute(trx);
+    const items = await trx
+      .selectFrom('send_batch_items as i')
+      .innerJoin('dossiers as d', 'd.id', 'i.dossier_id')
+      .innerJoin('members as m', 'm.id', 'd.member_id')
+      .select(['i.dossier_id', 'm.personal_id', 'i.data_sha256', 'i.photo_sha256', 'i.signature_sha256'])
+      .where('i.batch_id', '=', id)
+      .orderBy('i.seq')
+      .execute();
+    if (!items.length) {
+      await trx.deleteFrom('send_batches').where('id', '=', id).execute();
+      return null;
+    }
+    const manifest = signManifest(
+      {
+        batchId: id,
+        provinceCode,
+        createdAt: createdAt.toISOString(),
+        entries: items.map((i) => ({ dossierId: i.dossier_id, personalId: i.personal_id, data: i.data_sha256, photo: i.photo_sha256, signature: i.signature_sha256 })),
+      },
+      key,
+    );
+    await trx.updateTable('send_batches').set({ manifest, dossiers: items.length }).where('id', '=', id).execute();
+    await appendAudit(trx, actor, { action: 'batch.prepare', entity: 'send_batch', entityId: id, details: { provinceCode, dossiers: items.length } });
+    return batchView(await trx.selectFrom('send_batches').select(batchColumns).where('id', '=', id).executeTakeFirstOrThrow());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Sending.
+
+/** How the province reaches the centre: its base URL (a function when only known once the server listens). */
+export interface CentreLink {
+  url: string | (() => string);
+}
+
+/** Why a send did not end with a receipt: the centre refused the batch (final), or it could not be reached (retry). */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly final: boolean,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+}
+
+const FILE_PREFETCH = 32;
+
+/** The batch's body, produced as it is sent: the head and manifest, then each dossier's data, photo and signature. */
+export async function* batchBody(db: Db, files: FileStore, batchId: string, manifest: Buffer): AsyncGenerator<Buffer> {
+  yield batchHead(manifest);
+  let after = -1;
+  for (;;) {
+    const rows = await db.selectFrom('send_batch_items').select(['seq', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    if (!rows.length) return;
+    // Files are read ahead (a few dozen at a time) while earlier ones go out.
+    const reads: Promise<[Buffer, Buffer | null]>[] = [];
+    const start = (i: number) => {
+      const r = rows[i]!;
+      reads[i] = Promise.all([files.get(r.photo_ref), r.signature_ref ? files.get(r.signature_ref) : Promise.resolve(null)]);
+      reads[i].catch(() => undefined);
+    };
+    for (let i = 0; i < Math.min(FILE_PREFETCH, rows.length); i++) start(i);
+    for (let i = 0; i < rows.length; i++) {
+      if (i + FILE_PREFETCH < rows.length) start(i + FILE_PREFETCH);
+      const [photo, signature] = await reads[i]!;
+      yield Buffer.concat([...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)]);
+    }
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+/** The centre's issuer keys as the province trusts them: the published key list, checked against the root key. */
+async function centreKeys(base: string, ring: KeyRing) {
+  const response = await fetch(`${base}/api/public/issuer-keys`);
+  if (!response.ok) throw new SendError(`issuer keys: HTTP ${response.status}`, false);
+  const list = verifyKeyList(Buffer.from(await response.arrayBuffer()), await ring.rootPublic());
+  if (!list.ok) throw new SendError(`issuer keys: ${list.problem}`, true);
+  return list.keyOf;
+}
+
+/**
+ * Sends a prepared batch and records the centre's answer. An acknowledged batch is not sent again. Throws a SendError
+ * when there is no receipt (final: refused; otherwise retry later).
+ */
+export async function sendBatch(db: Db, ring: KeyRing, files: FileStore, centre: CentreLink, batchId: string): Promise<BatchView> {
+  const batch = await db.selectFrom('send_batches').select([...batchColumns, 'manifest']).where('id', '=', batchId).executeTakeFirst();
+  if (!batch) throw new AppError('sending.batch.not_found', { id: batchId });
+  if (batch.state === 'acknowledged') return batchView(batch);
+  const base = (typeof centre.url === 'function' ? centre.url() : centre.url).replace(/\/$/, '');
+  await db.updateTable('send_batches').set({ attempts: sql`attempts + 1` }).where('id', '=', batchId).execute();
+  let response: Response;
+  try {
+    response = await fetch(`${base}/api/centre/batches/${batchId}`, {
+      method: 'POST',
+      headers: { 'content-type': BATCH_CONTENT_TYPE },
+      body: Readable.toWeb(Readable.from(batchBody(db, files, batchId, batch.manifest))) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+  } catch (error) {
+    return failed(db, batchId, new SendError(`network: ${(error as Error).message}`, false));
+  }
+  const answer = (await response.json().catch(() => null)) as { receipt?: string; error?: { code?: string; message?: string } } | null;
+  if (!response.ok || !answer?.receipt) {
+    const message = answer?.error?.message ?? `HTTP ${response.status}`;
+    // 4xx is the centre's verdict on this batch; a 5xx or a gateway's page is a failure to try again.
+    return failed(db, batchId, new SendError(message, response.status >= 400 && response.status < 500));
+  }
+  const keyOf = await centreKeys(base, ring).catch((error: SendError) => failed(db, batchId, error));
+  const verified = verifyReceipt(Buffer.from(answer.receipt, 'base64'), keyOf);
+  if (!verified.ok) return failed(db, batchId, new SendError(`receipt: ${verified.problem}`, false));
+  const receipt = verified.receipt;
+  if (receipt.batchId !== batchId || !receipt.manifestSha256.equals(sha256(batch.manifest)) || receipt.dossiers !== batch.dossiers) {
+    return failed(db, batchId, new SendError('receipt: does not answer this batch', false));
+  }
+  await acknowledge(db, batchId, Buffer.from(answer.receipt, 'base64'), receipt);
+  return batchView(await db.selectFrom('send_batches').select(batchColumns).where('id', '=', batchId).executeTakeFirstOrThrow());
+}
+
+async function failed(db: Db, batchId: string, error: SendError): Promise<never> {
+  await db
+    .updateTable('send_batches')
+    .set({ last_error: error.message.slice(0, 500), ...(error.final ? { state: 'refused' as const } : {}) })
+    .where('id', '=', batchId)
+    .where('state', '=', 'prepared')
+    .execute();
+  throw error;
+}
+
+const ACK_CHUNK = 2000;
+
+/** The receipt is kept; accepted dossiers become sent (step 6), conflicts keep the centre's answer for the supervisor. */
+async function acknowledge(db: Db, batchId: string, signedReceipt: Buffer, receipt: Receipt): Promise<void> {
+  const conflictOf = new Map(receipt.conflicts.map((c) => [c.dossierId, c]));
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('send_batches')
+      .set({ state: 'acknowledged', receipt: signedReceipt, acknowledged_at: new Date(receipt.receivedAt), accepted: receipt.dossiers - receipt.conflicts.length, conflicts: receipt.conflicts.length, last_error: null })
+      .where('id', '=', batchId)
+      .where('state', '<>', 'acknowledged')
+      .executeTakeFirst();
+    if (!updated.numUpdatedRows) return;
+    const when = { at: receipt.receivedAt };
+    let after = -1;
+    for (;;) {
+      const rows = await trx
+        .selectFrom('send_batch_items as i')
+        .innerJoin('dossiers as d', 'd.id', 'i.dossier_id')
+        .select(['i.seq', 'd.id', 'd.record'])
+        .where('i.batch_id', '=', batchId)
+        .where('i.seq', '>', after)
+        .where('d.state', '=', 'ready_to_send')
+        .orderBy('i.seq')
+        .limit(ACK_CHUNK)
+        .forUpdate()
+        .execute();
+      if (!rows.length) break;
+      after = rows[rows.length - 1]!.seq;
+      const sent = rows.filter((r) => !conflictOf.has(r.id)).map((r) => ({ id: r.id, result: markSent(r.record as Dossier, 'centre', when) }));
+      const moved = sent.flatMap((s) => (s.result.ok ? [{ id: s.id, record: JSON.stringify(s.result.dossier) }] : []));
+      if (moved.length) {
+        await sql`UPDATE dossiers d SET state = 'sent', record = u.record::jsonb FROM unnest(${moved.map((m) => m.id)}::uuid[], ${moved.map((m) => m.record)}::text[]) AS u(id, record) WHERE d.id = u.id`.execute(trx);
+      }
+      const conflicted = rows.filter((r) => conflictOf.has(r.id));
+      if (conflicted.length) {
+        await sql`UPDATE dossiers d SET centre_conflict = u.c::jsonb FROM unnest(${conflicted.map((r) => r.id)}::uuid[], ${conflicted.map((r) => JSON.stringify(conflictOf.get(r.id)))}::text[]) AS u(id, c) WHERE d.id = u.id`.execute(trx);
+      }
+    }
+  });
+}
+
+/** The one-machine setup: the province's key is enrolled at the (local) centre, as an administrator would there. */
+export async function enrolProvinceKey(db: Db, provinceCode: string, key: { kid: string; spki: Buffer }): Promise<void> {
+  await db.insertInto('centre_province_keys').values({ kid: key.kid, province_code: provinceCode, spki: key.spki }).onConflict((oc) => oc.column('kid').doNothing()).execute();
+}
+
+export async function enrolLocalProvince(db: Db, ring: KeyRing, provinceCode: string): Promise<void> {
+  const key = await ring.province(provinceCode);
+  await enrolProvinceKey(db, provinceCode, { kid: key.kid, spki: spkiOf(key.privateKey) });
+}
+
+export async function listBatches(db: Db, actor: Actor, provinceCode?: string): Promise<BatchView[]> {
+  requirePermission(actor, 'dossier.send');
+  let query = db.selectFrom('send_batches').select(batchColumns).orderBy('created_at', 'desc').limit(100);
+  if (!actor.scope.all) query = query.where('province_code', '=', actor.scope.provinceCode ?? '');
+  if (provinceCode) query = query.where('province_code', '=', provinceCode);
+  return (await query.execute()).map(batchView);
+}
+
+/** A refused (or stalled) batch of the actor's province is put back to be sent again. */
+export async function requeueBatch(db: Db, actor: Actor, id: string): Promise<BatchView> {
+  requirePermission(actor, 'dossier.send');
+  const row = await db.selectFrom('send_batches').select(batchColumns).where('id', '=', id).executeTakeFirst();
+  if (!row || (!actor.scope.all && row.province_code !== actor.scope.provinceCode)) throw new AppError('sending.batch.not_found', { id });
+  if (row.state === 'acknowledged') return batchView(row);
+  await db.updateTable('send_batches').set({ state: 'prepared' }).where('id', '=', id).execute();
+  await appendAudit(db, actor, { action: 'batch.resend', entity: 'send_batch', entityId: id, details: {} });
+  return { ...batchView(row), state: 'prepared' };
+}
