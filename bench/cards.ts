@@ -1,11 +1,12 @@
 /**
  * Signing and verifying complete card records (issue 7): the chip record with a 12 KB photo as COSE_Sign1 (Ed25519),
- * against bare node:crypto Ed25519 on the same bytes the record signs (its Sig_structure), in the same run. The
- * batch figure (100,000 dossiers: manifest, sign, send, verify at the centre) comes with the batches.
+ * against bare node:crypto Ed25519 on the same bytes the record signs (its Sig_structure), in the same run. Then one
+ * batch of 100,000 dossiers from a province to the centre (bench/batch.ts).
  */
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { chipPayload, signChipRecord, verifyChipRecord, type ChipRecord } from '../src/cards/domain/chip.ts';
 import { signedBytesOf } from '../src/cards/domain/cose.ts';
+import { measureBatch } from './batch.ts';
 import { round, tiny } from './support.ts';
 
 export async function run() {
@@ -61,5 +62,6 @@ export async function run() {
     rawVerifyPerSecond: round(rawVerifyPerSecond, 0),
     signRatio: round(signPerSecond / rawSignPerSecond, 2),
     verifyRatio: round(verifyPerSecond / rawVerifyPerSecond, 2),
+    ...(await measureBatch()),
   };
 }

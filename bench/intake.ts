@@ -17,7 +17,7 @@ const STATIONS = 64;
 const PASSWORD = 'mat-khau-do-hieu-nang';
 
 /** A photo of about 40 KB and a signature of about 10 KB, as counters send them. */
-async function images() {
+export async function images() {
   const noise = (w: number, h: number) => sharp(randomBytes(w * h * 3), { raw: { width: w, height: h, channels: 3 } });
   const photo = await noise(480, 640).blur(1.2).jpeg({ quality: 62 }).toBuffer();
   const signature = await sharp(Buffer.from(`<svg width="600" height="200"><rect width="600" height="200" fill="white"/>${Array.from({ length: 14 }, (_, i) => `<path d="M${10 + i * 40} ${60 + (i % 5) * 20} q 30 -50 60 ${(i % 3) * 30 - 20}" stroke="black" stroke-width="4" fill="none"/>`).join('')}</svg>`))
