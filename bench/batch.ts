@@ -37,7 +37,7 @@ async function storeFiles(files: FileStore, count: number, photo: Buffer, signat
 }
 
 export async function measureBatch() {
-  const dossiers = tiny ? 200 : 100_000;
+  const dossiers = tiny ? 200 : Number(process.env.BENCH_BATCH_DOSSIERS ?? 100_000);
   const handle = await benchDatabase();
   const dir = mkdtempSync(path.join(tmpdir(), 'doithe-batch-'));
   try {

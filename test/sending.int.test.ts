@@ -53,7 +53,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
 async function bodyOf(handle: DatabaseHandle, store: FileStore, batchId: string): Promise<Buffer> {
   const { manifest } = await handle.db.selectFrom('send_batches').select('manifest').where('id', '=', batchId).executeTakeFirstOrThrow();
   const chunks: Buffer[] = [];
-  for await (const chunk of batchBody(handle.db, store, batchId, manifest)) chunks.push(chunk);
+  for await (const pieces of batchBody(handle.db, store, batchId, manifest)) chunks.push(...pieces);
   return Buffer.concat(chunks);
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 
 export const FONT_REGULAR = 'NotoSans';
 export const FONT_BOLD = 'NotoSans-Bold';
@@ -65,4 +66,14 @@ export async function writeDocument(doc: PDFKit.PDFDocument, out: NodeJS.Writabl
   }
   doc.end();
   await Promise.race([ended, failed]);
+}
+
+/** The QR code of `text` as filled squares (vector: sharp when printed at any size). */
+export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number, errorCorrectionLevel: 'L' | 'M' = 'M'): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel });
+  const cell = size / modules.size;
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) doc.rect(x + col * cell, y + row * cell, cell, cell);
+  }
+  doc.fillColor('black').fill();
 }

@@ -5,11 +5,10 @@
  * - the confirmation slip (phiếu xác nhận, A4): the member's data and photo as entered, with an empty box where the
  *   member signs on paper when there is no signature pad.
  */
-import QRCode from 'qrcode';
 import { formatDate, formatDateTime } from '../common/dates.ts';
 import type { Locale } from '../platform/i18n/index.ts';
 import { clean, translator, type Translate } from '../scheduling/outputs/format.ts';
-import { FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../common/pdf.ts';
+import { drawQr, FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../common/pdf.ts';
 import type { DossierStatus } from './domain/dossier.ts';
 
 export interface Receipt {
@@ -77,16 +76,6 @@ function labelled(doc: PDFKit.PDFDocument, lines: [string, string][], x: number,
     doc.font(FONT_BOLD).fontSize(size).text(value || '—', x + labelWidth, y, { width: width - labelWidth });
     doc.y = Math.max(doc.y, labelBottom) + 3;
   }
-}
-
-/** The QR code of `text` as filled squares (vector: sharp when printed at any size). */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-  const cell = size / modules.size;
-  for (let row = 0; row < modules.size; row++) {
-    for (let col = 0; col < modules.size; col++) if (modules.get(row, col)) doc.rect(x + col * cell, y + row * cell, cell, cell);
-  }
-  doc.fillColor('black').fill();
 }
 
 const birth = (dateOfBirth: string | null, birthYear: number) => (dateOfBirth ? formatDate(dateOfBirth) : String(birthYear));

@@ -24,12 +24,18 @@ export type Permission =
   /** Read the progress counters of a scope (dashboards); the inspector reads but never changes. */
   | 'progress.read'
   /** Send a province's approved dossiers to the centre in signed batches. */
-  | 'dossier.send';
+  | 'dossier.send'
+  /** At the centre: produce cards from accepted records, print them. */
+  | 'card.produce'
+  /** Record a card's way: shipped, at the organisation, handed to the member. */
+  | 'card.handover'
+  /** Revoke a card (lost, deceased, left the Party, replaced). */
+  | 'card.revoke';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send'],
-  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send'],
-  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'progress.read'],
+  central_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'audit.verify', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send', 'card.produce', 'card.handover', 'card.revoke'],
+  provincial_admin: ['member.read', 'member.write', 'member.import', 'organisation.write', 'user.manage', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read', 'dossier.send', 'card.handover', 'card.revoke'],
+  party_officer: ['member.read', 'member.write', 'member.import', 'organisation.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'progress.read', 'card.handover'],
   supervisor: ['member.read', 'member.write', 'register.check', 'reconciliation.run', 'reconciliation.decide', 'campaign.plan', 'intake.capture', 'intake.review', 'progress.read'],
   intake_officer: ['member.read', 'register.check', 'intake.capture'],
   inspector: ['member.read', 'progress.read'],

@@ -373,7 +373,73 @@ export interface IssuerKeysTable {
   signs_until: Timestamp | null;
 }
 
+/** Issue 7, cards (migration 0025). */
+export type CardState = 'produced' | 'shipped' | 'at_organisation' | 'handed_over' | 'revoked';
+export type RevocationReason = 'lost' | 'deceased' | 'left_party' | 'replaced';
+
+export interface CardSerialsTable {
+  province_code: string;
+  year: number;
+  last_serial: number;
+}
+
+export interface PrintBatchesTable {
+  id: string;
+  province_code: string;
+  commune_code: string | null;
+  area_name: string;
+  cards: number;
+  created_at: Generated<Date>;
+}
+
+export interface CardsTable {
+  id: Generated<string>;
+  card_number: string;
+  dossier_id: string;
+  personal_id: string;
+  full_name: string;
+  province_code: string;
+  organisation_id: string | null;
+  organisation_name: string;
+  status_index: number;
+  issued_on: ColumnType<string, string, string>;
+  kid: string;
+  chip: Buffer;
+  qr: string;
+  print_batch_id: string;
+  state: CardState;
+  revoked_reason: RevocationReason | null;
+  revoked_note: string | null;
+  revoked_at: Timestamp | null;
+  produced_at: Generated<Date>;
+}
+
+export interface CardEventsTable {
+  id: Generated<string>;
+  card_id: string;
+  step: CardState;
+  at: Generated<Date>;
+  by_user: string | null;
+  by_name: string;
+  signature: Buffer | null;
+  note: string | null;
+}
+
+export interface StatusListsTable {
+  id: Generated<string>;
+  issued_at: Date;
+  valid_until: Date;
+  cards: number;
+  revoked: number;
+  signed: Buffer;
+}
+
 export interface Database {
+  card_serials: CardSerialsTable;
+  print_batches: PrintBatchesTable;
+  cards: CardsTable;
+  card_events: CardEventsTable;
+  status_lists: StatusListsTable;
   send_batches: SendBatchesTable;
   send_batch_items: SendBatchItemsTable;
   centre_province_keys: CentreProvinceKeysTable;

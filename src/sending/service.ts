@@ -5,7 +5,9 @@
  * answers; a refusal (tampered, unknown key) is kept with the centre's message, never retried blindly.
  */
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
 import { sql } from 'kysely';
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
@@ -164,8 +166,8 @@ export class SendError extends Error {
 const FILE_PREFETCH = 32;
 
 /** The batch's body, produced as it is sent: the head and manifest, then each dossier's data, photo and signature. */
-export async function* batchBody(db: Db, files: FileStore, batchId: string, manifest: Buffer): AsyncGenerator<Buffer> {
-  yield batchHead(manifest);
+export async function* batchBody(db: Db, files: FileStore, batchId: string, manifest: Buffer): AsyncGenerator<Buffer[]> {
+  yield [batchHead(manifest)];
   let after = -1;
   for (;;) {
     const rows = await db.selectFrom('send_batch_items').select(['seq', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
@@ -181,10 +183,46 @@ export async function* batchBody(db: Db, files: FileStore, batchId: string, mani
     for (let i = 0; i < rows.length; i++) {
       if (i + FILE_PREFETCH < rows.length) start(i + FILE_PREFETCH);
       const [photo, signature] = await reads[i]!;
-      yield Buffer.concat([...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)]);
+      yield [...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)];
     }
     after = rows[rows.length - 1]!.seq;
   }
+}
+
+/**
+ * POSTs a body produced piece by piece (node:http: each piece is written as it is, the next waits while the socket
+ * is full), and answers the status and the (small) answer's bytes.
+ */
+async function postStreamed(url: string, contentType: string, body: AsyncIterable<Buffer[]>): Promise<{ status: number; body: Buffer }> {
+  const target = new URL(url);
+  const request = (target.protocol === 'https:' ? https : http).request(target, { method: 'POST', headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' } });
+  const answered = new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    request.once('error', reject);
+    request.once('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      response.once('error', reject);
+    });
+  });
+  answered.catch(() => undefined);
+  // The centre may answer (a refusal) before the upload ends; the answer then wins.
+  let done = false;
+  void answered.finally(() => (done = true));
+  try {
+    for await (const pieces of body) {
+      if (done) break;
+      request.cork();
+      let full = false;
+      for (const piece of pieces) full = !request.write(piece) || full;
+      process.nextTick(() => request.uncork());
+      if (full) await Promise.race([once(request, 'drain'), answered]);
+    }
+    request.end();
+  } catch (error) {
+    request.destroy(error as Error);
+  }
+  return answered;
 }
 
 /** The centre's issuer keys as the province trusts them: the published key list, checked against the root key. */
@@ -206,19 +244,20 @@ export async function sendBatch(db: Db, ring: KeyRing, files: FileStore, centre:
   if (batch.state === 'acknowledged') return batchView(batch);
   const base = (typeof centre.url === 'function' ? centre.url() : centre.url).replace(/\/$/, '');
   await db.updateTable('send_batches').set({ attempts: sql`attempts + 1` }).where('id', '=', batchId).execute();
-  let response: Response;
+  let response: { status: number; body: Buffer };
   try {
-    response = await fetch(`${base}/api/centre/batches/${batchId}`, {
-      method: 'POST',
-      headers: { 'content-type': BATCH_CONTENT_TYPE },
-      body: Readable.toWeb(Readable.from(batchBody(db, files, batchId, batch.manifest))) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    response = await postStreamed(`${base}/api/centre/batches/${batchId}`, BATCH_CONTENT_TYPE, batchBody(db, files, batchId, batch.manifest));
   } catch (error) {
     return failed(db, batchId, new SendError(`network: ${(error as Error).message}`, false));
   }
-  const answer = (await response.json().catch(() => null)) as { receipt?: string; error?: { code?: string; message?: string } } | null;
-  if (!response.ok || !answer?.receipt) {
+  const answer = (() => {
+    try {
+      return JSON.parse(response.body.toString('utf8')) as { receipt?: string; error?: { code?: string; message?: string } };
+    } catch {
+      return null;
+    }
+  })();
+  if (response.status !== 200 || !answer?.receipt) {
     const message = answer?.error?.message ?? `HTTP ${response.status}`;
     // 4xx is the centre's verdict on this batch; a 5xx or a gateway's page is a failure to try again.
     return failed(db, batchId, new SendError(message, response.status >= 400 && response.status < 500));

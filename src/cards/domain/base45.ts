@@ -27,9 +27,9 @@ export function encodeBase45(bytes: Uint8Array): string {
   return out;
 }
 
-export function decodeBase45(text: string): Buffer {
+export function decodeBase45(text: string): Uint8Array {
   if (text.length % 3 === 1) throw new Base45Error(text.length - 1);
-  const out = Buffer.alloc(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
+  const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0));
   const digit = (i: number) => {
     const v = VALUE.get(text[i]!);
     if (v === undefined) throw new Base45Error(i);

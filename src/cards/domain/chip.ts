@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-import { CLAIM_KEYS, claimsFromMap, type CardClaims } from './qr.ts';
+import { CLAIM_KEYS, claimsFromMap, type CardClaims } from './claims.ts';
 
 export interface ChipRecord extends CardClaims {
   gender: 'male' | 'female';

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signKeyList, verifyKeyList } from './keys.ts';
-import { encodeCardQr, verifyCardQr, type CardClaims } from './qr.ts';
+import type { CardClaims } from './claims.ts';
+import { encodeCardQr, verifyCardQr } from './qr.ts';
 
 const root = generateKeyPairSync('ed25519');
 const old = generateKeyPairSync('ed25519');

@@ -7,26 +7,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import type { KeyObject } from 'node:crypto';
 import { Base45Error, decodeBase45, encodeBase45 } from './base45.ts';
 import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-
-export const QR_PREFIX = 'DT1:';
-/** A QR text longer than this cannot be a card's (a version 40 QR holds 4,296 alphanumeric characters). */
-const MAX_TEXT = 4296;
-
-/** What the QR proves about the card and its holder. */
-export interface CardClaims {
-  cardNumber: string;
-  personalId: string;
-  fullName: string;
-  /** YYYY-MM-DD, or the year alone when only that is known. */
-  dateOfBirth: string;
-  issuedOn: string;
-  /** The body that issued it (Ban Tổ chức Trung ương). */
-  issuer: string;
-  /** The card's position in the revocation status list. */
-  statusIndex: number;
-}
-
-export const CLAIM_KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
+import { CLAIM_KEYS, claimsFromMap, MAX_QR_TEXT, QR_PREFIX, type CardClaims } from './claims.ts';
 
 export type QrProblem = 'wrong_prefix' | 'too_long' | 'not_base45' | 'corrupt' | 'bad_claims' | CoseProblem;
 
@@ -37,22 +18,11 @@ export function encodeCardQr(claims: CardClaims, key: SigningKey): string {
   return QR_PREFIX + encodeBase45(deflateSync(signCose(payload, key), { level: 9 }));
 }
 
-/** The claims of a decoded payload map (keys 1–7, the chip record's first fields too), or undefined if any is amiss. */
-export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefined {
-  const claims: Record<string, unknown> = {};
-  for (const [name, k] of Object.entries(CLAIM_KEYS)) {
-    const value = map.get(k);
-    if (name === 'statusIndex' ? !Number.isSafeInteger(value) || (value as number) < 0 : typeof value !== 'string' || value === '') return undefined;
-    claims[name] = value;
-  }
-  return claims as unknown as CardClaims;
-}
-
 /** Reads and checks a QR text: every failure is a reason, never a crash and never "valid". */
 export function verifyCardQr(text: string, keyOf: (kid: string) => KeyObject | undefined): QrResult {
   const trimmed = text.trim();
   if (!trimmed.startsWith(QR_PREFIX)) return { ok: false, problem: 'wrong_prefix' };
-  if (trimmed.length > MAX_TEXT) return { ok: false, problem: 'too_long' };
+  if (trimmed.length > MAX_QR_TEXT) return { ok: false, problem: 'too_long' };
   let signed: Buffer;
   try {
     signed = inflateSync(decodeBase45(trimmed.slice(QR_PREFIX.length)), { maxOutputLength: 64 * 1024 });

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardStatus, emptyBits, isRevoked, setRevoked, signStatusList, verifyStatusList } from './status-list.ts';
+import { cardStatus, emptyBits, isRevoked, setRevoked } from './status-bits.ts';
+import { signStatusList, verifyStatusList } from './status-list.ts';
 
 const issuer = generateKeyPairSync('ed25519');
 const key = { kid: 'VN-STATUS-1', privateKey: issuer.privateKey };

@@ -7,24 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-
-export interface StatusList {
-  /** ISO instants. */
-  issuedAt: string;
-  validUntil: string;
-  /** Bit i (most significant first in each byte) is card i's. */
-  bits: Buffer;
-}
-
-export function emptyBits(cards: number): Buffer {
-  return Buffer.alloc(Math.ceil(cards / 8));
-}
-
-export function setRevoked(bits: Buffer, index: number): void {
-  bits[index >> 3] = bits[index >> 3]! | (0x80 >> (index & 7));
-}
-
-export const isRevoked = (bits: Buffer, index: number): boolean => index >> 3 < bits.length && (bits[index >> 3]! & (0x80 >> (index & 7))) !== 0;
+import type { StatusList } from './status-bits.ts';
 
 export function signStatusList(list: StatusList, key: SigningKey): Buffer {
   return signCose(cbor.encode(new Map<number, unknown>([[1, list.issuedAt], [2, list.validUntil], [3, deflateSync(list.bits, { level: 9 })]])), key);
@@ -45,13 +28,4 @@ export function verifyStatusList(bytes: Uint8Array, keyOf: (kid: string) => KeyO
   } catch {
     return { ok: false, problem: 'bad_list', kid: verified.kid };
   }
-}
-
-export type CardStatus = { status: 'good' | 'revoked'; listAgeHours: number } | { status: 'list_expired'; listAgeHours: number };
-
-/** A card's standing by the list at `now`: revoked, good, or unknown because the list is past its validity. */
-export function cardStatus(list: StatusList, index: number, now: Date): CardStatus {
-  const listAgeHours = Math.round(((now.getTime() - Date.parse(list.issuedAt)) / 3_600_000) * 10) / 10;
-  if (now.getTime() > Date.parse(list.validUntil)) return { status: 'list_expired', listAgeHours };
-  return { status: isRevoked(list.bits, index) ? 'revoked' : 'good', listAgeHours };
 }

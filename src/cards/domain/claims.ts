@@ -1,0 +1,34 @@
+/**
+ * What the card's QR proves (qr.ts signs and reads it; the web verifier reads it too, so this module has no Node
+ * imports): the claims and their integer keys in the signed CBOR map.
+ */
+export const QR_PREFIX = 'DT1:';
+/** A QR text longer than this cannot be a card's (a version 40 QR holds 4,296 alphanumeric characters). */
+export const MAX_QR_TEXT = 4296;
+
+/** What the QR proves about the card and its holder. */
+export interface CardClaims {
+  cardNumber: string;
+  personalId: string;
+  fullName: string;
+  /** YYYY-MM-DD, or the year alone when only that is known. */
+  dateOfBirth: string;
+  issuedOn: string;
+  /** The body that issued it (Ban Tổ chức Trung ương). */
+  issuer: string;
+  /** The card's position in the revocation status list. */
+  statusIndex: number;
+}
+
+export const CLAIM_KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
+
+/** The claims of a decoded payload map (keys 1–7, the chip record's first fields too), or undefined if any is amiss. */
+export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefined {
+  const claims: Record<string, unknown> = {};
+  for (const [name, k] of Object.entries(CLAIM_KEYS)) {
+    const value = map.get(k);
+    if (name === 'statusIndex' ? !Number.isSafeInteger(value) || (value as number) < 0 : typeof value !== 'string' || value === '') return undefined;
+    claims[name] = value;
+  }
+  return claims as unknown as CardClaims;
+}
