@@ -23,6 +23,7 @@ import { userRoutes } from './users/routes.ts';
 import type { KeyRing } from './cards/key-ring.ts';
 import type { BatchContentStore } from './centre/batch-content.ts';
 import { centreRoutes } from './centre/routes.ts';
+import { cardRoutes } from './cards/routes.ts';
 import { startSendingWorker } from './sending/jobs.ts';
 import { sendingRoutes } from './sending/routes.ts';
 import { sessionFor } from './users/service.ts';
@@ -110,6 +111,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions): Prom
   if (cards && cards.role !== 'province') {
     if (!cards.content) throw new Error('the centre needs a store for received batches');
     centreRoutes(app, ctx, cards.keys, cards.content);
+    cardRoutes(app, ctx, cards.keys, cards.content);
   }
   return app;
 }

@@ -319,6 +319,136 @@ progressCommand
     });
   });
 
+const cardCommand = program.command('card').description('thẻ đảng viên: sản xuất, kiểm tra, thu hồi');
+cardCommand
+  .command('verify <input>')
+  .description('kiểm tra một thẻ: nội dung mã QR (hoặc tệp chứa nó), hoặc tệp dữ liệu chip; chạy được khi không có mạng')
+  .option('--keys <file>', 'danh sách khoá ký đã ký (tải từ /api/public/issuer-keys)')
+  .option('--status <file>', 'danh sách thu hồi đã ký (tải từ /api/public/status-list)')
+  .option('--root <file>', 'khoá công khai gốc (PEM); mặc định: khoá gốc trong thư mục dữ liệu')
+  .option('--url <url>', 'tải danh sách khoá và danh sách thu hồi mới nhất từ máy chủ này và lưu vào --cache')
+  .option('--cache <dir>', 'nơi lưu danh sách đã tải để kiểm tra khi không có mạng', '.doithe-verify')
+  .option('--photo <file>', 'ghi ảnh trong dữ liệu chip ra tệp này')
+  .option('--json', 'in kết quả dạng JSON')
+  .addOption(dataOption())
+  .action(async (input: string, opts: { keys?: string; status?: string; root?: string; url?: string; cache: string; photo?: string; json?: boolean; data: string }) => {
+    const [{ existsSync, mkdirSync, readFileSync, writeFileSync }, { createPublicKey }, { verifyCard }, { keyRing }, { printVerification }] = await Promise.all([
+      import('node:fs'),
+      import('node:crypto'),
+      import('../cards/verify.ts'),
+      import('../cards/key-ring.ts'),
+      import('./card-report.ts'),
+    ]);
+    const cached = { keys: path.join(opts.cache, 'issuer-keys.cose'), status: path.join(opts.cache, 'status-list.cose') };
+    if (opts.url) {
+      mkdirSync(opts.cache, { recursive: true });
+      for (const [file, route] of [[cached.keys, 'issuer-keys'], [cached.status, 'status-list']] as const) {
+        const response = await fetch(`${opts.url.replace(/\/$/, '')}/api/public/${route}`);
+        if (!response.ok) throw new Error(`${route}: HTTP ${response.status}`);
+        writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+      }
+    }
+    const keysFile = opts.keys ?? cached.keys;
+    if (!existsSync(keysFile)) throw new Error('Chưa có danh sách khoá ký: dùng --keys FILE hoặc --url URL.');
+    const statusFile = opts.status ?? (existsSync(cached.status) ? cached.status : undefined);
+    const root = opts.root ? createPublicKey(readFileSync(opts.root)) : await keyRing(path.join(opts.data, 'keys')).rootPublic();
+    const content = existsSync(input) ? readFileSync(input) : input;
+    const result = verifyCard(content, { root, keyList: readFileSync(keysFile), statusList: statusFile ? readFileSync(statusFile) : undefined });
+    if (opts.photo && result.record) writeFileSync(opts.photo, result.record.photo);
+    if (opts.json) {
+      const { record, ...rest } = result;
+      console.log(JSON.stringify({ ...rest, ...(record ? { record: { ...record, photo: undefined, photoBytes: record.photo.length } } : {}) }));
+    } else {
+      printVerification(result);
+    }
+    process.exitCode = result.verdict === 'valid' ? 0 : 3;
+  });
+
+cardCommand
+  .command('produce')
+  .description('Trung ương: sản xuất thẻ cho các hồ sơ đã nhận (cấp số thẻ, ký dữ liệu chip và mã QR, lập lô in)')
+  .addOption(dataOption())
+  .option('--province <code>', 'chỉ hồ sơ của tỉnh này')
+  .option('--max <n>', 'tối đa bao nhiêu thẻ', (v) => Number(v))
+  .option('--json', 'in kết quả dạng JSON')
+  .action(async (opts: { data: string; province?: string; max?: number; json?: boolean }) => {
+    const [{ produceCards }, { keyRing }, { batchContentStore }] = await Promise.all([import('../cards/production.ts'), import('../cards/key-ring.ts'), import('../centre/batch-content.ts')]);
+    await withApp(opts.data, async (app) => {
+      const content = await batchContentStore(path.join(opts.data, 'centre', 'batches'), path.join(opts.data, 'centre.key'));
+      const run = await produceCards(app.db, cliActor(), keyRing(path.join(opts.data, 'keys')), content, { provinceCode: opts.province, max: opts.max });
+      if (opts.json) console.log(JSON.stringify(run));
+      else console.log(`Đã sản xuất ${run.cards} thẻ trong ${run.printBatches.length} lô in${run.printBatches.map((b) => `\n  ${b.areaName}: ${b.cards} thẻ (lô ${b.id})`).join('')}`);
+    });
+  });
+
+cardCommand
+  .command('rotate-key')
+  .description('Trung ương: thay khoá ký thẻ; khoá cũ vẫn được công bố nên thẻ đã cấp vẫn hợp lệ')
+  .addOption(dataOption())
+  .action(async (opts: { data: string }) => {
+    const { keyRing } = await import('../cards/key-ring.ts');
+    await withApp(opts.data, async (app) => {
+      const ring = keyRing(path.join(opts.data, 'keys'));
+      await ring.issuer(app.db);
+      const next = await ring.rotateIssuer(app.db);
+      console.log(`Khoá ký mới: ${next.kid}`);
+    });
+  });
+
+const centreCommand = program.command('centre').description('Trung ương: tiếp nhận lô hồ sơ từ các tỉnh');
+centreCommand
+  .command('enrol')
+  .description('đăng ký khoá công khai của một tỉnh (tệp PEM do tỉnh xuất bằng "doithe send key")')
+  .addOption(dataOption())
+  .requiredOption('--province <code>', 'mã tỉnh')
+  .requiredOption('--key <file>', 'khoá công khai của tỉnh (PEM)')
+  .action(async (opts: { data: string; province: string; key: string }) => {
+    const [{ readFileSync }, { createPublicKey }, { kidOf, spkiOf }, { enrolProvinceKey }] = await Promise.all([import('node:fs'), import('node:crypto'), import('../cards/key-ring.ts'), import('../sending/service.ts')]);
+    const key = createPublicKey(readFileSync(opts.key));
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('Khoá của tỉnh phải là khoá Ed25519.');
+    await withApp(opts.data, async (app) => {
+      const kid = kidOf(`P${opts.province}`, key);
+      await enrolProvinceKey(app.db, opts.province, { kid, spki: spkiOf(key) });
+      console.log(`Đã đăng ký khoá ${kid} cho tỉnh ${opts.province}.`);
+    });
+  });
+
+const sendCommand = program.command('send').description('tỉnh: gửi hồ sơ đã duyệt về Trung ương theo lô có ký số');
+sendCommand
+  .command('key')
+  .description('in khoá công khai của tỉnh (PEM) để Trung ương đăng ký')
+  .addOption(dataOption())
+  .requiredOption('--province <code>', 'mã tỉnh')
+  .action(async (opts: { data: string; province: string }) => {
+    const [{ createPublicKey }, { keyRing }] = await Promise.all([import('node:crypto'), import('../cards/key-ring.ts')]);
+    const key = await keyRing(path.join(opts.data, 'keys')).province(opts.province);
+    process.stdout.write(createPublicKey(key.privateKey).export({ format: 'pem', type: 'spki' }) as string);
+  });
+
+sendCommand
+  .command('batch')
+  .description('lập một lô các hồ sơ sẵn sàng gửi của tỉnh và gửi ngay (gửi lại được: Trung ương không lưu hai lần)')
+  .addOption(dataOption())
+  .requiredOption('--province <code>', 'mã tỉnh')
+  .addOption(centreUrlOption().makeOptionMandatory())
+  .option('--max <n>', 'tối đa bao nhiêu hồ sơ', (v) => Number(v))
+  .option('--json', 'in kết quả dạng JSON')
+  .action(async (opts: { data: string; province: string; centreUrl: string; max?: number; json?: boolean }) => {
+    const [{ keyRing }, { prepareBatch, sendBatch }, { encryptedFileStore }] = await Promise.all([import('../cards/key-ring.ts'), import('../sending/service.ts'), import('../platform/files.ts')]);
+    await withApp(opts.data, async (app) => {
+      const ring = keyRing(path.join(opts.data, 'keys'));
+      const files = await encryptedFileStore(path.join(opts.data, 'files'), path.join(opts.data, 'files.key'));
+      const batch = await prepareBatch(app.db, cliActor(), ring, { provinceCode: opts.province, max: opts.max });
+      if (!batch) {
+        console.log(opts.json ? JSON.stringify({ batch: null }) : 'Không có hồ sơ nào sẵn sàng gửi.');
+        return;
+      }
+      const sent = await sendBatch(app.db, ring, files, { url: opts.centreUrl }, batch.id);
+      if (opts.json) console.log(JSON.stringify({ batch: sent }));
+      else console.log(`Lô ${sent.id}: ${sent.dossiers} hồ sơ, Trung ương nhận ${sent.accepted}, trùng ${sent.conflicts}.`);
+    });
+  });
+
 program
   .command('migrate')
   .description('tạo/cập nhật lược đồ cơ sở dữ liệu')
