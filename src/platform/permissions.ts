@@ -43,8 +43,11 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 
 export const ROLES = Object.keys(GRANTS) as Role[];
 
+/** Whether a role holds a grant (the web shows what the server will allow from this same table). */
+export const roleCan = (role: Role, permission: Permission): boolean => GRANTS[role].includes(permission);
+
 export function can(actor: Actor, permission: Permission): boolean {
-  return GRANTS[actor.role].includes(permission);
+  return roleCan(actor.role, permission);
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

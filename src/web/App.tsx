@@ -11,6 +11,7 @@ import { canPlan } from './planning/permissions.ts';
 import { canCapture } from './intake/permissions.ts';
 import { canReview } from './intake/supervisor/permissions.ts';
 import { canReadProgress } from './progress/permissions.ts';
+import { canHandleCards } from './cards/permissions.ts';
 import { LoginPage } from './session/LoginPage.tsx';
 import { SESSION_KEY, useSession } from './session/session.ts';
 import { AppLayout } from './shell/AppLayout.tsx';
@@ -26,6 +27,8 @@ const PlanPage = lazy(() => import('./planning/PlanPage.tsx'));
 const CounterPage = lazy(() => import('./intake/counter/CounterPage.tsx'));
 const ReviewPage = lazy(() => import('./intake/supervisor/ReviewPage.tsx'));
 const ProgressPage = lazy(() => import('./progress/ProgressPage.tsx'));
+const VerifyPage = lazy(() => import('./verify/VerifyPage.tsx'));
+const CardsPage = lazy(() => import('./cards/CardsPage.tsx'));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -50,6 +53,14 @@ export function App() {
     return () => setUnauthorizedHandler(null);
   }, [queryClient]);
 
+  // Anyone checks a card, signed in or not.
+  if (location === '/verify') {
+    return (
+      <Suspense fallback={<PageLoader />}>
+        <VerifyPage />
+      </Suspense>
+    );
+  }
   if (session.isPending) return <PageLoader />;
   if (session.isError) {
     return (
@@ -94,6 +105,7 @@ export function App() {
           <Route path="/intake/counter">{canCapture(session.data.user.role) ? <CounterPage /> : <NotFound forbidden />}</Route>
           <Route path="/intake/review">{canReview(session.data.user.role) ? <ReviewPage /> : <NotFound forbidden />}</Route>
           <Route path="/progress">{canReadProgress(session.data.user.role) ? <ProgressPage /> : <NotFound forbidden />}</Route>
+          <Route path="/cards">{canHandleCards(session.data.user.role) ? <CardsPage /> : <NotFound forbidden />}</Route>
           <Route path="/users">{admin ? <UsersPage /> : <NotFound forbidden />}</Route>
           <Route>
             <NotFound />

@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-import { CLAIM_KEYS, claimsFromMap, type CardClaims } from './claims.ts';
+import { CHIP_ONLY_FIELDS, CLAIM_KEYS, claimsFromMap, type CardClaims } from './claims.ts';
 
 export interface ChipRecord extends CardClaims {
   gender: 'male' | 'female';
@@ -20,7 +20,7 @@ export interface ChipRecord extends CardClaims {
 }
 
 /** The QR's claims first (the same keys 1–7), then what only the chip holds. */
-const FIELDS = [...(Object.keys(CLAIM_KEYS) as (keyof CardClaims)[]), 'gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const satisfies readonly (keyof ChipRecord)[];
+const FIELDS = [...(Object.keys(CLAIM_KEYS) as (keyof CardClaims)[]), ...CHIP_ONLY_FIELDS] as const satisfies readonly (keyof ChipRecord)[];
 
 export type ChipResult = { ok: true; kid: string; record: ChipRecord } | { ok: false; problem: CoseProblem | 'bad_record'; kid?: string };
 

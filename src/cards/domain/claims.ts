@@ -32,3 +32,6 @@ export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefine
   }
   return claims as unknown as CardClaims;
 }
+
+/** What only the chip holds, after the claims (map keys 8 onwards, in this order; chip.ts signs it). */
+export const CHIP_ONLY_FIELDS = ['gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const;

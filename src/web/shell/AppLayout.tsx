@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
+import { canHandleCards } from '../cards/permissions.ts';
 import { isAdmin } from '../common/roles.ts';
 import { canCapture } from '../intake/permissions.ts';
 import { canReview } from '../intake/supervisor/permissions.ts';
@@ -33,6 +34,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   if (canPlan(user.role)) items.push({ href: '/planning', label: t('nav.planning') });
   if (canCapture(user.role)) items.push({ href: '/intake/counter', label: t('nav.counter') });
   if (canReview(user.role)) items.push({ href: '/intake/review', label: t('nav.review') });
+  if (canHandleCards(user.role)) items.push({ href: '/cards', label: t('nav.cards') });
   if (isAdmin(user.role)) items.push({ href: '/users', label: t('nav.users') });
 
   return (

@@ -16,7 +16,7 @@ import { syncOutbox, type Acknowledged } from './outbox.ts';
 import { loadFaceModel } from '../face.ts';
 import { PaperSignature } from './PaperSignature.tsx';
 import { PhotoCapture } from './PhotoCapture.tsx';
-import { QrCameraScan } from './QrCameraScan.tsx';
+import { QrCameraScan } from '../../common/QrCameraScan.tsx';
 import { signatureBlob, SignatureField } from './SignatureField.tsx';
 import { enqueue, importKey, loadDay, outboxEntries, readDossier, removeEntry, saveDay, updateEntry, type OutboxEntry } from './vault.ts';
 import type { CardDifference, IdCard } from '../../../intake/domain/id-card-qr.ts';

@@ -1,7 +1,7 @@
 import { Button, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { snapshot } from '../canvas.ts';
+import { snapshot } from '../intake/canvas.ts';
 
 /** Reads the chip ID card's QR code with the webcam (for counters without a USB scanner); gives its text. */
 export function QrCameraScan({ onText }: { onText: (text: string) => void }) {

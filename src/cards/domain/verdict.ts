@@ -1,0 +1,38 @@
+/**
+ * What a verifier concludes once the signature checked out (the CLI and the web page both end here; no Node
+ * imports): the signing key must have been signing on the card's issue day — Vietnam's days; a key rotated out signs
+ * nothing new — and no card is issued in the future; then the status list decides, if there is a fresh one.
+ */
+import { todayInVietnam } from '../../common/dates.ts';
+import type { CardClaims } from './claims.ts';
+import { cardStatus, type StatusList } from './status-bits.ts';
+
+export type Verdict = 'valid' | 'revoked' | 'invalid' | 'status_unknown' | 'status_expired';
+
+export interface Judgement {
+  verdict: Verdict;
+  problem?: string;
+  statusListIssuedAt?: string;
+  statusListValidUntil?: string;
+  statusListAgeHours?: number;
+}
+
+export function judgeCard(
+  claims: CardClaims,
+  key: { signsFrom: string; signsUntil: string | null },
+  status: { list: StatusList } | { problem: string },
+  now: Date,
+): Judgement {
+  const vnDay = (iso: string) => todayInVietnam(new Date(iso));
+  const issued = claims.issuedOn;
+  if (issued < vnDay(key.signsFrom) || (key.signsUntil !== null && issued > vnDay(key.signsUntil)) || issued > todayInVietnam(now)) {
+    return { verdict: 'invalid', problem: 'outside_key_period' };
+  }
+  if ('problem' in status) return { verdict: 'status_unknown', problem: status.problem };
+  const standing = cardStatus(status.list, claims.statusIndex, now);
+  const ages = { statusListIssuedAt: status.list.issuedAt, statusListValidUntil: status.list.validUntil, statusListAgeHours: standing.listAgeHours };
+  if (standing.status === 'list_expired') return { verdict: 'status_expired', ...ages };
+  return { verdict: standing.status === 'revoked' ? 'revoked' : 'valid', ...ages };
+}
+
+export const hoursSince = (iso: string, now: Date): number => Math.round(((now.getTime() - Date.parse(iso)) / 3_600_000) * 10) / 10;
