@@ -1,23 +1,23 @@
 /**
  * One batch of 100,000 dossiers from a province to the centre (issue 7): prepare (freeze the data, build and sign the
  * manifest), send over HTTP on loopback, verify every piece at the centre, store, sign the receipt, and mark the
- * dossiers sent — the one-machine setup, the province and the centre in one server process. Photos of ~40 KB and
+ * dossiers sent. The centre runs as its own server process (`serve --role central`), as deployed. Photos of ~40 KB and
  * signatures of ~10 KB, one file each in the encrypted store, as counters send them.
  * The limit, measured in the same run: the same files read from the store, hashed and written to one file, synced.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { keyRing } from '../src/cards/key-ring.ts';
-import { batchContentStore } from '../src/centre/batch-content.ts';
+import { keyRing, spkiOf } from '../src/cards/key-ring.ts';
 import { loadDemo } from '../src/demo/load.ts';
 import { encryptedFileStore, type FileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
-import { buildServer } from '../src/server.ts';
-import { enrolLocalProvince, prepareBatch, sendBatch } from '../src/sending/service.ts';
+import { freePort } from '../src/platform/embedded.ts';
+import { enrolProvinceKey, prepareBatch, sendBatch } from '../src/sending/service.ts';
 import { images } from './intake.ts';
 import { benchDatabase, round, tiny } from './support.ts';
 
@@ -34,6 +34,16 @@ async function storeFiles(files: FileStore, count: number, photo: Buffer, signat
     }),
   );
   return refs;
+}
+
+/** Stops a child server (SIGTERM) and answers its error output once it has exited. */
+async function stopped(child: ChildProcess, output: () => string): Promise<string> {
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return output();
 }
 
 export async function measureBatch() {
@@ -63,21 +73,35 @@ export async function measureBatch() {
     await sql`VACUUM ANALYZE`.execute(db);
     await sql`CHECKPOINT`.execute(db);
 
-    const keys = keyRing(path.join(dir, 'keys'));
-    const content = await batchContentStore(path.join(dir, 'centre', 'batches'), path.join(dir, 'centre.key'));
-    const app = await buildServer({ db, pool: handle.pool }, { files, cards: { role: 'both', keys, content }, progressFoldMs: null });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address() as { port: number };
-    await enrolLocalProvince(db, keys, '68');
-    await keys.issuer(db);
+    // The centre as deployed: its own process (`doithe serve --role central`), its own keys and store; here on the same
+    // PostgreSQL server (its tables are its own). The province's side runs in this process, as the job would.
+    const centreDir = path.join(dir, 'centre-node');
+    const port = await freePort();
+    const centre = spawn('node', ['--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--role', 'central', '--port', String(port), '--data', centreDir], {
+      env: { ...process.env, DATABASE_URL: handle.url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let centreErr = '';
+    centre.stderr!.on('data', (d) => (centreErr += d));
+    const centreUrl = `http://127.0.0.1:${port}`;
     try {
+      for (let i = 0; !(await fetch(`${centreUrl}/api/health`).then((r) => r.ok, () => false)); i++) {
+        if (i > 300) throw new Error(`the centre did not start: ${centreErr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // The province trusts the centre's root key, given once; the centre enrols the province's key.
+      const keys = keyRing(path.join(dir, 'keys'));
+      mkdirSync(keys.dir, { recursive: true });
+      writeFileSync(path.join(keys.dir, 'root.pub.pem'), await (await fetch(`${centreUrl}/api/public/root-key`)).text());
+      const provinceKey = await keys.province('68');
+      await enrolProvinceKey(db, '68', { kid: provinceKey.kid, spki: spkiOf(provinceKey.privateKey) });
       let peakRss = process.memoryUsage().rss;
       const probe = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
       t = performance.now();
       const batch = await prepareBatch(db, cliActor(), keys, { provinceCode: '68' });
       const prepareSeconds = (performance.now() - t) / 1000;
       t = performance.now();
-      const sent = await sendBatch(db, keys, files, { url: `http://127.0.0.1:${address.port}` }, batch!.id);
+      const sent = await sendBatch(db, keys, files, { url: centreUrl }, batch!.id);
       const sendSeconds = (performance.now() - t) / 1000;
       clearInterval(probe);
       if (sent.state !== 'acknowledged' || sent.accepted !== dossiers) throw new Error(`batch not acknowledged whole: ${JSON.stringify(sent)}`);
@@ -106,9 +130,10 @@ export async function measureBatch() {
         rawBatchSeconds: round(rawSeconds, 2),
         batchRatioToRaw: round(rawSeconds / batchSeconds, 2),
         batchPeakRssMb: Math.round(peakRss / 1048576),
+        centrePeakRssMb: Math.round(Number(/DOITHE_PEAK_RSS_KB=(\d+)/.exec(await stopped(centre, () => centreErr))?.[1] ?? 0) / 1024),
       };
     } finally {
-      await app.close();
+      if (centre.exitCode === null) centre.kill('SIGKILL');
     }
   } finally {
     await handle.dispose();

@@ -1,7 +1,7 @@
 /**
  * The files of the batches the centre received: one file per batch, the photos and signatures one after another, each
- * piece encrypted on its own (AES-256-GCM, a fresh nonce, the batch, entry and kind as additional data) so one photo
- * is read back by its offset without the rest. A batch is written to `<id>.part`, synced, and renamed to `<id>.bin`
+ * piece encrypted on its own (nonce | ciphertext | GCM tag; AES-256-GCM, a fresh nonce, the batch, entry and kind as
+ * additional data) so one photo is read back by its offset without the rest, and a piece is encrypted as it streams in. A batch is written to `<id>.part`, synced, and renamed to `<id>.bin`
  * only once every piece matched its manifest; a refused batch leaves nothing.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -18,9 +18,15 @@ export interface PieceAt {
   length: number;
 }
 
+/** A piece being appended: its bytes go through as they arrive; end() tells where it is, to read it back. */
+export interface PieceWriter {
+  update(chunk: Buffer): void;
+  end(): Promise<PieceAt>;
+}
+
 export interface BatchContentWriter {
-  /** Encrypts and appends a piece; where it is, to read it back. */
-  append(piece: Buffer, label: string): Promise<PieceAt>;
+  /** Starts a piece (encrypted on its own, under this label). One piece at a time. */
+  begin(label: string): PieceWriter;
   /** Syncs and renames the file to its final name; answers that name. */
   commit(): Promise<string>;
   abort(): Promise<void>;
@@ -56,17 +62,28 @@ export async function batchContentStore(dir: string, keyFile: string): Promise<B
         }
       };
       return {
-        async append(piece, label) {
+        begin(label) {
           const nonce = randomBytes(NONCE);
           const cipher = createCipheriv('aes-256-gcm', key, nonce);
           cipher.setAAD(Buffer.from(label));
-          const body = Buffer.concat([cipher.update(piece), cipher.final()]);
-          const at = { offset: position, length: NONCE + TAG + body.length };
-          pending.push(nonce, cipher.getAuthTag(), body);
-          pendingBytes += at.length;
-          position += at.length;
-          if (pendingBytes >= FLUSH_BYTES) await flush();
-          return at;
+          const offset = position;
+          const push = (b: Buffer) => {
+            if (!b.length) return;
+            pending.push(b);
+            pendingBytes += b.length;
+            position += b.length;
+          };
+          push(nonce);
+          return {
+            update: (chunk) => push(cipher.update(chunk)),
+            async end() {
+              push(cipher.final());
+              push(cipher.getAuthTag());
+              const at = { offset, length: position - offset };
+              if (pendingBytes >= FLUSH_BYTES) await flush();
+              return at;
+            },
+          };
         },
         async commit() {
           await flush();
@@ -90,8 +107,8 @@ export async function batchContentStore(dir: string, keyFile: string): Promise<B
         await handle.read(buffer, 0, at.length, at.offset);
         const decipher = createDecipheriv('aes-256-gcm', key, buffer.subarray(0, NONCE));
         decipher.setAAD(Buffer.from(label));
-        decipher.setAuthTag(buffer.subarray(NONCE, NONCE + TAG));
-        return Buffer.concat([decipher.update(buffer.subarray(NONCE + TAG)), decipher.final()]);
+        decipher.setAuthTag(buffer.subarray(at.length - TAG));
+        return Buffer.concat([decipher.update(buffer.subarray(NONCE, at.length - TAG)), decipher.final()]);
       } finally {
         await handle.close();
       }

@@ -4,6 +4,7 @@
  * (nothing stored, the rest of the upload read and dropped so the sender gets the answer). A batch received before is
  * answered with its receipt again; the same batch id with another manifest is refused.
  */
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
@@ -28,8 +29,6 @@ export interface ReceivedBatch {
   /** The batch had been received before: this is its first receipt again. */
   replay: boolean;
 }
-
-const PARTS = ['data', 'photo', 'signature'] as const;
 
 /** The enrolled, enabled province key with this id. */
 async function provinceKey(db: Db, kid: string) {
@@ -57,7 +56,8 @@ async function readManifest(db: Db, reader: FramedReader, batchId: string): Prom
 }
 
 interface StoredEntry {
-  data: Record<string, unknown>;
+  /** The data as sent (JSON text, checked to name the manifest's member). */
+  data: string;
   photo: PieceAt;
   signature: PieceAt | null;
 }
@@ -77,23 +77,37 @@ export async function receiveBatch(db: Db, ring: KeyRing, content: BatchContentS
     const stored: StoredEntry[] = [];
     try {
       for (const [seq, entry] of manifest.entries.entries()) {
-        const pieces: Partial<Record<(typeof PARTS)[number], Buffer>> = {};
-        for (const part of PARTS) {
+        const tampered = (part: string) => new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: `batch.part.${part}` });
+        const truncated = () => new AppError('centre.batch_malformed', { detail: `entry ${seq + 1} truncated` });
+        // The data whole (it is parsed); the photo and signature hashed and encrypted as they stream through.
+        const dataLength = await reader.uint32();
+        if (dataLength === undefined) throw truncated();
+        if (dataLength === 0 || dataLength > MAX_PIECE.data) throw tampered('data');
+        const dataBytes = await reader.exactly(dataLength);
+        if (!dataBytes) throw truncated();
+        if (!sha256(dataBytes).equals(entry.data)) throw tampered('data');
+        if (!parseData(dataBytes, entry.personalId)) throw tampered('data');
+        const files: Partial<Record<'photo' | 'signature', PieceAt | null>> = {};
+        for (const part of ['photo', 'signature'] as const) {
           const length = await reader.uint32();
-          if (length === undefined) throw new AppError('centre.batch_malformed', { detail: `entry ${seq + 1} truncated` });
-          if (length > MAX_PIECE[part]) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: `batch.part.${part}` });
-          const bytes = length ? await reader.exactly(length) : Buffer.alloc(0);
-          if (!bytes) throw new AppError('centre.batch_malformed', { detail: `entry ${seq + 1} truncated` });
+          if (length === undefined) throw truncated();
           const expected = entry[part];
-          const matches = expected === null ? length === 0 : length > 0 && sha256(bytes).equals(expected);
-          if (!matches) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: `batch.part.${part}` });
-          pieces[part] = bytes;
+          if (length > MAX_PIECE[part] || (expected === null) !== (length === 0)) throw tampered(part);
+          if (length === 0) {
+            files[part] = null;
+            continue;
+          }
+          const hash = createHash('sha256');
+          const piece = writer.begin(pieceLabel(batchId, seq, part));
+          const complete = await reader.through(length, (chunk) => {
+            hash.update(chunk);
+            piece.update(chunk);
+          });
+          if (!complete) throw truncated();
+          if (!hash.digest().equals(expected!)) throw tampered(part);
+          files[part] = await piece.end();
         }
-        const data = parseData(pieces.data!, entry.personalId);
-        if (!data) throw new AppError('centre.batch_tampered', { entry: seq + 1, dossierId: entry.dossierId, part: 'batch.part.data' });
-        const photo = await writer.append(pieces.photo!, pieceLabel(batchId, seq, 'photo'));
-        const signature = pieces.signature!.length ? await writer.append(pieces.signature!, pieceLabel(batchId, seq, 'signature')) : null;
-        stored.push({ data, photo, signature });
+        stored.push({ data: dataBytes.toString('utf8'), photo: files.photo!, signature: files.signature ?? null });
       }
       if (!(await reader.atEnd())) throw new AppError('centre.batch_malformed', { detail: 'trailing bytes' });
       file = await writer.commit();
@@ -109,13 +123,13 @@ export async function receiveBatch(db: Db, ring: KeyRing, content: BatchContentS
   }
 }
 
-/** The dossier's data as sent: a JSON object naming the manifest's member. */
-function parseData(bytes: Buffer, personalId: string): Record<string, unknown> | undefined {
+/** Whether the dossier's data as sent is a JSON object naming the manifest's member. */
+function parseData(bytes: Buffer, personalId: string): boolean {
   try {
     const value = JSON.parse(bytes.toString('utf8')) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) && (value as Record<string, unknown>).personalId === personalId ? (value as Record<string, unknown>) : undefined;
+    return Boolean(value) && typeof value === 'object' && !Array.isArray(value) && (value as Record<string, unknown>).personalId === personalId;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -170,7 +184,7 @@ async function commitBatch(
           signature_offset, signature_length, status, conflict_with, received_at)
         SELECT d, ${manifest.batchId}::uuid, s, ${manifest.provinceCode}, p, j, po, pl, so, sl, st, cw, ${receivedAt}::timestamptz
         FROM unnest(${column((s) => manifest.entries[s]!.dossierId)}::uuid[], ${seqs}::int[], ${column((s) => manifest.entries[s]!.personalId)}::text[],
-          ${column((s) => JSON.stringify(batch.stored[s]!.data))}::jsonb[], ${column((s) => batch.stored[s]!.photo.offset)}::bigint[],
+          ${column((s) => batch.stored[s]!.data)}::jsonb[], ${column((s) => batch.stored[s]!.photo.offset)}::bigint[],
           ${column((s) => batch.stored[s]!.photo.length)}::int[], ${column((s) => batch.stored[s]!.signature?.offset ?? null)}::bigint[],
           ${column((s) => batch.stored[s]!.signature?.length ?? null)}::int[], ${column((s) => (conflictOf.has(s) ? 'conflict' : 'accepted'))}::text[],
           ${column((s) => conflictOf.get(s)?.acceptedDossierId ?? null)}::uuid[]) AS t(d, s, p, j, po, pl, so, sl, st, cw)`.execute(trx);

@@ -75,6 +75,22 @@ export class FramedReader {
     return out;
   }
 
+  /** Passes the next n bytes to `each` as they come (no copy); false if the stream ends first. */
+  async through(n: number, each: (chunk: Buffer) => void): Promise<boolean> {
+    let left = n;
+    while (left > 0) {
+      if (!this.pending.length && !(await this.fill(1))) return false;
+      const chunk = this.pending[0]!;
+      const take = Math.min(chunk.length, left);
+      each(take === chunk.length ? chunk : chunk.subarray(0, take));
+      if (take === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(take);
+      this.buffered -= take;
+      left -= take;
+    }
+    return true;
+  }
+
   async uint32(): Promise<number | undefined> {
     return (await this.exactly(4))?.readUInt32BE(0);
   }

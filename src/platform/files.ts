@@ -1,6 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const readFileCallback = promisify(readFileWithCallback);
 
 /**
  * Photos and signatures live as files outside the rows (issue 5), behind this interface. A reference is opaque to
@@ -245,7 +249,8 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
       const { file } = locate(root, ref);
       let stored: Buffer;
       try {
-        stored = await readFile(file);
+        // The callback API: the promise one costs twice the main thread's time per file (a batch reads 200,000).
+        stored = await readFileCallback(file);
       } catch (error) {
         if (isErrno(error, 'ENOENT')) throw new FileStoreError('file.not_found', `No stored file ${ref}`);
         throw error;
