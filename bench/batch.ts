@@ -77,7 +77,8 @@ export async function measureBatch() {
     // PostgreSQL server (its tables are its own). The province's side runs in this process, as the job would.
     const centreDir = path.join(dir, 'centre-node');
     const port = await freePort();
-    const centre = spawn('node', ['--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--role', 'central', '--port', String(port), '--data', centreDir], {
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+    const centre = spawn('node', [...profile, '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--role', 'central', '--port', String(port), '--data', centreDir], {
       env: { ...process.env, DATABASE_URL: handle.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../platform/db.ts';
+import type pg from 'pg';
+import { copyField, copyInto, withClientTransaction, type Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { FramedReader } from '../common/streams.ts';
 import { publicKeyFromSpki, type KeyRing } from '../cards/key-ring.ts';
@@ -62,7 +63,7 @@ interface StoredEntry {
   signature: PieceAt | null;
 }
 
-export async function receiveBatch(db: Db, ring: KeyRing, content: BatchContentStore, batchId: string, body: AsyncIterable<Buffer>): Promise<ReceivedBatch> {
+export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content: BatchContentStore, batchId: string, body: AsyncIterable<Buffer>): Promise<ReceivedBatch> {
   const reader = new FramedReader(body);
   try {
     const { manifest, kid, signed } = await readManifest(db, reader, batchId);
@@ -115,7 +116,7 @@ export async function receiveBatch(db: Db, ring: KeyRing, content: BatchContentS
       await writer.abort();
       throw error;
     }
-    return await commitBatch(db, ring, { manifest, kid, manifestSha256, file, stored });
+    return await commitBatch(pool, ring, db, { manifest, kid, manifestSha256, file, stored });
   } catch (error) {
     // The sender is answered only once its upload is read (an early answer would reach it as a broken connection).
     await reader.drain().catch(() => undefined);
@@ -133,26 +134,31 @@ function parseData(bytes: Buffer, personalId: string): boolean {
   }
 }
 
-const CHUNK = 5000;
+const RECORD_COLUMNS = ['dossier_id', 'batch_id', 'seq', 'province_code', 'personal_id', 'data', 'photo_offset', 'photo_length', 'signature_offset', 'signature_length', 'status', 'conflict_with', 'received_at'] as const;
 
 async function commitBatch(
-  db: Db,
+  pool: pg.Pool,
   ring: KeyRing,
+  db: Db,
   batch: { manifest: Manifest; kid: string; manifestSha256: Buffer; file: string; stored: StoredEntry[] },
 ): Promise<ReceivedBatch> {
   const { manifest } = batch;
   const issuer = await ring.issuer(db);
-  return db.transaction().execute(async (trx) => {
+  // One client for the transaction: the records go in by COPY (a batch is up to 200,000 rows).
+  return withClientTransaction(pool, async (trx, client) => {
     // One batch decides at a time: who holds a member is read and written under this lock.
     await sql`SELECT pg_advisory_xact_lock(hashtext('centre_records'))`.execute(trx);
     const replayed = await trx.selectFrom('centre_batches').select('id').where('id', '=', manifest.batchId).executeTakeFirst();
     if (replayed) throw new AppError('centre.batch_reused');
     const ids = manifest.entries.map((e) => e.dossierId);
     const personalIds = [...new Set(manifest.entries.map((e) => e.personalId))];
-    const [known, accepted] = await Promise.all([
-      trx.selectFrom('centre_records').select('dossier_id').where('dossier_id', '=', sql<string>`ANY(${ids}::uuid[])`).execute(),
-      trx.selectFrom('centre_records').select(['personal_id', 'dossier_id', 'province_code']).where('status', '=', 'accepted').where('personal_id', '=', sql<string>`ANY(${personalIds}::text[])`).execute(),
-    ]);
+    const known = await trx.selectFrom('centre_records').select('dossier_id').where('dossier_id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
+    const accepted = await trx
+      .selectFrom('centre_records')
+      .select(['personal_id', 'dossier_id', 'province_code'])
+      .where('status', '=', 'accepted')
+      .where('personal_id', '=', sql<string>`ANY(${personalIds}::text[])`)
+      .execute();
     const acceptedByMember = new Map<string, KnownRecord>(accepted.map((r) => [r.personal_id, { dossierId: r.dossier_id, provinceCode: r.province_code }]));
     const { store, conflicts } = resolveEntries(manifest.entries, manifest.provinceCode, acceptedByMember, new Set(known.map((k) => k.dossier_id)));
     const receivedAt = new Date().toISOString();
@@ -176,19 +182,18 @@ async function commitBatch(
       })
       .execute();
     const conflictOf = new Map(conflicts.map((c) => [c.seq, c]));
-    for (let i = 0; i < store.length; i += CHUNK) {
-      const seqs = store.slice(i, i + CHUNK);
-      const column = <T>(f: (seq: number) => T) => seqs.map(f);
-      await sql`
-        INSERT INTO centre_records (dossier_id, batch_id, seq, province_code, personal_id, data, photo_offset, photo_length,
-          signature_offset, signature_length, status, conflict_with, received_at)
-        SELECT d, ${manifest.batchId}::uuid, s, ${manifest.provinceCode}, p, j, po, pl, so, sl, st, cw, ${receivedAt}::timestamptz
-        FROM unnest(${column((s) => manifest.entries[s]!.dossierId)}::uuid[], ${seqs}::int[], ${column((s) => manifest.entries[s]!.personalId)}::text[],
-          ${column((s) => batch.stored[s]!.data)}::jsonb[], ${column((s) => batch.stored[s]!.photo.offset)}::bigint[],
-          ${column((s) => batch.stored[s]!.photo.length)}::int[], ${column((s) => batch.stored[s]!.signature?.offset ?? null)}::bigint[],
-          ${column((s) => batch.stored[s]!.signature?.length ?? null)}::int[], ${column((s) => (conflictOf.has(s) ? 'conflict' : 'accepted'))}::text[],
-          ${column((s) => conflictOf.get(s)?.acceptedDossierId ?? null)}::uuid[]) AS t(d, s, p, j, po, pl, so, sl, st, cw)`.execute(trx);
-    }
+    await copyInto(
+      client,
+      'centre_records',
+      RECORD_COLUMNS,
+      store.map((s) => {
+        const entry = manifest.entries[s]!;
+        const stored = batch.stored[s]!;
+        const conflict = conflictOf.get(s);
+        const row = [entry.dossierId, manifest.batchId, s, manifest.provinceCode, entry.personalId, stored.data, stored.photo.offset, stored.photo.length, stored.signature?.offset ?? null, stored.signature?.length ?? null, conflict ? 'conflict' : 'accepted', conflict?.acceptedDossierId ?? null, receivedAt];
+        return row.map(copyField).join('\t') + '\n';
+      }),
+    );
     return { receipt, replay: false };
   });
 }

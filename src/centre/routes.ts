@@ -10,12 +10,12 @@ import { receiveBatch } from './receive.ts';
  * The centre's doors: batches from provinces (authenticated by the manifest's signature, not by a session), and the
  * published issuer key list that receipts and cards are checked against.
  */
-export function centreRoutes(app: App, { db }: AppContext, keys: KeyRing, content: BatchContentStore) {
+export function centreRoutes(app: App, { db, pool }: AppContext, keys: KeyRing, content: BatchContentStore) {
   // The body is read as it streams (a batch is gigabytes): no parsing, no body limit here; receiveBatch frames it.
   app.addContentTypeParser(BATCH_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
   app.post('/api/centre/batches/:id', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request) => {
-    const received = await receiveBatch(db, keys, content, request.params.id, request.body as AsyncIterable<Buffer>);
+    const received = await receiveBatch(db, pool, keys, content, request.params.id, request.body as AsyncIterable<Buffer>);
     return { receipt: received.receipt.toString('base64'), replay: received.replay };
   });
 

@@ -1,8 +1,8 @@
-import { withClientTransaction, type DatabaseHandle } from '../platform/db.ts';
+import { copyField, copyInto, withClientTransaction, type DatabaseHandle } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { cliActor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
-import { copyField, copyInto, copyLine, copyLines } from '../members/import.ts';
+import { copyLine, copyLines } from '../members/import.ts';
 import type { MemberDraft } from '../members/domain/validate.ts';
 import { findProvince } from '../reference/provinces.ts';
 import { provinceCommittee } from '../reference/service.ts';

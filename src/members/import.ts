@@ -1,9 +1,6 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { withClientTransaction, type Db, type Queryable } from '../platform/db.ts';
+import { copyField, copyInto, withClientTransaction, type Db, type Queryable } from '../platform/db.ts';
 import { AppError, type Issue } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { OrganisationKind } from '../platform/schema.ts';
@@ -400,13 +397,6 @@ async function loadUnits(db: Queryable, actor: Actor, base: OrganisationRow) {
   };
 }
 
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-export function copyField(value: string | number | boolean | null): string {
-  if (value === null) return '\\N';
-  if (typeof value !== 'string') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 export const COPY_COLUMNS = [
   'personal_id', 'full_name', 'name_folded', 'name_key', 'sort_key', 'date_of_birth', 'birth_year', 'gender', 'hometown', 'permanent_address',
   'temporary_address', 'ethnicity', 'admitted_on', 'official_on', 'party_card_number', 'record_number', 'status', 'organisation_id',
@@ -427,20 +417,4 @@ export function copyLines(client: pg.PoolClient, lines: Iterable<string>): Promi
   return copyInto(client, 'members', COPY_COLUMNS, lines);
 }
 
-/** Streams COPY text lines into a table, in 1 MB chunks, honouring back-pressure. */
-export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  async function* chunks() {
-    let buffer = '';
-    for await (const line of lines) {
-      buffer += line;
-      if (buffer.length > 1 << 20) {
-        yield buffer;
-        buffer = '';
-      }
-    }
-    if (buffer) yield buffer;
-  }
-  await pipeline(Readable.from(chunks()), stream);
-}
 

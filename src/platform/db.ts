@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { startEmbedded } from './embedded.ts';
 import { migrate } from './migrate.ts';
 import type { Database } from './schema.ts';
@@ -111,4 +114,28 @@ export async function withClientTransaction<T>(pool: pg.Pool, work: (trx: Db, cl
 
 function ignoreDuplicate(error: unknown) {
   if ((error as { code?: string }).code !== '42P04') throw error;
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes. */
+export function copyField(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** Streams COPY text lines into a table, in 1 MB chunks, honouring back-pressure. */
+export async function copyInto(client: pg.PoolClient, table: string, columns: readonly string[], lines: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  async function* chunks() {
+    let buffer = '';
+    for await (const line of lines) {
+      buffer += line;
+      if (buffer.length > 1 << 20) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), stream);
 }
