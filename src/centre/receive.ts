@@ -65,8 +65,10 @@ interface StoredEntry {
 
 export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content: BatchContentStore, batchId: string, body: AsyncIterable<Buffer>): Promise<ReceivedBatch> {
   const reader = new FramedReader(body);
+  // Refused on its manifest (unknown key, bad signature): answered at once, the rest unread — nobody unenrolled gets
+  // to push gigabytes through the centre.
+  const { manifest, kid, signed } = await readManifest(db, reader, batchId);
   try {
-    const { manifest, kid, signed } = await readManifest(db, reader, batchId);
     const manifestSha256 = sha256(signed);
     const before = await db.selectFrom('centre_batches').select(['manifest_sha256', 'receipt']).where('id', '=', batchId).executeTakeFirst();
     if (before) {
@@ -118,7 +120,8 @@ export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content
     }
     return await commitBatch(pool, ring, db, { manifest, kid, manifestSha256, file, stored });
   } catch (error) {
-    // The sender is answered only once its upload is read (an early answer would reach it as a broken connection).
+    // An enrolled sender's batch refused midway is read to its end before the answer, which any HTTP client then gets
+    // (some treat an answer before the end of their upload as a broken connection).
     await reader.drain().catch(() => undefined);
     throw error;
   }

@@ -205,10 +205,14 @@ async function postStreamed(url: string, contentType: string, body: AsyncIterabl
       response.once('error', reject);
     });
   });
-  answered.catch(() => undefined);
-  // The centre may answer (a refusal) before the upload ends; the answer then wins.
+  // The centre may answer (a refusal) before the upload ends: the answer then wins, and a write cut short by the centre
+  // closing is no longer anyone's error.
   let done = false;
-  void answered.finally(() => (done = true));
+  const settle = () => {
+    done = true;
+    request.on('error', () => undefined);
+  };
+  answered.then(settle, settle);
   try {
     for await (const pieces of body) {
       if (done) break;
