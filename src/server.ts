@@ -20,8 +20,8 @@ import { embeddedRegister, type PopulationRegister } from './reconciliation/regi
 import { referenceRoutes } from './reference/routes.ts';
 import { schedulingRoutes } from './scheduling/routes.ts';
 import { userRoutes } from './users/routes.ts';
-import type { KeyRing } from './cards/key-ring.ts';
-import type { BatchContentStore } from './centre/batch-content.ts';
+import { keyRing, type KeyRing } from './cards/key-ring.ts';
+import { batchContentStore, type BatchContentStore } from './centre/batch-content.ts';
 import { centreRoutes } from './centre/routes.ts';
 import { cardRoutes } from './cards/routes.ts';
 import { startSendingWorker } from './sending/jobs.ts';
@@ -57,6 +57,12 @@ export interface CardsOptions {
   /** The centre's base URL (province); by default this server's own address. */
   centreUrl?: string;
   retryDelaySeconds?: number;
+}
+
+/** The keys under DATA/keys and the centre's store of received batches under DATA/centre (decision 0018). */
+export async function cardsOptionsIn(dataDir: string, role: CardsOptions['role'] = 'both', centreUrl?: string, retryDelaySeconds?: number): Promise<CardsOptions> {
+  const content = role === 'province' ? undefined : await batchContentStore(path.join(dataDir, 'centre', 'batches'), path.join(dataDir, 'centre.key'));
+  return { role, keys: keyRing(path.join(dataDir, 'keys')), content, centreUrl, retryDelaySeconds };
 }
 
 /** The address a listening server answers on, for the one-machine province to reach its own centre. */

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyRing, type KeyRing } from '../src/cards/key-ring.ts';
 import { verifyKeyList } from '../src/cards/domain/keys.ts';
-import { batchContentStore } from '../src/centre/batch-content.ts';
+import { cardsOptionsIn } from '../src/server.ts';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import type { FileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
@@ -76,13 +76,13 @@ beforeAll(async () => {
   }, { organisationId: cell.id });
   expect(imported.accepted).toBe(1);
   centreDir = dir();
-  keys = keyRing(path.join(centreDir, 'keys'));
   otherKeys = keyRing(path.join(dir(), 'keys'));
   files = await temporaryFileStore();
   otherFiles = await temporaryFileStore();
   images = { photo: await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8beb4' } }).jpeg().toBuffer(), signature: await padSignature() };
-  const content = await batchContentStore(path.join(centreDir, 'centre', 'batches'), path.join(centreDir, 'centre.key'));
-  server = await startServer(centre, { files, cards: { role: 'both', keys, content, retryDelaySeconds: 1 } });
+  const cards = await cardsOptionsIn(centreDir, 'both', undefined, 1);
+  keys = cards.keys;
+  server = await startServer(centre, { files, cards });
 });
 afterAll(async () => {
   await server?.close();

@@ -48,13 +48,6 @@ const registerOption = () =>
 
 const centreUrlOption = () => new Option('--centre-url <url>', 'địa chỉ máy chủ Trung ương nhận lô hồ sơ (mặc định: chính máy chủ này)').env('DOITHE_CENTRE_URL');
 
-/** Keys under DATA/keys, and the centre's store of received batches under DATA/centre (decision 0018). */
-async function cardsOptions(dataDir: string, role: 'both' | 'province' | 'central', centreUrl: string | undefined) {
-  const [{ keyRing }, { batchContentStore }] = await Promise.all([import('../cards/key-ring.ts'), import('../centre/batch-content.ts')]);
-  const content = role === 'province' ? undefined : await batchContentStore(path.join(dataDir, 'centre', 'batches'), path.join(dataDir, 'centre.key'));
-  return { role, keys: keyRing(path.join(dataDir, 'keys')), content, centreUrl };
-}
-
 /** Opens the database for one command and always closes it (stopping the embedded server if this process started it). */
 async function withApp<T>(dataDir: string, work: (app: DatabaseHandle) => Promise<T>): Promise<T> {
   const { openApp } = await import('../platform/context.ts');
@@ -77,7 +70,7 @@ program
   .addOption(new Option('--role <role>', 'vai trò: both (tỉnh và Trung ương trên một máy), province (tỉnh), central (Ban Tổ chức Trung ương)').choices(['both', 'province', 'central']).default('both').env('DOITHE_ROLE'))
   .addOption(centreUrlOption())
   .action(async (opts: { data: string; port: number; host: string; demo?: boolean; registerUrl?: string; role: 'both' | 'province' | 'central'; centreUrl?: string }) => {
-    const [{ openApp }, { buildServer }] = await Promise.all([import('../platform/context.ts'), import('../server.ts')]);
+    const [{ openApp }, { buildServer, cardsOptionsIn }] = await Promise.all([import('../platform/context.ts'), import('../server.ts')]);
     const app = await openApp({ dataDir: opts.data });
     const demoModule = opts.demo ? await import('../demo/load.ts') : undefined;
     const demo = demoModule && (await demoModule.ensureDemo(app, (line) => console.log(line))) ? demoModule : undefined;
@@ -85,7 +78,7 @@ program
     const { encryptedFileStore } = await import('../platform/files.ts');
     // Photos and signatures beside the database, encrypted with a key of their own.
     const files = await encryptedFileStore(path.join(opts.data, 'files'), path.join(opts.data, 'files.key'));
-    const cards = await cardsOptions(opts.data, opts.role, opts.centreUrl);
+    const cards = await cardsOptionsIn(opts.data, opts.role, opts.centreUrl);
     const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1', register, files, cards });
     await serveUntilStopped(server, app, opts);
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);

@@ -6,8 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyRing } from '../../src/cards/key-ring.ts';
-import { batchContentStore } from '../../src/centre/batch-content.ts';
+import { cardsOptionsIn } from '../../src/server.ts';
 import { submitDossier } from '../../src/intake/service.ts';
 import type { DatabaseHandle } from '../../src/platform/db.ts';
 import { cliActor } from '../../src/platform/scope.ts';
@@ -37,8 +36,7 @@ beforeAll(async () => {
   const photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8beb4' } }).jpeg().toBuffer();
   await submitDossier(handle.db, cliActor(), files, { id, memberId: member.id, data: {}, steps: DEVICE_STEPS }, { content: photo, mime: 'image/jpeg' }, { content: await padSignature(), mime: 'image/png' });
   await handle.db.updateTable('dossiers').set({ photo_check: JSON.stringify({ ok: true, issues: [], checkedAt: new Date().toISOString() }) }).where('id', '=', id).execute();
-  const content = await batchContentStore(path.join(dir, 'centre', 'batches'), path.join(dir, 'centre.key'));
-  server = await startServer(handle, { files, cards: { role: 'both', keys: keyRing(path.join(dir, 'keys')), content, retryDelaySeconds: 1 } });
+  server = await startServer(handle, { files, cards: await cardsOptionsIn(dir, 'both', undefined, 1) });
   browser = await launchChromium();
 });
 afterAll(async () => {
