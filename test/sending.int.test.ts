@@ -9,6 +9,7 @@ import { cardsOptionsIn } from '../src/server.ts';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import type { FileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
+import { getDossier } from '../src/intake/review.ts';
 import { createOrganisation } from '../src/organisations/service.ts';
 import { importMembers } from '../src/members/import.ts';
 import { provinceCommittee } from '../src/reference/service.ts';
@@ -192,6 +193,8 @@ describe('sending approved dossiers to the centre', () => {
     const [row] = await states(other, [dossier]);
     expect(row!.state).toBe('ready_to_send');
     expect(row!.centre_conflict).toMatchObject({ reason: 'member_taken', acceptedProvinceCode: '68' });
+    // The province's supervisor sees the centre's answer on the dossier.
+    expect(await getDossier(other.db, cliActor(), dossier, 'vi')).toMatchObject({ centreConflict: { reason: 'member_taken', acceptedProvinceCode: '68' } });
     // Kept at the centre as a conflict beside the accepted one; and not picked for the next batch.
     expect(await centre.db.selectFrom('centre_records').select(['status', 'province_code']).where('dossier_id', '=', dossier).executeTakeFirstOrThrow()).toEqual({ status: 'conflict', province_code: '01' });
     expect(await prepareBatch(other.db, cliActor(), otherKeys, { provinceCode: '01' })).toBeNull();

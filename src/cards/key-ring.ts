@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
 import { createOnce } from '../platform/files.ts';
 import type { SigningKey } from './domain/cose.ts';
 import type { IssuerKey } from './domain/keys.ts';
@@ -35,7 +36,7 @@ export interface KeyRing {
   readonly dir: string;
   /** The root key (created at first use on the centre). */
   root(): Promise<SigningKey>;
-  /** The root's public key: from `root.pub.pem`, or the local root key's. */
+  /** The root's public key: from `root.pub.pem` (given by the centre), or the local root key's; an error if neither. */
   rootPublic(): Promise<KeyObject>;
   /** The province's batch-signing key (created at first use). */
   province(code: string): Promise<SigningKey>;
@@ -85,12 +86,15 @@ export function keyRing(dir: string): KeyRing {
     dir,
     root: () => signing('ROOT', 'root'),
     async rootPublic() {
-      try {
-        return createPublicKey(await readFile(path.join(dir, 'root.pub.pem')));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        return createPublicKey(await loadOrCreate('root'));
+      for (const name of ['root.pub.pem', 'root.pem']) {
+        try {
+          return createPublicKey(await readFile(path.join(dir, name)));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
       }
+      // Never made up here: a province trusts the centre's root only once it was given it.
+      throw new AppError('card.root_key_missing', { file: path.join(dir, 'root.pub.pem') });
     },
     province: (code) => signing(`P${code}`, `province-${code}`),
     async issuer(db) {

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import type { App, AppContext } from '../platform/http.ts';
 import { issuerKeys, type KeyRing } from '../cards/key-ring.ts';
@@ -29,6 +30,6 @@ export function centreRoutes(app: App, { db, pool }: AppContext, keys: KeyRing, 
 
   app.get('/api/public/root-key', async (_request, reply) => {
     reply.header('content-type', 'application/x-pem-file');
-    return reply.send((await keys.rootPublic()).export({ format: 'pem', type: 'spki' }));
+    return reply.send(createPublicKey((await keys.root()).privateKey).export({ format: 'pem', type: 'spki' }));
   });
 }

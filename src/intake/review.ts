@@ -18,6 +18,7 @@ import { organisationInScope } from '../organisations/scope.ts';
 import { STEPS, type Dossier, type DossierStatus } from './domain/dossier.ts';
 import { officerPace } from './domain/pace.ts';
 import type { PhotoCheck } from './photo-check.ts';
+import type { ReceiptConflict } from '../sending/domain/batch.ts';
 
 /** The server's check of the photo, its issues in the caller's language. */
 export interface PhotoCheckView {
@@ -87,6 +88,7 @@ function summaries(scoped: Scoped) {
       'd.conflict_with as conflictWith',
       openConflict(eb).as('conflict'),
       'd.photo_check as photoCheck',
+      'd.centre_conflict as centreConflict',
       sql<SignatureKind>`CASE WHEN NOT d.signature_on_paper THEN 'pad' WHEN d.signature_ref IS NULL THEN 'paper' ELSE 'paper_scanned' END`.as('signature'),
     ]);
 }
@@ -96,13 +98,15 @@ type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['execute']>>[n
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 function summaryView<R extends SummaryRow>(row: R, locale: Locale) {
-  const { photoCheck: stored, receivedAt, deviceSubmittedAt, ...rest } = row;
+  const { photoCheck: stored, centreConflict, receivedAt, deviceSubmittedAt, ...rest } = row;
   // Written by the photo check job (migration 0013): NULL until it has run.
   const photoCheck = stored as PhotoCheck | null;
   return {
     ...rest,
     receivedAt: iso(receivedAt)!,
     deviceSubmittedAt: iso(deviceSubmittedAt),
+    // The centre did not accept it: the member's dossier it holds came first (sending/service.ts).
+    centreConflict: centreConflict as ReceiptConflict | null,
     photoCheck: (photoCheck && {
       ok: photoCheck.ok,
       checkedAt: photoCheck.checkedAt,

@@ -11,6 +11,7 @@ import https from 'node:https';
 import { sql } from 'kysely';
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
+import { translate } from '../platform/i18n/index.ts';
 import type { FileStore } from '../platform/files.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -233,7 +234,10 @@ async function postStreamed(url: string, contentType: string, body: AsyncIterabl
 async function centreKeys(base: string, ring: KeyRing) {
   const response = await fetch(`${base}/api/public/issuer-keys`);
   if (!response.ok) throw new SendError(`issuer keys: HTTP ${response.status}`, false);
-  const list = verifyKeyList(Buffer.from(await response.arrayBuffer()), await ring.rootPublic());
+  const root = await ring.rootPublic().catch((error: unknown) => {
+    throw new SendError(error instanceof AppError ? translate(error.code, error.params) : String(error), true);
+  });
+  const list = verifyKeyList(Buffer.from(await response.arrayBuffer()), root);
   if (!list.ok) throw new SendError(`issuer keys: ${list.problem}`, true);
   return list.keyOf;
 }

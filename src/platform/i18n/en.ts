@@ -378,4 +378,5 @@ export const en: Record<string, string> = {
   'card.reason.deceased': 'deceased',
   'card.reason.left_party': 'left the Party',
   'card.reason.replaced': 'replaced',
+  'card.root_key_missing': "The centre's public root key is missing ({file}): get it from the centre (GET /api/public/root-key).",
 };

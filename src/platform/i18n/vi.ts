@@ -386,4 +386,5 @@ export const vi: Record<string, string> = {
   'card.reason.deceased': 'đảng viên từ trần',
   'card.reason.left_party': 'ra khỏi Đảng',
   'card.reason.replaced': 'cấp thẻ thay thế',
+  'card.root_key_missing': 'Chưa có khoá gốc công khai của Trung ương ({file}): cần nhận từ Trung ương (GET /api/public/root-key).',
 };

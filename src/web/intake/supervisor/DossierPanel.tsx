@@ -258,6 +258,11 @@ export function DossierPanel({ id }: { id: string }) {
             {t('review.detail.returnReason', { reason: dossier.returnReason })}
           </Text>
         )}
+        {dossier.centreConflict && (
+          <Text size="sm" mt="xs" c="red.8">
+            {t(`review.detail.centreConflict.${dossier.centreConflict.reason}`, { province: dossier.centreConflict.acceptedProvinceCode, dossier: dossier.centreConflict.acceptedDossierId })}
+          </Text>
+        )}
       </Paper>
 
       <Section id="review-decision" title={t('review.actions.title')}>

@@ -1,4 +1,5 @@
 import type { SignatureKind } from '../../../intake/review.ts';
+import type { ReceiptConflict } from '../../../sending/domain/batch.ts';
 import type { OfficerPace as ServerOfficerPace } from '../../../intake/domain/pace.ts';
 // The dossier's vocabulary comes from the server's pure state machine (type-only where it is not a constant list).
 import { STATUSES, type DossierStatus, type Step } from '../../../intake/domain/dossier.ts';
@@ -40,6 +41,8 @@ export interface DossierSummary {
   /** null until the server's photo check has run. */
   photoCheck: PhotoCheck | null;
   signature: SignatureKind;
+  /** The centre did not accept it (another dossier of the member came first); null otherwise. */
+  centreConflict: ReceiptConflict | null;
 }
 
 export interface Who {
