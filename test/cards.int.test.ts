@@ -35,6 +35,7 @@ let files: FileStore;
 let admin: Client;
 let dir: string;
 let signature: Buffer;
+let incomplete: string;
 
 interface Card {
   cardNumber: string;
@@ -58,7 +59,10 @@ beforeAll(async () => {
   files = await temporaryFileStore();
   signature = await padSignature();
   const photo = await sharp({ create: { width: 480, height: 640, channels: 3, background: '#c8beb4' } }).jpeg().toBuffer();
-  const members = await handle.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(4).execute();
+  const members = await handle.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(5).execute();
+  // The fifth has no date of joining the Party on record: no card can be made from it.
+  await handle.db.updateTable('members').set({ admitted_on: null }).where('id', '=', members[4]!.id).execute();
+  incomplete = members[4]!.id;
   for (const m of members) await approvedDossier(handle, files, m.id, { photo, signature });
   const cards = await cardsOptionsIn(dir);
   keys = cards.keys;
@@ -79,7 +83,9 @@ describe('cards at the centre', () => {
   it('produces numbered, signed cards in print batches, prints them and exports the chip data', async () => {
     const produced = await admin.request('POST', '/api/cards/production', {});
     expect(produced.status).toBe(200);
-    expect(produced.body).toMatchObject({ cards: 4 });
+    // The record no card can be made from is set aside with the reason; the others are made.
+    const { personal_id: incompleteId } = await handle.db.selectFrom('members').select('personal_id').where('id', '=', incomplete).executeTakeFirstOrThrow();
+    expect(produced.body).toMatchObject({ cards: 4, problems: [{ personalId: incompleteId, problem: 'missing admittedOn' }] });
     const list = (await admin.request('GET', '/api/cards')).body as { items: Card[]; total: number };
     cards = list.items;
     expect(list.total).toBe(4);
@@ -87,7 +93,7 @@ describe('cards at the centre', () => {
     for (const c of cards) expect(c.cardNumber).toMatch(new RegExp(`^68\\.${year}\\.\\d{6}-\\d$`));
     expect(new Set(cards.map((c) => c.statusIndex)).size).toBe(4);
     // Produced again: nothing new (each record gets one card).
-    expect((await admin.request('POST', '/api/cards/production', {})).body).toMatchObject({ cards: 0 });
+    expect((await admin.request('POST', '/api/cards/production', {})).body).toEqual({ cards: 0, printBatches: [], problems: [] });
     const batches = (await admin.request('GET', '/api/cards/print-batches')).body as { items: { id: string; cards: number; areaName: string }[] };
     expect(batches.items.reduce((n, b) => n + b.cards, 0)).toBe(4);
     const pdf = await admin.download(`/api/cards/print-batches/${batches.items[0]!.id}/cards.pdf`);
@@ -156,6 +162,15 @@ describe('cards at the centre', () => {
     expect(JSON.parse(after.out)).toMatchObject({ verdict: 'revoked', claims: { cardNumber: card.cardNumber } });
     // A card scanned for a step after revocation is refused.
     expect(((await admin.request('POST', '/api/cards/scan', { code: card.qr, step: 'shipped' })).body as { error: { code: string } }).error.code).toBe('card.revoked');
+    // Lost: a new card is made from the same record, with a new number and status bit; the old one stays revoked.
+    expect((await admin.request('POST', '/api/cards/production', {})).body).toMatchObject({ cards: 1 });
+    const again = ((await admin.request('GET', '/api/cards?state=produced')).body as { items: Card[] }).items.filter((c) => c.personalId === card.personalId);
+    expect(again).toHaveLength(1);
+    expect(again[0]!.cardNumber).not.toBe(card.cardNumber);
+    expect(again[0]!.statusIndex).not.toBe(card.statusIndex);
+    // Deceased: no new card.
+    await admin.request('POST', `/api/cards/${encodeURIComponent(again[0]!.cardNumber)}/revoke`, { reason: 'deceased' });
+    expect((await admin.request('POST', '/api/cards/production', {})).body).toMatchObject({ cards: 0 });
   });
 
   it('refuses a changed QR, base45 that is not, truncated CBOR, an unknown key and an expired status list — never "valid"', async () => {
@@ -172,17 +187,21 @@ describe('cards at the centre', () => {
     const stranger = { kid: 'BTC-khongro', privateKey: generateKeyPairSync('ed25519').privateKey };
     const claims = { cardNumber: card.cardNumber, personalId: card.personalId, fullName: card.fullName, dateOfBirth: '1960-01-01', issuedOn: '2026-11-23', issuer: 'Ban Tổ chức Trung ương', statusIndex: card.statusIndex };
     expect(verifyCard(encodeCardQr(claims, stranger), t)).toMatchObject({ verdict: 'invalid', problem: 'unknown_key' });
-    const expired = signStatusList({ issuedAt: '2026-01-01T00:00:00Z', validUntil: '2026-01-03T00:00:00Z', bits: emptyBits(8) }, issuer);
-    expect(verifyCard(card.qr, { ...t, statusList: expired })).toMatchObject({ verdict: 'status_expired' });
+    // A list issued now, valid for a minute, read a day later.
+    const expired = signStatusList({ issuedAt: new Date().toISOString(), validUntil: new Date(Date.now() + 60_000).toISOString(), bits: emptyBits(8) }, issuer);
+    expect(verifyCard(card.qr, { ...t, statusList: expired, now: new Date(Date.now() + 86_400_000) })).toMatchObject({ verdict: 'status_expired', statusListAgeHours: 24 });
     expect(verifyCard(card.qr, { ...t, statusList: undefined })).toMatchObject({ verdict: 'status_unknown' });
   });
 
   it('keeps cards signed with a rotated-out key valid, and signs new ones with the new key', async () => {
-    const oldKid = (await keys.issuer(handle.db)).kid;
+    const old = await keys.issuer(handle.db);
     const fresh = await keys.rotateIssuer(handle.db);
-    expect(fresh.kid).not.toBe(oldKid);
+    expect(fresh.kid).not.toBe(old.kid);
     const t = await trust();
-    expect(verifyCard(cards[3]!.qr, t)).toMatchObject({ verdict: 'valid', kid: oldKid });
+    expect(verifyCard(cards[3]!.qr, t)).toMatchObject({ verdict: 'valid', kid: old.kid });
     expect(verifyCard(cards[1]!.qr, t)).toMatchObject({ verdict: 'revoked' });
+    // The retired key cannot speak for the cards any more: a status list it signs now (clearing every bit) is not taken.
+    const forged = signStatusList({ issuedAt: new Date(Date.now() + 1000).toISOString(), validUntil: new Date(Date.now() + 3_600_000).toISOString(), bits: emptyBits(64) }, old);
+    expect(verifyCard(cards[1]!.qr, { ...t, statusList: forged, now: new Date(Date.now() + 2000) })).toMatchObject({ verdict: 'status_unknown', problem: 'status_list_outside_key_period' });
   });
 });

@@ -49,9 +49,30 @@ export async function chipPhoto(photo: Buffer): Promise<Buffer> {
 export interface ProductionRun {
   cards: number;
   printBatches: { id: string; areaName: string; cards: number }[];
+  /** Records no card could be made from, set aside with the reason (the rest of the run goes on). */
+  problems: { dossierId: string; personalId: string; problem: string }[];
 }
 
-/** Produces the cards of up to `max` accepted records of a province (or of every province) that have none yet. */
+/** What a card is made from, checked: a problem names what is missing or unreadable. */
+async function materials(record: { data: unknown; photo: () => Promise<Buffer> }): Promise<{ ok: true; data: SentData; photo: Buffer } | { ok: false; problem: string }> {
+  const data = record.data as Partial<SentData>;
+  const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  for (const field of ['personalId', 'fullName', 'admittedOn'] as const) if (!text(data[field])) return { ok: false, problem: `missing ${field}` };
+  if (data.gender !== 'male' && data.gender !== 'female') return { ok: false, problem: 'missing gender' };
+  if (!text(data.organisation?.name)) return { ok: false, problem: 'missing organisation' };
+  if (!text(data.dateOfBirth) && !Number.isInteger(data.birthYear)) return { ok: false, problem: 'missing dateOfBirth' };
+  try {
+    return { ok: true, data: data as SentData, photo: await chipPhoto(await record.photo()) };
+  } catch (error) {
+    return { ok: false, problem: `photo unreadable: ${(error as Error).message}`.slice(0, 200) };
+  }
+}
+
+/**
+ * Produces the cards of up to `max` accepted records of a province (or of every province) that have no live card (a
+ * card lost or replaced is made again; one of a member who died or left is not). A record no card can be made from is
+ * set aside with the reason and the run goes on.
+ */
 export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content: BatchContentStore, input: { provinceCode?: string; max?: number } = {}): Promise<ProductionRun> {
   requirePermission(actor, 'card.produce');
   if (!actor.scope.all) throw new AppError('auth.forbidden');
@@ -62,9 +83,19 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
     let query = trx
       .selectFrom('centre_records as r')
       .innerJoin('centre_batches as b', 'b.id', 'r.batch_id')
-      .select(['r.dossier_id', 'r.batch_id', 'r.seq', 'r.province_code', 'r.data', 'r.photo_offset', 'r.photo_length', 'b.content_file'])
+      .select(['r.dossier_id', 'r.batch_id', 'r.seq', 'r.province_code', 'r.personal_id', 'r.data', 'r.photo_offset', 'r.photo_length', 'b.content_file'])
       .where('r.status', '=', 'accepted')
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('cards as c').select('c.id').whereRef('c.dossier_id', '=', 'r.dossier_id'))))
+      .where('r.production_problem', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('cards as c')
+              .select('c.id')
+              .whereRef('c.dossier_id', '=', 'r.dossier_id')
+              .where((w) => w.or([w('c.state', '<>', 'revoked'), w('c.revoked_reason', 'in', ['deceased', 'left_party'])])),
+          ),
+        ),
+      )
       .orderBy('r.province_code')
       .orderBy(sql`r.data->'organisation'->>'communeCode'`)
       .orderBy('r.received_at')
@@ -72,15 +103,22 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
       .limit(max);
     if (input.provinceCode) query = query.where('r.province_code', '=', input.provinceCode);
     const records = await query.execute();
-    if (!records.length) return { cards: 0, printBatches: [] };
+    const problems: ProductionRun['problems'] = [];
+    const ready: { record: (typeof records)[number]; data: SentData; photo: Buffer }[] = [];
+    for (const record of records) {
+      const got = await materials({ data: record.data, photo: () => content.read(record.content_file, { offset: Number(record.photo_offset), length: record.photo_length }, pieceLabel(record.batch_id, record.seq, 'photo')) });
+      if (got.ok) ready.push({ record, data: got.data, photo: got.photo });
+      else problems.push({ dossierId: record.dossier_id, personalId: record.personal_id, problem: got.problem });
+    }
+    for (const p of problems) await trx.updateTable('centre_records').set({ production_problem: p.problem }).where('dossier_id', '=', p.dossierId).execute();
+    if (!ready.length) return { cards: 0, printBatches: [], problems };
     const issuedOn = todayInVietnam();
     const year = Number(issuedOn.slice(0, 4));
-    const nextSerial = await allocateSerials(trx, records, year);
-    const statusIndexes = (await sql<{ n: number }>`SELECT nextval('card_status_index_seq')::int AS n FROM generate_series(1, ${records.length})`.execute(trx)).rows.map((r) => r.n);
+    const nextSerial = await allocateSerials(trx, ready.map((r) => r.record), year);
+    const statusIndexes = (await sql<{ n: number }>`SELECT nextval('card_status_index_seq')::int AS n FROM generate_series(1, ${ready.length})`.execute(trx)).rows.map((r) => r.n);
     const batches = new Map<string, { id: string; provinceCode: string; communeCode: string | null; areaName: string; cards: number }>();
     const rows = [];
-    for (const [i, record] of records.entries()) {
-      const data = record.data as SentData;
+    for (const [i, { record, data, photo }] of ready.entries()) {
       const area = `${record.province_code}:${data.organisation.communeCode ?? ''}`;
       let batch = batches.get(area);
       if (!batch) {
@@ -88,7 +126,6 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
         batches.set(area, batch);
       }
       batch.cards++;
-      const photo = await content.read(record.content_file, { offset: Number(record.photo_offset), length: record.photo_length }, pieceLabel(record.batch_id, record.seq, 'photo'));
       const serial = nextSerial.get(record.province_code)!;
       nextSerial.set(record.province_code, serial + 1);
       const cardNumber = formatCardNumber({ provinceCode: record.province_code, year, serial });
@@ -101,13 +138,12 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
         issuer: ISSUER_NAME,
         statusIndex: statusIndexes[i]!,
         gender: data.gender,
-        joinedOn: data.admittedOn ?? '',
+        joinedOn: data.admittedOn!,
         officialOn: data.officialOn,
         organisation: data.organisation.name,
         previousCardNumber: data.partyCardNumber,
-        photo: await chipPhoto(photo),
+        photo,
       };
-      if (!chip.joinedOn) throw new AppError('card.data_incomplete', { personalId: data.personalId, field: 'admittedOn' });
       rows.push({
         card_number: cardNumber,
         dossier_id: record.dossier_id,
@@ -133,8 +169,8 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
       const inserted = await trx.insertInto('cards').values(rows.slice(i, i + 1000)).returning('id').execute();
       await trx.insertInto('card_events').values(inserted.map((c) => ({ card_id: c.id, step: 'produced' as const, by_user: actor.userId, by_name: actor.username }))).execute();
     }
-    await appendAudit(trx, actor, { action: 'card.produce', entity: 'print_batch', entityId: [...batches.values()][0]!.id, details: { cards: rows.length, printBatches: batches.size } });
-    return { cards: rows.length, printBatches: [...batches.values()].map((b) => ({ id: b.id, areaName: b.areaName, cards: b.cards })) };
+    await appendAudit(trx, actor, { action: 'card.produce', entity: 'print_batch', entityId: [...batches.values()][0]!.id, details: { cards: rows.length, printBatches: batches.size, problems: problems.length } });
+    return { cards: rows.length, printBatches: [...batches.values()].map((b) => ({ id: b.id, areaName: b.areaName, cards: b.cards })), problems };
   });
 }
 

@@ -26,7 +26,12 @@ export const STATUS_LIST_VALID_HOURS = 48;
 
 /** Cards the actor may see: everywhere for the centre; otherwise those of organisations in the actor's scope. */
 function cardsInScope(db: Queryable, actor: Actor) {
-  return db.selectFrom('cards').leftJoin('organisations as o', 'o.id', 'cards.organisation_id').where(organisationInScope(actor.scope, 'o'));
+  // The card's organisation id comes from the sending province's tree: it names a local organisation only when that
+  // organisation is in the same province (one machine); elsewhere the join finds nothing and only the centre sees it.
+  return db
+    .selectFrom('cards')
+    .leftJoin('organisations as o', (join) => join.onRef('o.id', '=', 'cards.organisation_id').onRef('o.province_code', '=', 'cards.province_code'))
+    .where(organisationInScope(actor.scope, 'o'));
 }
 
 const cardColumns = [
@@ -171,9 +176,18 @@ export async function publishStatusList(db: Queryable, keys: KeyRing): Promise<B
 
 /** The newest status list; a new one when there is none or the newest has used half its validity. */
 export async function currentStatusList(db: Db, keys: KeyRing): Promise<Buffer> {
-  const newest = await db.selectFrom('status_lists').select(['signed', 'issued_at', 'valid_until']).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (newest && Date.now() < (newest.issued_at.getTime() + newest.valid_until.getTime()) / 2) return newest.signed;
-  return db.transaction().execute((trx) => publishStatusList(trx, keys));
+  const fresh = async (q: Queryable) => {
+    const newest = await q.selectFrom('status_lists').select(['signed', 'issued_at', 'valid_until']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return newest && Date.now() < (newest.issued_at.getTime() + newest.valid_until.getTime()) / 2 ? newest.signed : undefined;
+  };
+  return (
+    (await fresh(db)) ??
+    db.transaction().execute(async (trx) => {
+      // Many verifiers may ask at once when it is due: the first publishes, the others take that one.
+      await sql`SELECT pg_advisory_xact_lock(hashtext('status_lists'))`.execute(trx);
+      return (await fresh(trx)) ?? publishStatusList(trx, keys);
+    })
+  );
 }
 
 export async function listPrintBatches(db: Db, actor: Actor) {

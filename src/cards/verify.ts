@@ -5,7 +5,7 @@
  * everything checked out.
  */
 import type { KeyObject } from 'node:crypto';
-import { QR_PREFIX, type CardClaims } from './domain/claims.ts';
+import { qrTextIn, type CardClaims } from './domain/claims.ts';
 import { verifyChipRecord, type ChipRecord } from './domain/chip.ts';
 import { verifyKeyList } from './domain/keys.ts';
 import { verifyCardQr } from './domain/qr.ts';
@@ -27,7 +27,7 @@ export function verifyCard(input: Uint8Array | string, trust: { root: KeyObject;
   const keys = verifyKeyList(trust.keyList, trust.root);
   if (!keys.ok) return { verdict: 'invalid', problem: `key_list_${keys.problem}` };
   const ages = { keyListIssuedAt: keys.issuedAt, keyListAgeHours: hoursSince(keys.issuedAt, now) };
-  const text = typeof input === 'string' ? input : looksLikeText(input);
+  const text = typeof input === 'string' ? input : qrTextIn(input);
   let read: { kind: 'qr' | 'chip'; kid: string; claims: CardClaims; record?: ChipRecord };
   if (text !== undefined) {
     const qr = verifyCardQr(text, keys.keyOf);
@@ -42,12 +42,6 @@ export function verifyCard(input: Uint8Array | string, trust: { root: KeyObject;
   const base = { kind: read.kind, kid: read.kid, claims: read.claims, ...(read.record ? { record: read.record } : {}), ...ages };
   const key = keys.keys.find((k) => k.kid === read.kid)!;
   const list = trust.statusList ? verifyStatusList(trust.statusList, keys.keyOf) : undefined;
-  const status = !list ? { problem: 'no_status_list' } : list.ok ? { list: list.list } : { problem: `status_list_${list.problem}` };
+  const status = !list ? { problem: 'no_status_list' } : list.ok ? { list: list.list, key: keys.keys.find((k) => k.kid === list.kid)! } : { problem: `status_list_${list.problem}` };
   return { ...base, ...judgeCard(read.claims, key, status, now) };
-}
-
-/** A file holding a QR text (as a scanner saves it) rather than a binary chip record. */
-function looksLikeText(bytes: Uint8Array): string | undefined {
-  const text = Buffer.from(bytes).toString('latin1').trim();
-  return text.startsWith(QR_PREFIX) ? text : undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * The files of the batches the centre received: one file per batch, the photos and signatures one after another, each
  * piece encrypted on its own (nonce | ciphertext | GCM tag; AES-256-GCM, a fresh nonce, the batch, entry and kind as
- * additional data) so one photo is read back by its offset without the rest, and a piece is encrypted as it streams in. A batch is written to `<id>.part`, synced, and renamed to `<id>.bin`
- * only once every piece matched its manifest; a refused batch leaves nothing.
+ * additional data) so one photo is read back by its offset without the rest, and a piece is encrypted as it streams
+ * in. An upload is written to `<id>-<random>.part`, synced, and renamed to `.bin` only once every piece matched its
+ * manifest; a refused upload leaves nothing.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
@@ -33,8 +34,11 @@ export interface BatchContentWriter {
 }
 
 export interface BatchContentStore {
+  /** A new file for an upload of this batch (each upload its own: two of the same batch never share one). */
   writer(batchId: string): Promise<BatchContentWriter>;
   read(file: string, at: PieceAt, label: string): Promise<Buffer>;
+  /** Removes a committed file no batch row points at (an upload that lost to another of the same batch). */
+  remove(file: string): Promise<void>;
 }
 
 export async function batchContentStore(dir: string, keyFile: string): Promise<BatchContentStore> {
@@ -42,7 +46,8 @@ export async function batchContentStore(dir: string, keyFile: string): Promise<B
   const key = await loadKey(dir, keyFile);
   return {
     async writer(batchId) {
-      const partFile = path.join(dir, `${batchId}.part`);
+      const name = `${batchId}-${randomBytes(6).toString('hex')}`;
+      const partFile = path.join(dir, `${name}.part`);
       const handle: FileHandle = await open(partFile, 'w', 0o600);
       let position = 0;
       let pending: Buffer[] = [];
@@ -89,16 +94,18 @@ export async function batchContentStore(dir: string, keyFile: string): Promise<B
           await flush();
           await handle.sync();
           await close();
-          const name = `${batchId}.bin`;
-          await rename(partFile, path.join(dir, name));
+          await rename(partFile, path.join(dir, `${name}.bin`));
           await fsyncDir(dir);
-          return name;
+          return `${name}.bin`;
         },
         async abort() {
           await close();
           await unlink(partFile).catch(() => undefined);
         },
       };
+    },
+    async remove(file) {
+      await unlink(path.join(dir, path.basename(file))).catch(() => undefined);
     },
     async read(file, at, label) {
       const handle = await open(path.join(dir, path.basename(file)), 'r');

@@ -11,6 +11,7 @@ import { copyField, copyInto, withClientTransaction, type Db } from '../platform
 import { AppError } from '../platform/errors.ts';
 import { FramedReader } from '../common/streams.ts';
 import { publicKeyFromSpki, type KeyRing } from '../cards/key-ring.ts';
+import { kidOfCoseStart } from '../cards/domain/cose.ts';
 import {
   BATCH_MAGIC,
   MAX_MANIFEST_BYTES,
@@ -42,13 +43,16 @@ async function readManifest(db: Db, reader: FramedReader, batchId: string): Prom
   if (!magic || !magic.equals(BATCH_MAGIC)) throw new AppError('centre.batch_malformed', { detail: 'magic' });
   const length = await reader.uint32();
   if (length === undefined || length === 0 || length > MAX_MANIFEST_BYTES) throw new AppError('centre.batch_malformed', { detail: 'manifest length' });
-  const signed = await reader.exactly(length);
-  if (!signed) throw new AppError('centre.batch_malformed', { detail: 'manifest truncated' });
-  // A first look (no key) names the key; the enrolled key with that id then checks the signature.
-  const probe = verifyManifest(signed, () => undefined);
-  if (probe.ok || probe.problem !== 'unknown_key' || !probe.kid) throw new AppError('centre.manifest_invalid', { problem: `batch.problem.${probe.ok ? 'unsigned' : probe.problem}` });
-  const known = await provinceKey(db, probe.kid);
-  if (!known) throw new AppError('centre.unknown_province_key', { kid: probe.kid });
+  // The signer first, from the manifest's first bytes: an unknown one is refused before the rest is read.
+  const start = await reader.exactly(Math.min(length, 256));
+  if (!start) throw new AppError('centre.batch_malformed', { detail: 'manifest truncated' });
+  const kid = kidOfCoseStart(start);
+  if (kid === undefined) throw new AppError('centre.manifest_invalid', { problem: 'batch.problem.not_cose' });
+  const known = await provinceKey(db, kid);
+  if (!known) throw new AppError('centre.unknown_province_key', { kid });
+  const rest = length > start.length ? await reader.exactly(length - start.length) : Buffer.alloc(0);
+  if (!rest) throw new AppError('centre.batch_malformed', { detail: 'manifest truncated' });
+  const signed = Buffer.concat([start, rest]);
   const verified = verifyManifest(signed, (kid) => (kid === known.kid ? publicKeyFromSpki(known.spki) : undefined));
   if (!verified.ok) throw new AppError('centre.manifest_invalid', { problem: `batch.problem.${verified.problem}` });
   if (verified.manifest.provinceCode !== known.province_code) throw new AppError('centre.manifest_invalid', { problem: 'batch.problem.province' });
@@ -118,7 +122,12 @@ export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content
       await writer.abort();
       throw error;
     }
-    return await commitBatch(pool, ring, db, { manifest, kid, manifestSha256, file, stored });
+    // A failed commit keeps the file: whether the commit reached the database is not always knowable (an orphan costs
+    // disk, a removed file of a committed batch would cost photos).
+    const committed = await commitBatch(pool, ring, db, { manifest, kid, manifestSha256, file, stored });
+    if (committed.replay) await content.remove(file);
+    if (!committed.sameManifest) throw new AppError('centre.batch_reused');
+    return { receipt: committed.receipt, replay: committed.replay };
   } catch (error) {
     // An enrolled sender's batch refused midway is read to its end before the answer, which any HTTP client then gets
     // (some treat an answer before the end of their upload as a broken connection).
@@ -144,18 +153,24 @@ async function commitBatch(
   ring: KeyRing,
   db: Db,
   batch: { manifest: Manifest; kid: string; manifestSha256: Buffer; file: string; stored: StoredEntry[] },
-): Promise<ReceivedBatch> {
+): Promise<ReceivedBatch & { sameManifest: boolean }> {
   const { manifest } = batch;
   const issuer = await ring.issuer(db);
   // One client for the transaction: the records go in by COPY (a batch is up to 200,000 rows).
   return withClientTransaction(pool, async (trx, client) => {
     // One batch decides at a time: who holds a member is read and written under this lock.
     await sql`SELECT pg_advisory_xact_lock(hashtext('centre_records'))`.execute(trx);
-    const replayed = await trx.selectFrom('centre_batches').select('id').where('id', '=', manifest.batchId).executeTakeFirst();
-    if (replayed) throw new AppError('centre.batch_reused');
+    // Another upload of this batch committed while this one streamed: its receipt is the answer, this file is not needed.
+    const replayed = await trx.selectFrom('centre_batches').select(['manifest_sha256', 'receipt']).where('id', '=', manifest.batchId).executeTakeFirst();
+    if (replayed) return { receipt: replayed.receipt, replay: true, sameManifest: replayed.manifest_sha256.equals(batch.manifestSha256) };
     const ids = manifest.entries.map((e) => e.dossierId);
     const personalIds = [...new Set(manifest.entries.map((e) => e.personalId))];
-    const known = await trx.selectFrom('centre_records').select('dossier_id').where('dossier_id', '=', sql<string>`ANY(${ids}::uuid[])`).execute();
+    const known = await trx
+      .selectFrom('centre_records as r')
+      .leftJoin('centre_records as a', 'a.dossier_id', 'r.conflict_with')
+      .select(['r.dossier_id', 'a.dossier_id as acceptedDossierId', 'a.province_code as acceptedProvinceCode'])
+      .where('r.dossier_id', '=', sql<string>`ANY(${ids}::uuid[])`)
+      .execute();
     const accepted = await trx
       .selectFrom('centre_records')
       .select(['personal_id', 'dossier_id', 'province_code'])
@@ -163,7 +178,8 @@ async function commitBatch(
       .where('personal_id', '=', sql<string>`ANY(${personalIds}::text[])`)
       .execute();
     const acceptedByMember = new Map<string, KnownRecord>(accepted.map((r) => [r.personal_id, { dossierId: r.dossier_id, provinceCode: r.province_code }]));
-    const { store, conflicts } = resolveEntries(manifest.entries, manifest.provinceCode, acceptedByMember, new Set(known.map((k) => k.dossier_id)));
+    const held = new Map(known.map((k) => [k.dossier_id, k.acceptedDossierId ? { dossierId: k.acceptedDossierId, provinceCode: k.acceptedProvinceCode! } : null]));
+    const { store, conflicts } = resolveEntries(manifest.entries, manifest.provinceCode, acceptedByMember, held);
     const receivedAt = new Date().toISOString();
     const receipt = signReceipt(
       { batchId: manifest.batchId, manifestSha256: batch.manifestSha256, provinceCode: manifest.provinceCode, receivedAt, dossiers: manifest.entries.length, conflicts: conflicts.map(({ seq: _seq, ...c }) => c) },
@@ -197,6 +213,6 @@ async function commitBatch(
         return row.map(copyField).join('\t') + '\n';
       }),
     );
-    return { receipt, replay: false };
+    return { receipt, replay: false, sameManifest: true };
   });
 }

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { AppError } from '../platform/errors.ts';
 import type { App, AppContext } from '../platform/http.ts';
 import { issuerKeys, type KeyRing } from '../cards/key-ring.ts';
 import { signKeyList } from '../cards/domain/keys.ts';
@@ -11,13 +12,26 @@ import { receiveBatch } from './receive.ts';
  * The centre's doors: batches from provinces (authenticated by the manifest's signature, not by a session), and the
  * published issuer key list that receipts and cards are checked against.
  */
+const MAX_CONCURRENT_UPLOADS = 4;
+
 export function centreRoutes(app: App, { db, pool }: AppContext, keys: KeyRing, content: BatchContentStore) {
   // The body is read as it streams (a batch is gigabytes): no parsing, no body limit here; receiveBatch frames it.
   app.addContentTypeParser(BATCH_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
-  app.post('/api/centre/batches/:id', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request) => {
-    const received = await receiveBatch(db, pool, keys, content, request.params.id, request.body as AsyncIterable<Buffer>);
-    return { receipt: received.receipt.toString('base64'), replay: received.replay };
+  // A few uploads at a time (each holds its entries' data until it commits); more are asked to come back later.
+  let uploading = 0;
+  app.post('/api/centre/batches/:id', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request, reply) => {
+    if (uploading >= MAX_CONCURRENT_UPLOADS) {
+      reply.header('retry-after', '60');
+      throw new AppError('centre.busy');
+    }
+    uploading++;
+    try {
+      const received = await receiveBatch(db, pool, keys, content, request.params.id, request.body as AsyncIterable<Buffer>);
+      return { receipt: received.receipt.toString('base64'), replay: received.replay };
+    } finally {
+      uploading--;
+    }
   });
 
   app.get('/api/public/issuer-keys', async (_request, reply) => {

@@ -23,6 +23,7 @@ export function statusOf(code: string): number {
   if (code.startsWith('auth.unauthenticated')) return 401;
   if (code.startsWith('auth.forbidden') || code === 'auth.csrf' || code === 'centre.unknown_province_key') return 403;
   if (code === 'centre.batch_reused') return 409;
+  if (code === 'centre.busy') return 503;
   if (code === 'centre.batch_tampered' || code === 'centre.manifest_invalid') return 422;
   if (code === 'auth.locked' || code === 'auth.rate_limited') return 429;
   if (code.endsWith('.conflict') || code.endsWith('.duplicate') || code.endsWith('.stale')) return 409;

@@ -364,6 +364,8 @@ export interface CentreRecordsTable {
   status: 'accepted' | 'conflict';
   conflict_with: string | null;
   received_at: Generated<Date>;
+  /** Why no card could be made from it (migration 0026); set aside until someone looks. */
+  production_problem: string | null;
 }
 
 export interface IssuerKeysTable {

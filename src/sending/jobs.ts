@@ -39,5 +39,6 @@ export async function startSendingWorker(jobs: Jobs, db: Db, settings: SendingSe
 }
 
 export async function enqueueSend(jobs: Jobs, batchId: string, settings: Pick<SendingSettings, 'retryDelaySeconds'> = {}): Promise<void> {
-  await jobs.send(SEND_QUEUE, { batchId }, { retryLimit: 30, retryDelay: settings.retryDelaySeconds ?? 10, retryBackoff: true, expireInSeconds: 3600 });
+  // A batch of gigabytes over a slow line takes long: the job expires (and is retried) only after four hours.
+  await jobs.send(SEND_QUEUE, { batchId }, { retryLimit: 30, retryDelay: settings.retryDelaySeconds ?? 10, retryBackoff: true, expireInSeconds: 4 * 3600 });
 }

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { translate } from '../platform/i18n/index.ts';
-import type { FileStore } from '../platform/files.ts';
+import { FileStoreError, type FileStore } from '../platform/files.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
@@ -162,16 +162,22 @@ export class SendError extends Error {
     super(message);
     this.name = 'SendError';
   }
+
+  /** A failure told in Vietnamese (what the batch list shows). */
+  static of(code: string, params: Record<string, string | number>, final: boolean): SendError {
+    return new SendError(translate(code, params), final);
+  }
 }
 
 const FILE_PREFETCH = 32;
+const SEND_IDLE_MS = 120_000;
 
 /** The batch's body, produced as it is sent: the head and manifest, then each dossier's data, photo and signature. */
 export async function* batchBody(db: Db, files: FileStore, batchId: string, manifest: Buffer): AsyncGenerator<Buffer[]> {
   yield [batchHead(manifest)];
   let after = -1;
   for (;;) {
-    const rows = await db.selectFrom('send_batch_items').select(['seq', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    const rows = await db.selectFrom('send_batch_items').select(['seq', 'dossier_id', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
     if (!rows.length) return;
     // Files are read ahead (a few dozen at a time) while earlier ones go out.
     const reads: Promise<[Buffer, Buffer | null]>[] = [];
@@ -183,7 +189,10 @@ export async function* batchBody(db: Db, files: FileStore, batchId: string, mani
     for (let i = 0; i < Math.min(FILE_PREFETCH, rows.length); i++) start(i);
     for (let i = 0; i < rows.length; i++) {
       if (i + FILE_PREFETCH < rows.length) start(i + FILE_PREFETCH);
-      const [photo, signature] = await reads[i]!;
+      const [photo, signature] = await reads[i]!.catch((error: unknown) => {
+        // A file the store cannot give (gone, corrupt) will not come back by retrying: the batch is refused, naming it.
+        throw error instanceof FileStoreError ? SendError.of('sending.file_unreadable', { dossierId: rows[i]!.dossier_id }, true) : error;
+      });
       yield [...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)];
     }
     after = rows[rows.length - 1]!.seq;
@@ -197,6 +206,8 @@ export async function* batchBody(db: Db, files: FileStore, batchId: string, mani
 async function postStreamed(url: string, contentType: string, body: AsyncIterable<Buffer[]>): Promise<{ status: number; body: Buffer }> {
   const target = new URL(url);
   const request = (target.protocol === 'https:' ? https : http).request(target, { method: 'POST', headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' } });
+  // A centre that stops answering (nothing read or written for two minutes) fails the attempt; the job tries again.
+  request.setTimeout(SEND_IDLE_MS, () => request.destroy(new Error(`no answer for ${SEND_IDLE_MS / 1000} s`)));
   const answered = new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
     request.once('error', reject);
     request.once('response', (response) => {
@@ -232,13 +243,17 @@ async function postStreamed(url: string, contentType: string, body: AsyncIterabl
 
 /** The centre's issuer keys as the province trusts them: the published key list, checked against the root key. */
 async function centreKeys(base: string, ring: KeyRing) {
-  const response = await fetch(`${base}/api/public/issuer-keys`);
-  if (!response.ok) throw new SendError(`issuer keys: HTTP ${response.status}`, false);
+  const response = await fetch(`${base}/api/public/issuer-keys`, { signal: AbortSignal.timeout(30_000) }).catch((error: Error) => {
+    throw SendError.of('sending.keys_unavailable', { detail: error.message }, false);
+  });
+  if (!response.ok) throw SendError.of('sending.keys_unavailable', { detail: `HTTP ${response.status}` }, false);
+  // The centre may have committed the batch already: a receipt that cannot be checked here is never a refusal (which
+  // would free the dossiers for another batch); the batch waits, retried, until the province can check it.
   const root = await ring.rootPublic().catch((error: unknown) => {
-    throw new SendError(error instanceof AppError ? translate(error.code, error.params) : String(error), true);
+    throw new SendError(error instanceof AppError ? translate(error.code, error.params) : String(error), false);
   });
   const list = verifyKeyList(Buffer.from(await response.arrayBuffer()), root);
-  if (!list.ok) throw new SendError(`issuer keys: ${list.problem}`, true);
+  if (!list.ok) throw SendError.of('sending.keys_unavailable', { detail: `batch.problem.${list.problem}` }, false);
   return list.keyOf;
 }
 
@@ -256,7 +271,7 @@ export async function sendBatch(db: Db, ring: KeyRing, files: FileStore, centre:
   try {
     response = await postStreamed(`${base}/api/centre/batches/${batchId}`, BATCH_CONTENT_TYPE, batchBody(db, files, batchId, batch.manifest));
   } catch (error) {
-    return failed(db, batchId, new SendError(`network: ${(error as Error).message}`, false));
+    return failed(db, batchId, error instanceof SendError ? error : SendError.of('sending.network', { detail: (error as Error).message }, false));
   }
   const answer = (() => {
     try {
@@ -266,16 +281,16 @@ export async function sendBatch(db: Db, ring: KeyRing, files: FileStore, centre:
     }
   })();
   if (response.status !== 200 || !answer?.receipt) {
-    const message = answer?.error?.message ?? `HTTP ${response.status}`;
     // 4xx is the centre's verdict on this batch; a 5xx or a gateway's page is a failure to try again.
-    return failed(db, batchId, new SendError(message, response.status >= 400 && response.status < 500));
+    const final = response.status >= 400 && response.status < 500;
+    return failed(db, batchId, answer?.error?.message ? new SendError(answer.error.message, final) : SendError.of('sending.http', { status: response.status }, final));
   }
   const keyOf = await centreKeys(base, ring).catch((error: SendError) => failed(db, batchId, error));
   const verified = verifyReceipt(Buffer.from(answer.receipt, 'base64'), keyOf);
-  if (!verified.ok) return failed(db, batchId, new SendError(`receipt: ${verified.problem}`, false));
+  if (!verified.ok) return failed(db, batchId, SendError.of('sending.receipt_invalid', { problem: `batch.problem.${verified.problem}` }, false));
   const receipt = verified.receipt;
   if (receipt.batchId !== batchId || !receipt.manifestSha256.equals(sha256(batch.manifest)) || receipt.dossiers !== batch.dossiers) {
-    return failed(db, batchId, new SendError('receipt: does not answer this batch', false));
+    return failed(db, batchId, SendError.of('sending.receipt_invalid', { problem: 'batch.problem.receipt_other' }, false));
   }
   await acknowledge(db, batchId, Buffer.from(answer.receipt, 'base64'), receipt);
   return batchView(await db.selectFrom('send_batches').select(batchColumns).where('id', '=', batchId).executeTakeFirstOrThrow());
@@ -354,10 +369,23 @@ export async function listBatches(db: Db, actor: Actor, provinceCode?: string): 
 /** A refused (or stalled) batch of the actor's province is put back to be sent again. */
 export async function requeueBatch(db: Db, actor: Actor, id: string): Promise<BatchView> {
   requirePermission(actor, 'dossier.send');
-  const row = await db.selectFrom('send_batches').select(batchColumns).where('id', '=', id).executeTakeFirst();
-  if (!row || (!actor.scope.all && row.province_code !== actor.scope.provinceCode)) throw new AppError('sending.batch.not_found', { id });
-  if (row.state === 'acknowledged') return batchView(row);
-  await db.updateTable('send_batches').set({ state: 'prepared' }).where('id', '=', id).execute();
-  await appendAudit(db, actor, { action: 'batch.resend', entity: 'send_batch', entityId: id, details: {} });
-  return { ...batchView(row), state: 'prepared' };
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('send_batches').select(batchColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row || (!actor.scope.all && row.province_code !== actor.scope.provinceCode)) throw new AppError('sending.batch.not_found', { id });
+    if (row.state !== 'refused') return batchView(row);
+    // Its dossiers may have gone into a newer batch meanwhile: then this one stays refused.
+    const taken = await trx
+      .selectFrom('send_batch_items as i')
+      .innerJoin('send_batch_items as o', 'o.dossier_id', 'i.dossier_id')
+      .innerJoin('send_batches as b', 'b.id', 'o.batch_id')
+      .select('b.id')
+      .where('i.batch_id', '=', id)
+      .where('b.id', '<>', id)
+      .where('b.state', 'in', ['prepared', 'acknowledged'])
+      .executeTakeFirst();
+    if (taken) throw new AppError('sending.batch_superseded', { other: taken.id });
+    await trx.updateTable('send_batches').set({ state: 'prepared' }).where('id', '=', id).execute();
+    await appendAudit(trx, actor, { action: 'batch.resend', entity: 'send_batch', entityId: id, details: {} });
+    return { ...batchView(row), state: 'prepared' as const };
+  });
 }

@@ -35,3 +35,22 @@ export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefine
 
 /** What only the chip holds, after the claims (map keys 8 onwards, in this order; chip.ts signs it). */
 export const CHIP_ONLY_FIELDS = ['gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const;
+
+/** Whether the chip-only values (keys 8 onwards, by CHIP_ONLY_FIELDS) have their shapes; both verifiers ask this. */
+export function chipFieldsWellFormed(values: Record<string, unknown>): boolean {
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  return (
+    text(values.joinedOn) &&
+    text(values.organisation) &&
+    (values.gender === 'male' || values.gender === 'female') &&
+    (values.officialOn === null || text(values.officialOn)) &&
+    (values.previousCardNumber === null || text(values.previousCardNumber)) &&
+    values.photo instanceof Uint8Array
+  );
+}
+
+/** A file holding a QR text (as a scanner or a phone saves it) rather than a binary chip record. */
+export function qrTextIn(bytes: Uint8Array): string | undefined {
+  const text = new TextDecoder('latin1').decode(bytes.subarray(0, MAX_QR_TEXT + 64)).trim();
+  return text.startsWith(QR_PREFIX) ? text : undefined;
+}

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cbor, signCose, verifyCose } from './cose.ts';
+import { cbor, kidOfCoseStart, signCose, verifyCose } from './cose.ts';
 
 const issuer = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
@@ -36,5 +36,15 @@ describe('COSE_Sign1 with Ed25519', () => {
     expect(verifyCose(cbor.encode([1, 2, 3]), keys)).toMatchObject({ ok: false, problem: 'not_cose' });
     expect(verifyCose(signCose(Buffer.from('x'), { kid: 'XX-1', privateKey: issuer.privateKey }), keys)).toMatchObject({ ok: false, problem: 'unknown_key', kid: 'XX-1' });
     expect(verifyCose(signCose(Buffer.from('x'), { kid: 'VN-2026-1', privateKey: other.privateKey }), keys)).toMatchObject({ ok: false, problem: 'bad_signature' });
+  });
+
+  it('names the signer from the first bytes alone, and nothing for bytes that do not start as COSE_Sign1', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 1, maxLength: 300 }), (payload, junk) => {
+        expect(kidOfCoseStart(signCose(payload, key).subarray(0, 64))).toBe('VN-2026-1');
+        if (junk[0] !== 0xd2 && junk[0] !== 0x84) expect(kidOfCoseStart(junk)).toBeUndefined();
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -112,3 +112,28 @@ export function verifyCose(bytes: Uint8Array, keyOf: (kid: string) => KeyObject 
   if (signature.length !== 64 || !verify(null, toBeSigned(protectedHeader, payload), key, signature)) return { ok: false, problem: 'bad_signature', kid };
   return { ok: true, kid, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) };
 }
+
+/**
+ * The key id of a COSE_Sign1 from its first bytes alone (the protected header comes first): lets a receiver refuse an
+ * unknown signer before reading, let alone decoding, the rest. Undefined when the bytes do not start as one.
+ */
+export function kidOfCoseStart(start: Uint8Array): string | undefined {
+  let at = start[0] === TAG_SIGN1[0] ? 1 : 0;
+  if (start[at++] !== 0x84) return undefined;
+  const first = start[at++];
+  if (first === undefined || first >> 5 !== 2) return undefined;
+  let length = first & 0x1f;
+  if (length === 24) length = start[at++] ?? -1;
+  else if (length === 25) {
+    length = start[at] === undefined || start[at + 1] === undefined ? -1 : (start[at]! << 8) | start[at + 1]!;
+    at += 2;
+  } else if (length > 25) return undefined;
+  if (length < 0 || at + length > start.length) return undefined;
+  try {
+    const header = cbor.decode(start.subarray(at, at + length)) as unknown;
+    const kid = header instanceof Map ? header.get(HEADER_KID) : undefined;
+    return isBytes(kid) ? Buffer.from(kid).toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -65,17 +65,20 @@ describe('which entries the centre accepts', () => {
             .map((p) => ({ dossierId: `d${p.dossier}`, personalId: p.member }))
             .filter((e, i, all) => all.findIndex((x) => x.dossierId === e.dossierId) === i);
           const accepted = new Map(takenBefore.map((m) => [m, { dossierId: `old-${m}`, provinceCode: '01' }]));
-          const known = new Set(knownBefore.map((d) => `d${d}`));
+          // Held before: the first as a conflict against another province's dossier, the others accepted.
+          const known = new Map(knownBefore.map((d, i) => [`d${d}`, i === 0 ? { dossierId: 'held-elsewhere', provinceCode: '01' } : null]));
           const { store, conflicts } = resolveEntries(entries, '68', accepted, known);
-          const conflictSeqs = new Set(conflicts.map((c) => c.seq));
+          const conflictSeqs = new Set(conflicts.filter((c) => !known.has(c.dossierId)).map((c) => c.seq));
           // Known dossiers are never stored again; every other entry is stored, accepted or as a conflict.
           expect(store.map((s) => entries[s]!.dossierId).sort()).toEqual(entries.filter((e) => !known.has(e.dossierId)).map((e) => e.dossierId).sort());
           // At most one accepted per member, none where one was accepted before.
           const acceptedNow = store.filter((s) => !conflictSeqs.has(s)).map((s) => entries[s]!.personalId);
           expect(new Set(acceptedNow).size).toBe(acceptedNow.length);
           for (const m of acceptedNow) expect(takenBefore).not.toContain(m);
+          // A held dossier is answered as before: a conflict again if it was one.
+          for (const e of entries.filter((x) => known.get(x.dossierId))) expect(conflicts.find((c) => c.dossierId === e.dossierId)).toMatchObject({ acceptedDossierId: 'held-elsewhere' });
           // A conflict names the dossier accepted for its member, from before or earlier in this batch.
-          for (const c of conflicts) {
+          for (const c of conflicts.filter((x) => !known.has(x.dossierId))) {
             const member = entries[c.seq]!.personalId;
             expect(c.reason).toBe(takenBefore.includes(member) ? 'member_taken' : 'member_twice_in_batch');
             expect(c.acceptedDossierId).toBe(takenBefore.includes(member) ? `old-${member}` : entries[store.find((s) => !conflictSeqs.has(s) && entries[s]!.personalId === member)!]!.dossierId);

@@ -15,7 +15,8 @@ export const BATCH_MAGIC = Buffer.from('DTB1');
 export const BATCH_CONTENT_TYPE = 'application/vnd.doithe.batch';
 /** Pieces larger than these are refused before they are read (the intake limits, with room). */
 export const MAX_PIECE = { data: 1 << 20, photo: 8 << 20, signature: 8 << 20 } as const;
-export const MAX_MANIFEST_BYTES = 64 << 20;
+/** 200,000 entries of about 155 bytes, with room. */
+export const MAX_MANIFEST_BYTES = 40 << 20;
 export const MAX_BATCH_DOSSIERS = 200_000;
 
 export interface ManifestEntry {
@@ -144,20 +145,25 @@ export interface KnownRecord {
  * The centre's rule for a verified batch: one accepted dossier per member nationwide. An entry whose member already
  * has an accepted dossier (sent before, by any province), or that repeats a member earlier in the same batch, is a
  * conflict returned to the sender; an entry whose dossier the centre already holds (the same dossier sent again in a
- * new batch) is accepted without being stored twice.
+ * new batch) is not stored twice, and is answered as it was the first time (a conflict again, if it was one).
+ * `known`: dossiers the centre holds → the accepted record a held conflict names, or null when it was accepted.
  */
 export function resolveEntries(
   entries: readonly Pick<ManifestEntry, 'dossierId' | 'personalId'>[],
   provinceCode: string,
   acceptedByMember: ReadonlyMap<string, KnownRecord>,
-  knownDossiers: ReadonlySet<string>,
+  known: ReadonlyMap<string, KnownRecord | null>,
 ): { store: number[]; conflicts: (ReceiptConflict & { seq: number })[] } {
   const taken = new Map(acceptedByMember);
   const inBatch = new Set<string>();
   const store: number[] = [];
   const conflicts: (ReceiptConflict & { seq: number })[] = [];
   entries.forEach((entry, seq) => {
-    if (knownDossiers.has(entry.dossierId)) return;
+    if (known.has(entry.dossierId)) {
+      const heldAgainst = known.get(entry.dossierId);
+      if (heldAgainst) conflicts.push({ seq, dossierId: entry.dossierId, reason: 'member_taken', acceptedDossierId: heldAgainst.dossierId, acceptedProvinceCode: heldAgainst.provinceCode });
+      return;
+    }
     store.push(seq);
     const before = taken.get(entry.personalId);
     if (before) {

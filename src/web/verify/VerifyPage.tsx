@@ -48,7 +48,7 @@ export default function VerifyPage() {
       setOffline(true);
     }
     if (!current) return;
-    const verified = await verifyCardInBrowser(input, current);
+    const verified: BrowserVerification = await verifyCardInBrowser(input, current).catch(() => ({ verdict: 'invalid', problem: 'corrupt' }));
     setResult(verified);
     setPhotoUrl((old) => {
       if (old) URL.revokeObjectURL(old);
@@ -82,6 +82,7 @@ export default function VerifyPage() {
           <LanguageSwitch />
         </Group>
         {!trust && <Alert color="yellow">{t('verify.noLists')}</Alert>}
+        {trust?.rootChanged && <Alert color="red">{t('verify.rootChanged')}</Alert>}
         {trust && (
           <Text size="sm" c={offline ? 'orange' : 'dimmed'} data-testid="trust-age">
             {t(offline ? 'verify.listsOffline' : 'verify.listsFresh', { at: formatDateTime(trust.fetchedAt) })}

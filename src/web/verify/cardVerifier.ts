@@ -5,7 +5,7 @@
  */
 import { Encoder, Tag } from 'cbor-x';
 import { Base45Error, decodeBase45 } from '../../cards/domain/base45.ts';
-import { CHIP_ONLY_FIELDS, claimsFromMap, MAX_QR_TEXT, QR_PREFIX, type CardClaims } from '../../cards/domain/claims.ts';
+import { CHIP_ONLY_FIELDS, chipFieldsWellFormed, claimsFromMap, MAX_QR_TEXT, qrTextIn, QR_PREFIX, type CardClaims } from '../../cards/domain/claims.ts';
 import type { StatusList } from '../../cards/domain/status-bits.ts';
 import { hoursSince, judgeCard, type Judgement } from '../../cards/domain/verdict.ts';
 
@@ -122,28 +122,25 @@ async function readKeyList(trust: Trust): Promise<{ ok: true; issuedAt: string; 
       if (typeof kid !== 'string' || !isBytes(spki) || typeof signsFrom !== 'string' || (signsUntil !== null && typeof signsUntil !== 'string')) throw new Error('entry');
       return { kid, spki, signsFrom, signsUntil: signsUntil as string | null };
     });
-    const imported = new Map<string, Promise<CryptoKey>>();
-    const keyOf = (kid: string) => {
-      const entry = keys.find((k) => k.kid === kid);
-      if (!entry) return Promise.resolve(undefined);
-      if (!imported.has(kid)) imported.set(kid, importKey(entry.spki));
-      return imported.get(kid)!;
-    };
+    // Every key imported now: one that is not an Ed25519 key makes the list bad, as the CLI says.
+    const imported = new Map<string, CryptoKey>();
+    for (const k of keys) imported.set(k.kid, await importKey(k.spki));
+    const keyOf = async (kid: string) => imported.get(kid);
     return { ok: true, issuedAt: map.get(1) as string, keys, keyOf };
   } catch {
     return { ok: false, problem: 'bad_list' };
   }
 }
 
-async function readStatusList(data: Uint8Array, keyOf: (kid: string) => Promise<CryptoKey | undefined>): Promise<{ list: StatusList } | { problem: string }> {
-  const verified = await verifyCose(data, keyOf);
+async function readStatusList(data: Uint8Array, keys: { keys: KeyEntry[]; keyOf: (kid: string) => Promise<CryptoKey | undefined> }): Promise<{ list: StatusList; key: KeyEntry } | { problem: string }> {
+  const verified = await verifyCose(data, keys.keyOf);
   if (!verified.ok) return { problem: `status_list_${verified.problem}` };
   try {
     const map = decode(verified.payload);
     if (!(map instanceof Map)) throw new Error('shape');
     const [issuedAt, validUntil, packed] = [map.get(1), map.get(2), map.get(3)];
     if (typeof issuedAt !== 'string' || typeof validUntil !== 'string' || !isBytes(packed) || Number.isNaN(Date.parse(issuedAt)) || Number.isNaN(Date.parse(validUntil))) throw new Error('fields');
-    return { list: { issuedAt, validUntil, bits: await inflate(packed, 16 << 20) } };
+    return { list: { issuedAt, validUntil, bits: await inflate(packed, 16 << 20) }, key: keys.keys.find((k) => k.kid === verified.kid)! };
   } catch {
     return { problem: 'status_list_bad_list' };
   }
@@ -155,9 +152,10 @@ export async function verifyCardInBrowser(input: string | Uint8Array, trust: Tru
   if (!keys.ok) return { verdict: 'invalid', problem: `key_list_${keys.problem}` };
   const ages = { keyListIssuedAt: keys.issuedAt, keyListAgeHours: hoursSince(keys.issuedAt, now) };
   let signed: Uint8Array;
-  const kind: 'qr' | 'chip' = typeof input === 'string' ? 'qr' : 'chip';
-  if (typeof input === 'string') {
-    const text = input.trim();
+  // A file holding a QR text is read as the QR, as the CLI does.
+  const text = typeof input === 'string' ? input.trim() : qrTextIn(input);
+  const kind: 'qr' | 'chip' = text !== undefined ? 'qr' : 'chip';
+  if (text !== undefined) {
     if (!text.startsWith(QR_PREFIX)) return { verdict: 'invalid', problem: 'wrong_prefix', kind, ...ages };
     if (text.length > MAX_QR_TEXT) return { verdict: 'invalid', problem: 'too_long', kind, ...ages };
     try {
@@ -166,7 +164,7 @@ export async function verifyCardInBrowser(input: string | Uint8Array, trust: Tru
       return { verdict: 'invalid', problem: error instanceof Base45Error ? 'not_base45' : 'corrupt', kind, ...ages };
     }
   } else {
-    signed = input;
+    signed = input as Uint8Array;
   }
   const verified = await verifyCose(signed, keys.keyOf);
   if (!verified.ok) return { verdict: 'invalid', problem: verified.problem, kind, kid: verified.kid, ...ages };
@@ -182,10 +180,10 @@ export async function verifyCardInBrowser(input: string | Uint8Array, trust: Tru
   let chip: ChipDetails | undefined;
   if (kind === 'chip') {
     const values = Object.fromEntries(CHIP_ONLY_FIELDS.map((name, i) => [name, (map as Map<unknown, unknown>).get(8 + i)]));
-    if (typeof values.organisation !== 'string' || !isBytes(values.photo)) return badPayload;
+    if (!chipFieldsWellFormed(values)) return badPayload;
     chip = values as unknown as ChipDetails;
   }
   const key = keys.keys.find((k) => k.kid === verified.kid)!;
-  const status = trust.statusList ? await readStatusList(trust.statusList, keys.keyOf) : { problem: 'no_status_list' };
+  const status = trust.statusList ? await readStatusList(trust.statusList, keys) : { problem: 'no_status_list' };
   return { kind, kid: verified.kid, claims, ...(chip ? { chip } : {}), ...ages, ...judgeCard(claims, key, status, now) };
 }
