@@ -69,14 +69,16 @@ interface StoredEntry {
 
 export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content: BatchContentStore, batchId: string, body: AsyncIterable<Buffer>): Promise<ReceivedBatch> {
   const reader = new FramedReader(body);
-  // Refused on its manifest (unknown key, bad signature): answered at once, the rest unread — nobody unenrolled gets
-  // to push gigabytes through the centre.
-  const { manifest, kid, signed } = await readManifest(db, reader, batchId);
+  // Whatever the answer — a refusal, a replay — it is given once the upload is read to its end: any HTTP client then
+  // gets it (an answer before the end of an upload reaches many as a broken connection, and unread bytes would start
+  // the next request on a kept-alive one). A refused signer's upload is read and dropped, never hashed or kept.
   try {
+    const { manifest, kid, signed } = await readManifest(db, reader, batchId);
     const manifestSha256 = sha256(signed);
     const before = await db.selectFrom('centre_batches').select(['manifest_sha256', 'receipt']).where('id', '=', batchId).executeTakeFirst();
     if (before) {
       if (!before.manifest_sha256.equals(manifestSha256)) throw new AppError('centre.batch_reused');
+      await reader.drain();
       return { receipt: before.receipt, replay: true };
     }
     const writer = await content.writer(batchId);
@@ -129,8 +131,6 @@ export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content
     if (!committed.sameManifest) throw new AppError('centre.batch_reused');
     return { receipt: committed.receipt, replay: committed.replay };
   } catch (error) {
-    // An enrolled sender's batch refused midway is read to its end before the answer, which any HTTP client then gets
-    // (some treat an answer before the end of their upload as a broken connection).
     await reader.drain().catch(() => undefined);
     throw error;
   }

@@ -23,6 +23,8 @@ export function centreRoutes(app: App, { db, pool }: AppContext, keys: KeyRing, 
   app.post('/api/centre/batches/:id', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request, reply) => {
     if (uploading >= MAX_CONCURRENT_UPLOADS) {
       reply.header('retry-after', '60');
+      // Answered before its upload is read: the connection is not kept (unread bytes would start the next request).
+      reply.header('connection', 'close');
       throw new AppError('centre.busy');
     }
     uploading++;
