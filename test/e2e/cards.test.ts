@@ -53,7 +53,10 @@ async function verifyFromImage(page: Page, image: string): Promise<string> {
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Đọc mã QR từ ảnh' }).click()]);
   await chooser.setFiles(image);
   const verdict = page.getByTestId('verdict');
-  await expect.poll(() => verdict.isVisible(), slow).toBe(true);
+  const unreadable = page.getByText('Không tìm thấy mã QR trong ảnh này.');
+  // The QR is decoded in the page (zxing, in JavaScript): slow on a loaded 2-core machine.
+  await expect.poll(async () => (await verdict.isVisible()) || (await unreadable.isVisible()), { timeout: 60_000 }).toBe(true);
+  expect(await unreadable.isVisible()).toBe(false);
   return (await verdict.textContent())!;
 }
 
@@ -80,15 +83,15 @@ describe('from approval to a card that verifies, and stops verifying once revoke
     const cards = page.getByRole('table', { name: 'Danh sách thẻ' });
     await expect.poll(() => cards.textContent(), slow).toContain(member.fullName);
 
-    // The card as printed: the back page rendered at the card printer's resolution.
+    // The card as printed: the back page rendered as a phone photographs it (150 dpi: the QR's modules 4–5 pixels).
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `Tải thẻ (PDF) của ${member.fullName}` }).click()]);
     const pdf = path.join(dir, 'card.pdf');
     await download.saveAs(pdf);
     expect(execFileSync('pdfinfo', [pdf]).toString()).toMatch(/Pages:\s+2/);
-    execFileSync('pdftoppm', ['-r', '300', '-f', '2', '-l', '2', '-png', '-singlefile', pdf, path.join(dir, 'back')]);
+    execFileSync('pdftoppm', ['-r', '150', '-f', '2', '-l', '2', '-png', '-singlefile', pdf, path.join(dir, 'back')]);
     const back = path.join(dir, 'back.png');
-    // 85.6 mm at 300 dpi.
-    expect(Math.abs((await sharp(back).metadata()).width - 1011)).toBeLessThanOrEqual(1);
+    // 85.6 mm at 150 dpi.
+    expect(Math.abs((await sharp(back).metadata()).width - 506)).toBeLessThanOrEqual(1);
 
     const verifier = await browser.newPage();
     expect(await verifyFromImage(verifier, back)).toBe('HỢP LỆ');
@@ -99,5 +102,5 @@ describe('from approval to a card that verifies, and stops verifying once revoke
     await page.getByRole('button', { name: 'Thu hồi thẻ', exact: true }).click();
     await expect.poll(() => cards.textContent(), slow).toContain('Đã thu hồi');
     expect(await verifyFromImage(verifier, back)).toBe('ĐÃ THU HỒI');
-  }, 120_000);
+  }, 240_000);
 });
