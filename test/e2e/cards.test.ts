@@ -48,6 +48,8 @@ afterAll(async () => {
 
 /** The verifier page reads the card's QR from the picture of the card's back, and answers. */
 async function verifyFromImage(page: Page, image: string): Promise<string> {
+  const warnings: string[] = [];
+  page.on('console', (m) => warnings.push(m.text()));
   await page.goto(`${server.base}/verify`);
   await expect.poll(() => page.getByTestId('trust-age').isVisible(), slow).toBe(true);
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Đọc mã QR từ ảnh' }).click()]);
@@ -56,7 +58,7 @@ async function verifyFromImage(page: Page, image: string): Promise<string> {
   const unreadable = page.getByText('Không tìm thấy mã QR trong ảnh này.');
   // The QR is decoded in the page (zxing, in JavaScript): slow on a loaded 2-core machine.
   await expect.poll(async () => (await verdict.isVisible()) || (await unreadable.isVisible()), { timeout: 60_000 }).toBe(true);
-  expect(await unreadable.isVisible()).toBe(false);
+  expect(await unreadable.isVisible(), warnings.join('\n')).toBe(false);
   return (await verdict.textContent())!;
 }
 

@@ -58,17 +58,22 @@ export default function VerifyPage() {
 
   const readImage = async (file: File | null) => {
     if (!file) return;
-    const url = URL.createObjectURL(file);
+    let scanned: string;
     try {
-      const { BrowserQRCodeReader } = await import('@zxing/browser');
-      const scanned = (await new BrowserQRCodeReader().decodeFromImageUrl(url)).getText();
-      setText(scanned);
-      await check(scanned);
-    } catch {
+      // Drawn on a canvas and read there (as the camera's frames are): no image element, no load timeout.
+      const [{ BrowserQRCodeReader }, bitmap] = await Promise.all([import('@zxing/browser'), createImageBitmap(file)]);
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+      scanned = new BrowserQRCodeReader().decodeFromCanvas(canvas).getText();
+    } catch (error) {
+      console.warn('QR not read from the image:', error);
       setImageError(true);
-    } finally {
-      URL.revokeObjectURL(url);
+      return;
     }
+    setText(scanned);
+    await check(scanned);
   };
 
   const claims = result?.claims;
