@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
-import type { PhotoCheck } from '../src/intake/photo-check.ts';
+import { checkDossierPhotoNow, type PhotoCheck, type PhotoChecker } from '../src/intake/photo-check.ts';
+import { submitDossier } from '../src/intake/service.ts';
+import { cliActor } from '../src/platform/scope.ts';
 import { createTestDatabase } from './database.ts';
 import { facePortrait } from './face-fixtures.ts';
 import { PASSWORD, seedTwoCommunes } from './fixtures.ts';
@@ -91,5 +93,28 @@ describe('the server checks every photo again, after receipt', () => {
     writeFileSync(file, Buffer.alloc(200, 7));
     await handle.db.updateTable('dossiers').set({ photo_check: sql<string>`NULL` }).where('id', '=', id).execute();
     await expect.poll(async () => (await photoCheck(id))?.issues, { timeout: 30_000 }).toEqual([{ code: 'photo.unreadable' }]);
+  });
+
+  it('asks the supervisor to try again while the detector fails on a photo, and records it unreadable the third time', async () => {
+    // A database of its own: no server sweeping behind the test's back.
+    const own = await createTestDatabase();
+    try {
+      await seedTwoCommunes(own);
+      const files = await encryptedFileStore(path.join(filesDir, 'own-files'), path.join(filesDir, 'own-files.key'));
+      const id = randomUUID();
+      const member = (await own.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow()).id;
+      await submitDossier(own.db, cliActor(), files, { id, memberId: member, data: {}, steps: DEVICE_STEPS }, { content: await facePortrait(), mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+      // A detector that crashes on this photo (its worker thread dying, say): the policy around it is what is tested.
+      const crashing = { check: async () => Promise.reject(new Error('detector thread exited')) } as unknown as PhotoChecker;
+      const stored = async () => (await own.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow()).photo_check as PhotoCheck | null;
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        await expect(checkDossierPhotoNow(own.db, files, crashing, id)).rejects.toMatchObject({ code: 'dossier.photo_unchecked' });
+        expect(await stored()).toBeNull();
+      }
+      await checkDossierPhotoNow(own.db, files, crashing, id);
+      expect((await stored())?.issues).toEqual([{ code: 'photo.unreadable' }]);
+    } finally {
+      await own.close();
+    }
   });
 });

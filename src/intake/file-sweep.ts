@@ -15,13 +15,12 @@ export async function sweepUnreferencedFiles(db: Db, files: FileStore, before: D
   let deleted = 0;
   let batch: string[] = [];
   const flush = async () => {
-    const referenced = new Set<string>();
-    const rows = await db
-      .selectFrom('dossiers')
-      .select(['photo_ref', 'signature_ref'])
-      .where((eb) => eb.or([eb('photo_ref', 'in', batch), eb('signature_ref', 'in', batch)]))
-      .execute();
-    for (const row of rows) for (const ref of [row.photo_ref, row.signature_ref]) if (ref) referenced.add(ref);
+    // Two lookups, each on its own indexed column (one query with OR scanned every dossier).
+    const [byPhoto, bySignature] = await Promise.all([
+      db.selectFrom('dossiers').select('photo_ref as ref').where('photo_ref', 'in', batch).execute(),
+      db.selectFrom('dossiers').select('signature_ref as ref').where('signature_ref', 'in', batch).execute(),
+    ]);
+    const referenced = new Set([...byPhoto, ...bySignature].map((r) => r.ref));
     for (const ref of batch.filter((r) => !referenced.has(r))) {
       await files.delete(ref);
       deleted++;

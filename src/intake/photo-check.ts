@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../platform/db.ts';
+import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
 import type { Jobs } from '../platform/jobs.ts';
 import type { PhotoVerdict } from './face/quality.ts';
@@ -119,8 +120,27 @@ async function checkStoredPhoto(files: FileStore, checker: PhotoChecker, ref: st
   return { ok: verdict.ok, issues: verdict.issues.map(({ code }) => ({ code })), checkedAt: new Date().toISOString() };
 }
 
-/** Detector failures per dossier in this process (see sweepPhotoChecks). */
+/** Detector failures per dossier in this process (see verdictCountingFailures). */
 const detectorFailures = new Map<string, number>();
+
+/**
+ * A detector failure may pass (its thread restarting): it is thrown. A photo that fails it again and again must not
+ * hold up every photo after it nor its approval forever: the third time, it is recorded as unreadable for the
+ * supervisor.
+ */
+async function verdictCountingFailures(files: FileStore, checker: PhotoChecker, id: string, ref: string | null): Promise<PhotoCheck> {
+  try {
+    const check = await checkStoredPhoto(files, checker, ref);
+    detectorFailures.delete(id);
+    return check;
+  } catch (error) {
+    const failures = (detectorFailures.get(id) ?? 0) + 1;
+    detectorFailures.set(id, failures);
+    if (failures < 3) throw error;
+    detectorFailures.delete(id);
+    return { ok: false, issues: [{ code: 'photo.unreadable' }], checkedAt: new Date().toISOString() };
+  }
+}
 
 /**
  * Checks unchecked dossiers, oldest first, until none is left or the time is up; answers whether some may remain.
@@ -137,19 +157,7 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
         if (Date.now() >= deadline) return true;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      let check: PhotoCheck;
-      try {
-        check = await checkStoredPhoto(files, checker, row.photo_ref);
-        detectorFailures.delete(row.id);
-      } catch (error) {
-        // A detector failure may pass (its thread restarting); a photo that fails it again and again must not hold up
-        // every photo after it: the third time, it is recorded as unreadable for the supervisor.
-        const failures = (detectorFailures.get(row.id) ?? 0) + 1;
-        detectorFailures.set(row.id, failures);
-        if (failures < 3) throw error;
-        detectorFailures.delete(row.id);
-        check = { ok: false, issues: [{ code: 'photo.unreadable' }], checkedAt: new Date().toISOString() };
-      }
+      const check = await verdictCountingFailures(files, checker, row.id, row.photo_ref);
       await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', row.id).where('photo_check', 'is', null).execute();
     }
     if (rows.length < batchSize) return false;
@@ -161,7 +169,10 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
 export async function checkDossierPhotoNow(db: Db, files: FileStore, checker: PhotoChecker, id: string): Promise<void> {
   const row = await db.selectFrom('dossiers').select(['photo_ref']).where('id', '=', id).where('photo_check', 'is', null).executeTakeFirst();
   if (!row) return;
-  const check = await checkStoredPhoto(files, checker, row.photo_ref);
+  // The supervisor is told to try again in a moment rather than shown an internal error.
+  const check = await verdictCountingFailures(files, checker, id, row.photo_ref).catch(() => {
+    throw new AppError('dossier.photo_unchecked');
+  });
   await db.updateTable('dossiers').set({ photo_check: JSON.stringify(check) }).where('id', '=', id).where('photo_check', 'is', null).execute();
 }
 
