@@ -175,10 +175,15 @@ const SEND_IDLE_MS = 120_000;
 /** The batch's body, produced as it is sent: the head and manifest, then each dossier's data, photo and signature. */
 export async function* batchBody(db: Db, files: FileStore, batchId: string, manifest: Buffer): AsyncGenerator<Buffer[]> {
   yield [batchHead(manifest)];
-  let after = -1;
+  const page = (after: number) =>
+    db.selectFrom('send_batch_items').select(['seq', 'dossier_id', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
+  let next = page(-1);
   for (;;) {
-    const rows = await db.selectFrom('send_batch_items').select(['seq', 'dossier_id', 'data', 'photo_ref', 'signature_ref']).where('batch_id', '=', batchId).where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    const rows = await next;
     if (!rows.length) return;
+    // The next page is asked for while this one's files go out.
+    next = page(rows[rows.length - 1]!.seq);
+    next.catch(() => undefined);
     // Files are read ahead (a few dozen at a time) while earlier ones go out.
     const reads: Promise<[Buffer, Buffer | null]>[] = [];
     const start = (i: number) => {
@@ -195,7 +200,6 @@ export async function* batchBody(db: Db, files: FileStore, batchId: string, mani
       });
       yield [...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)];
     }
-    after = rows[rows.length - 1]!.seq;
   }
 }
 
