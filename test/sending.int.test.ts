@@ -211,6 +211,18 @@ describe('sending approved dossiers to the centre', () => {
     expect((await sendBatch(centre.db, keys, files, { url: server.base }, batch.id)).state).toBe('acknowledged');
   });
 
+  it('refuses to send a batch whose stored photo is gone, naming the dossier', async () => {
+    const member = members68.filter((m, i) => i > 5)[0]!;
+    const id = await approvedDossier(centre, files, member.id, images);
+    const batch = (await prepareBatch(centre.db, cliActor(), keys, { provinceCode: '68' }))!;
+    const { photo_ref } = await centre.db.selectFrom('dossiers').select('photo_ref').where('id', '=', id).executeTakeFirstOrThrow();
+    await files.delete(photo_ref!);
+    const refused = await sendBatch(centre.db, keys, files, { url: server.base }, batch.id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ final: true });
+    expect((refused as Error).message).toContain(id);
+    expect(await centre.db.selectFrom('send_batches').select('state').where('id', '=', batch.id).executeTakeFirstOrThrow()).toEqual({ state: 'refused' });
+  });
+
   it('lets only senders of the province prepare its batches', async () => {
     const officer = await signedInClient(server.base, 'canbo.b');
     expect((await officer.request('POST', '/api/sending/batches', { provinceCode: '68' })).status).toBe(403);

@@ -124,6 +124,23 @@ describe('encryptedFileStore', () => {
     expect(readFileSync(path.join(base, 'outside'), 'utf8')).toBe('not yours');
   });
 
+  it('reads many at once in the order asked, small and large, and names the file that is missing or altered', async () => {
+    const store = await encryptedFileStore(dir, keyFile);
+    // Sizes on both sides of the small-buffer pool (a 100-byte file shares memory in the reader thread; 50 KB does not).
+    const contents = [100, 50_000, 3_000, 46_000, 10].map((n) => randomBytes(n));
+    const refs = [];
+    for (const [i, c] of contents.entries()) refs.push((await store.put(i % 2 ? 'signature' : 'photo', c)).ref);
+    const read = await store.getMany([...refs, refs[0]!]);
+    expect(read.map((b) => b.toString('hex'))).toEqual([...contents, contents[0]!].map((b) => b.toString('hex')));
+    await store.delete(refs[2]!);
+    await expect(store.getMany(refs)).rejects.toMatchObject({ code: 'file.not_found', ref: refs[2] });
+    const file = onDisk(refs[3]!);
+    const altered = readFileSync(file);
+    altered[altered.length - 1] = altered[altered.length - 1]! ^ 1;
+    writeFileSync(file, altered);
+    await expect(store.getMany([refs[1]!, refs[3]!])).rejects.toMatchObject({ code: 'file.corrupt', ref: refs[3] });
+  });
+
   it('deletes (idempotently), after which the ref is not found', async () => {
     const store = await encryptedFileStore(dir, keyFile);
     const { ref } = await store.put('signature', Buffer.from('sig'));

@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node
 import { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
 const readFileCallback = promisify(readFileWithCallback);
 
@@ -22,6 +23,8 @@ export interface FileStore {
   /** Durably stores the content (written and synced before it resolves). */
   put(kind: 'photo' | 'signature' | 'scan', content: Buffer): Promise<StoredFile>;
   get(ref: string): Promise<Buffer>;
+  /** Several at once, in the order asked, read off the event loop (a batch to the centre reads 200,000). */
+  getMany(refs: readonly string[]): Promise<Buffer[]>;
   delete(ref: string): Promise<void>;
   /**
    * Refs of the files last written before `before`, kind by kind; leftovers of writes a crash interrupted (temporary
@@ -60,6 +63,8 @@ export class FileStoreError extends Error {
   constructor(
     readonly code: FileStoreErrorCode,
     message: string,
+    /** The file it is about, when there is one. */
+    readonly ref?: string,
   ) {
     super(message);
     this.name = 'FileStoreError';
@@ -212,12 +217,91 @@ async function ensureLayout(root: string): Promise<void> {
   await fsyncDir(path.dirname(root));
 }
 
+type ReadResult = Uint8Array | { code: string; message: string };
+
+/**
+ * Reads files in a thread of its own with plain synchronous reads, many per message: a file costs the event loop one
+ * share of a message instead of four round trips to libuv's pool (open, stat, read, close: ~65 µs of the main thread
+ * each file). The bytes are moved back, not copied, when they have a buffer of their own. The thread ends when idle.
+ */
+class BulkReader {
+  private worker: Worker | undefined;
+  private next = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly pending = new Map<number, { resolve: (r: ReadResult[]) => void; reject: (e: Error) => void }>();
+
+  read(paths: readonly string[]): Promise<ReadResult[]> {
+    clearTimeout(this.idleTimer);
+    const worker = this.start();
+    const id = this.next++;
+    return new Promise<ReadResult[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, paths });
+    }).finally(() => {
+      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.worker?.terminate(), 30_000).unref();
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(BULK_READER_SOURCE, { eval: true });
+    worker.unref();
+    worker.on('message', ({ id, results }: { id: number; results: ReadResult[] }) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      waiting?.resolve(results);
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`file reader thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+const BULK_READER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+parentPort.on('message', ({ id, paths }) => {
+  const results = paths.map((p) => {
+    try {
+      return readFileSync(p);
+    } catch (error) {
+      return { code: error.code || 'EIO', message: String(error.message) };
+    }
+  });
+  // Only buffers that own their memory are moved (a small file may sit in a shared pool: that one is copied).
+  const moved = new Set();
+  for (const r of results) if (r instanceof Uint8Array && r.byteOffset === 0 && r.buffer.byteLength === r.byteLength) moved.add(r.buffer);
+  parentPort.postMessage({ id, results }, [...moved]);
+});
+`;
+
 /** A FileStore under `dir`, encrypted with the key in `keyFile` (created if missing). */
 export async function encryptedFileStore(dir: string, keyFile: string): Promise<FileStore> {
   const root = path.resolve(dir);
   const key = await loadOrCreateKey(root, keyFile);
   await ensureLayout(root);
   const syncDir = sharedDirectorySync();
+  const reader = new BulkReader();
+
+  const decrypt = (ref: string, stored: Buffer): Buffer => {
+    if (stored.length < HEADER_BYTES || stored[0] !== VERSION) {
+      throw new FileStoreError('file.corrupt', `Stored file ${ref} has an unknown format`, ref);
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, stored.subarray(1, 1 + NONCE_BYTES));
+    decipher.setAAD(aad(ref));
+    decipher.setAuthTag(stored.subarray(1 + NONCE_BYTES, HEADER_BYTES));
+    try {
+      return Buffer.concat([decipher.update(stored.subarray(HEADER_BYTES)), decipher.final()]);
+    } catch {
+      throw new FileStoreError('file.corrupt', `Stored file ${ref} failed authentication (altered, or another key)`, ref);
+    }
+  };
 
   return {
     async put(kind, content) {
@@ -249,23 +333,24 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
       const { file } = locate(root, ref);
       let stored: Buffer;
       try {
-        // The callback API: the promise one costs twice the main thread's time per file (a batch reads 200,000).
+        // The callback API: the promise one costs twice the main thread's time per file.
         stored = await readFileCallback(file);
       } catch (error) {
-        if (isErrno(error, 'ENOENT')) throw new FileStoreError('file.not_found', `No stored file ${ref}`);
+        if (isErrno(error, 'ENOENT')) throw new FileStoreError('file.not_found', `No stored file ${ref}`, ref);
         throw error;
       }
-      if (stored.length < HEADER_BYTES || stored[0] !== VERSION) {
-        throw new FileStoreError('file.corrupt', `Stored file ${ref} has an unknown format`);
-      }
-      const decipher = createDecipheriv('aes-256-gcm', key, stored.subarray(1, 1 + NONCE_BYTES));
-      decipher.setAAD(aad(ref));
-      decipher.setAuthTag(stored.subarray(1 + NONCE_BYTES, HEADER_BYTES));
-      try {
-        return Buffer.concat([decipher.update(stored.subarray(HEADER_BYTES)), decipher.final()]);
-      } catch {
-        throw new FileStoreError('file.corrupt', `Stored file ${ref} failed authentication (altered, or another key)`);
-      }
+      return decrypt(ref, stored);
+    },
+
+    async getMany(refs) {
+      const read = await reader.read(refs.map((ref) => locate(root, ref).file));
+      return read.map((stored, i) => {
+        if (!(stored instanceof Uint8Array)) {
+          if (stored.code === 'ENOENT') throw new FileStoreError('file.not_found', `No stored file ${refs[i]}`, refs[i]);
+          throw new Error(`reading a stored file: ${stored.message}`);
+        }
+        return decrypt(refs[i]!, Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength));
+      });
     },
 
     async delete(ref) {

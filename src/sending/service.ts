@@ -169,7 +169,7 @@ export class SendError extends Error {
   }
 }
 
-const FILE_PREFETCH = 32;
+const FILE_GROUP = 64;
 const SEND_IDLE_MS = 120_000;
 
 /** The batch's body, produced as it is sent: the head and manifest, then each dossier's data, photo and signature. */
@@ -184,21 +184,30 @@ export async function* batchBody(db: Db, files: FileStore, batchId: string, mani
     // The next page is asked for while this one's files go out.
     next = page(rows[rows.length - 1]!.seq);
     next.catch(() => undefined);
-    // Files are read ahead (a few dozen at a time) while earlier ones go out.
-    const reads: Promise<[Buffer, Buffer | null]>[] = [];
-    const start = (i: number) => {
-      const r = rows[i]!;
-      reads[i] = Promise.all([files.get(r.photo_ref), r.signature_ref ? files.get(r.signature_ref) : Promise.resolve(null)]);
-      reads[i].catch(() => undefined);
-    };
-    for (let i = 0; i < Math.min(FILE_PREFETCH, rows.length); i++) start(i);
-    for (let i = 0; i < rows.length; i++) {
-      if (i + FILE_PREFETCH < rows.length) start(i + FILE_PREFETCH);
-      const [photo, signature] = await reads[i]!.catch((error: unknown) => {
+    // Files are read in groups by the store's reader thread, the next group while this one goes out.
+    const group = (from: number) => {
+      const slice = rows.slice(from, from + FILE_GROUP);
+      const refs = slice.flatMap((r) => (r.signature_ref ? [r.photo_ref, r.signature_ref] : [r.photo_ref]));
+      const read = files.getMany(refs).catch((error: unknown) => {
         // A file the store cannot give (gone, corrupt) will not come back by retrying: the batch is refused, naming it.
-        throw error instanceof FileStoreError ? SendError.of('sending.file_unreadable', { dossierId: rows[i]!.dossier_id }, true) : error;
+        if (!(error instanceof FileStoreError)) throw error;
+        const dossierId = slice.find((r) => r.photo_ref === error.ref || r.signature_ref === error.ref)?.dossier_id ?? slice[0]!.dossier_id;
+        throw SendError.of('sending.file_unreadable', { dossierId }, true);
       });
-      yield [...pieceFrame(rows[i]!.data), ...pieceFrame(photo), ...pieceFrame(signature)];
+      read.catch(() => undefined);
+      return { slice, read };
+    };
+    let current = group(0);
+    for (let from = 0; from < rows.length; from += FILE_GROUP) {
+      const ahead = from + FILE_GROUP < rows.length ? group(from + FILE_GROUP) : undefined;
+      const contents = await current.read;
+      let at = 0;
+      for (const r of current.slice) {
+        const photo = contents[at++]!;
+        const signature = r.signature_ref ? contents[at++]! : null;
+        yield [...pieceFrame(r.data), ...pieceFrame(photo), ...pieceFrame(signature)];
+      }
+      if (ahead) current = ahead;
     }
   }
 }
