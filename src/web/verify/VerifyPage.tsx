@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Center, FileButton, Group, Image, Paper, Stack, T
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QrCameraScan } from '../common/QrCameraScan.tsx';
+import { qrFromImage } from '../common/qrFromImage.ts';
 import { usePageTitle } from '../common/usePageTitle.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
@@ -60,13 +61,7 @@ export default function VerifyPage() {
     if (!file) return;
     let scanned: string;
     try {
-      // Drawn on a canvas and read there (as the camera's frames are): no image element, no load timeout.
-      const [{ BrowserQRCodeReader }, bitmap] = await Promise.all([import('@zxing/browser'), createImageBitmap(file)]);
-      const canvas = document.createElement('canvas');
-      canvas.width = bitmap.width;
-      canvas.height = bitmap.height;
-      canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-      scanned = new BrowserQRCodeReader().decodeFromCanvas(canvas).getText();
+      scanned = await qrFromImage(file);
     } catch (error) {
       console.warn('QR not read from the image:', error);
       setImageError(true);
