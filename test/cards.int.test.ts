@@ -85,7 +85,7 @@ describe('cards at the centre', () => {
     expect(produced.status).toBe(200);
     // The record no card can be made from is set aside with the reason; the others are made.
     const { personal_id: incompleteId } = await handle.db.selectFrom('members').select('personal_id').where('id', '=', incomplete).executeTakeFirstOrThrow();
-    expect(produced.body).toMatchObject({ cards: 4, problems: [{ personalId: incompleteId, problem: 'missing admittedOn' }] });
+    expect(produced.body).toMatchObject({ cards: 4, problems: [{ personalId: incompleteId, problem: 'missing_admittedOn', message: 'thiếu ngày vào Đảng' }] });
     const list = (await admin.request('GET', '/api/cards')).body as { items: Card[]; total: number };
     cards = list.items;
     expect(list.total).toBe(4);

@@ -11,6 +11,7 @@ import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
+import { translate } from '../platform/i18n/index.ts';
 import { todayInVietnam } from '../common/dates.ts';
 import { pieceLabel, type BatchContentStore } from '../centre/batch-content.ts';
 import { formatCardNumber } from './domain/card-number.ts';
@@ -50,21 +51,21 @@ export interface ProductionRun {
   cards: number;
   printBatches: { id: string; areaName: string; cards: number }[];
   /** Records no card could be made from, set aside with the reason (the rest of the run goes on). */
-  problems: { dossierId: string; personalId: string; problem: string }[];
+  problems: { dossierId: string; personalId: string; problem: string; message: string }[];
 }
 
-/** What a card is made from, checked: a problem names what is missing or unreadable. */
+/** What a card is made from, checked: a problem names what is missing or unreadable (a code under card.problem.). */
 async function materials(record: { data: unknown; photo: () => Promise<Buffer> }): Promise<{ ok: true; data: SentData; photo: Buffer } | { ok: false; problem: string }> {
   const data = record.data as Partial<SentData>;
   const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
-  for (const field of ['personalId', 'fullName', 'admittedOn'] as const) if (!text(data[field])) return { ok: false, problem: `missing ${field}` };
-  if (data.gender !== 'male' && data.gender !== 'female') return { ok: false, problem: 'missing gender' };
-  if (!text(data.organisation?.name)) return { ok: false, problem: 'missing organisation' };
-  if (!text(data.dateOfBirth) && !Number.isInteger(data.birthYear)) return { ok: false, problem: 'missing dateOfBirth' };
+  for (const field of ['personalId', 'fullName', 'admittedOn'] as const) if (!text(data[field])) return { ok: false, problem: `missing_${field}` };
+  if (data.gender !== 'male' && data.gender !== 'female') return { ok: false, problem: 'missing_gender' };
+  if (!text(data.organisation?.name)) return { ok: false, problem: 'missing_organisation' };
+  if (!text(data.dateOfBirth) && !Number.isInteger(data.birthYear)) return { ok: false, problem: 'missing_dateOfBirth' };
   try {
     return { ok: true, data: data as SentData, photo: await chipPhoto(await record.photo()) };
-  } catch (error) {
-    return { ok: false, problem: `photo unreadable: ${(error as Error).message}`.slice(0, 200) };
+  } catch {
+    return { ok: false, problem: 'photo_unreadable' };
   }
 }
 
@@ -108,7 +109,7 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
     for (const record of records) {
       const got = await materials({ data: record.data, photo: () => content.read(record.content_file, { offset: Number(record.photo_offset), length: record.photo_length }, pieceLabel(record.batch_id, record.seq, 'photo')) });
       if (got.ok) ready.push({ record, data: got.data, photo: got.photo });
-      else problems.push({ dossierId: record.dossier_id, personalId: record.personal_id, problem: got.problem });
+      else problems.push({ dossierId: record.dossier_id, personalId: record.personal_id, problem: got.problem, message: translate(`card.problem.${got.problem}`) });
     }
     for (const p of problems) await trx.updateTable('centre_records').set({ production_problem: p.problem }).where('dossier_id', '=', p.dossierId).execute();
     if (!ready.length) return { cards: 0, printBatches: [], problems };

@@ -370,7 +370,10 @@ cardCommand
       const content = await batchContentStore(path.join(opts.data, 'centre', 'batches'), path.join(opts.data, 'centre.key'));
       const run = await produceCards(app.db, cliActor(), keyRing(path.join(opts.data, 'keys')), content, { provinceCode: opts.province, max: opts.max });
       if (opts.json) console.log(JSON.stringify(run));
-      else console.log(`Đã sản xuất ${run.cards} thẻ trong ${run.printBatches.length} lô in${run.printBatches.map((b) => `\n  ${b.areaName}: ${b.cards} thẻ (lô ${b.id})`).join('')}`);
+      else {
+        console.log(`Đã sản xuất ${run.cards} thẻ trong ${run.printBatches.length} lô in${run.printBatches.map((b) => `\n  ${b.areaName}: ${b.cards} thẻ (lô ${b.id})`).join('')}`);
+        for (const p of run.problems) console.log(`  Để riêng, chưa làm được thẻ: ${p.personalId} — ${p.message}`);
+      }
     });
   });
 

@@ -388,4 +388,11 @@ export const en: Record<string, string> = {
   'batch.problem.bad_list': 'malformed key list',
   'sending.batch_superseded': "This batch's dossiers are in another batch ({other}); this one is not sent again.",
   'centre.busy': 'The centre is receiving several batches at once; this one will be sent again later.',
+  'card.problem.missing_personalId': 'no personal ID',
+  'card.problem.missing_fullName': 'no full name',
+  'card.problem.missing_admittedOn': 'no date of joining the Party',
+  'card.problem.missing_gender': 'no gender',
+  'card.problem.missing_organisation': 'no party organisation',
+  'card.problem.missing_dateOfBirth': 'no date of birth',
+  'card.problem.photo_unreadable': 'the photo cannot be read',
 };

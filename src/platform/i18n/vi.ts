@@ -396,4 +396,11 @@ export const vi: Record<string, string> = {
   'batch.problem.bad_list': 'danh sách khoá sai cấu trúc',
   'sending.batch_superseded': 'Các hồ sơ của lô này đã nằm trong lô khác ({other}); không gửi lại lô này.',
   'centre.busy': 'Trung ương đang nhận nhiều lô cùng lúc; lô này sẽ được gửi lại sau.',
+  'card.problem.missing_personalId': 'thiếu số định danh cá nhân',
+  'card.problem.missing_fullName': 'thiếu họ và tên',
+  'card.problem.missing_admittedOn': 'thiếu ngày vào Đảng',
+  'card.problem.missing_gender': 'thiếu giới tính',
+  'card.problem.missing_organisation': 'thiếu tổ chức đảng',
+  'card.problem.missing_dateOfBirth': 'thiếu ngày sinh',
+  'card.problem.photo_unreadable': 'không đọc được ảnh',
 };

@@ -107,6 +107,16 @@ function ProductionPanel() {
         {t('cards.production.produce')}
       </Button>
       {produce.data && <Text mt="xs">{t('cards.production.done', { cards: produce.data.cards, batches: produce.data.printBatches.length })}</Text>}
+      {produce.data && produce.data.problems.length > 0 && (
+        <Stack gap={2} mt="xs" role="list" aria-label={t('cards.production.problems')}>
+          <Text c="orange.8">{t('cards.production.problems')}</Text>
+          {produce.data.problems.map((p) => (
+            <Text key={p.dossierId} size="sm" role="listitem">
+              {t('cards.production.problem', { personalId: p.personalId, problem: p.message })}
+            </Text>
+          ))}
+        </Stack>
+      )}
       {produce.error && <ErrorAlert error={produce.error} />}
       <Table mt="sm" aria-label={t('cards.production.printBatches')}>
         <Table.Thead>
