@@ -102,12 +102,17 @@ async function cardRow(db: Queryable, actor: Actor, cardNumber: string) {
   return row;
 }
 
+/** The card with its way so far (the caller has checked scope and audits the read or the change). */
+async function cardDetail(db: Queryable, row: Awaited<ReturnType<typeof cardRow>>) {
+  const events = await db.selectFrom('card_events').select(['step', 'at', 'by_name', 'note', sql<boolean>`signature IS NOT NULL`.as('signed')]).where('card_id', '=', row.id).orderBy('at').orderBy('id').execute();
+  return { ...cardView(row), events: events.map((e) => ({ step: e.step, at: e.at.toISOString(), by: e.by_name, note: e.note, signed: e.signed })) };
+}
+
 export async function getCard(db: Db, actor: Actor, code: string) {
   requirePermission(actor, 'card.handover');
   const row = await cardRow(db, actor, await cardNumberOf(db, code));
-  const events = await db.selectFrom('card_events').select(['step', 'at', 'by_name', 'note', sql<boolean>`signature IS NOT NULL`.as('signed')]).where('card_id', '=', row.id).orderBy('at').orderBy('id').execute();
   await appendAudit(db, actor, { action: 'card.read', entity: 'card', entityId: row.card_number, details: {} });
-  return { ...cardView(row), events: events.map((e) => ({ step: e.step, at: e.at.toISOString(), by: e.by_name, note: e.note, signed: e.signed })) };
+  return cardDetail(db, row);
 }
 
 export async function listCards(db: Db, actor: Actor, query: { state?: CardState; printBatchId?: string; page: number; pageSize: number }) {
@@ -130,7 +135,7 @@ export async function recordCardStep(db: Db, actor: Actor, input: { code: string
     const checked = await checkImage(input.signature, 'image/png', 'signature');
     if (!checked.ok) throw new AppError('validation', {}, [{ field: 'signature', code: checked.code, params: checked.params }]);
   }
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const row = await cardRow(trx, actor, cardNumber);
     const locked = await trx.selectFrom('cards').select('state').where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
     const refusal = checkStep(locked.state, input.step, Boolean(input.signature));
@@ -138,8 +143,8 @@ export async function recordCardStep(db: Db, actor: Actor, input: { code: string
     await trx.updateTable('cards').set({ state: input.step }).where('id', '=', row.id).execute();
     await trx.insertInto('card_events').values({ card_id: row.id, step: input.step, by_user: actor.userId, by_name: actor.username, signature: input.signature ?? null, note: input.note ?? null }).execute();
     await appendAudit(trx, actor, { action: `card.${input.step}`, entity: 'card', entityId: cardNumber, details: {} });
+    return cardDetail(trx, { ...row, state: input.step });
   });
-  return getCard(db, actor, cardNumber);
 }
 
 /** Revokes a card, with its reason; the new status list is published in the same transaction. */
@@ -147,16 +152,17 @@ export async function revokeCard(db: Db, actor: Actor, keys: KeyRing, input: { c
   requirePermission(actor, 'card.revoke');
   if (!REVOCATION_REASONS.includes(input.reason)) throw new AppError('validation', {}, [{ field: 'reason', code: 'card.reason_unknown' }]);
   const cardNumber = await cardNumberOf(db, input.code);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const row = await cardRow(trx, actor, cardNumber);
     const locked = await trx.selectFrom('cards').select('state').where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
     if (locked.state === 'revoked') throw new AppError('card.revoked', { cardNumber });
-    await trx.updateTable('cards').set({ state: 'revoked', revoked_reason: input.reason, revoked_note: input.note ?? null, revoked_at: new Date() }).where('id', '=', row.id).execute();
+    const revokedAt = new Date();
+    await trx.updateTable('cards').set({ state: 'revoked', revoked_reason: input.reason, revoked_note: input.note ?? null, revoked_at: revokedAt }).where('id', '=', row.id).execute();
     await trx.insertInto('card_events').values({ card_id: row.id, step: 'revoked', by_user: actor.userId, by_name: actor.username, note: [translate(`card.reason.${input.reason}`), input.note].filter(Boolean).join(': ') }).execute();
     await appendAudit(trx, actor, { action: 'card.revoke', entity: 'card', entityId: cardNumber, details: { reason: input.reason } });
     await publishStatusList(trx, keys);
+    return cardDetail(trx, { ...row, state: 'revoked', revoked_reason: input.reason, revoked_at: revokedAt });
   });
-  return getCard(db, actor, cardNumber);
 }
 
 /** Signs and stores the status list as the cards now stand. */

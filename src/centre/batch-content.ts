@@ -6,9 +6,9 @@
  * manifest; a refused upload leaves nothing.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createOnce, fsyncDir } from '../platform/files.ts';
+import { fsyncDir, loadOrCreateKey } from '../platform/files.ts';
 
 const NONCE = 12;
 const TAG = 16;
@@ -43,7 +43,8 @@ export interface BatchContentStore {
 
 export async function batchContentStore(dir: string, keyFile: string): Promise<BatchContentStore> {
   await mkdir(dir, { recursive: true });
-  const key = await loadKey(dir, keyFile);
+  // Never replaced while batches encrypted with it exist.
+  const key = await loadOrCreateKey(keyFile, async () => (await readdir(dir)).some((name) => name.endsWith('.bin')));
   return {
     async writer(batchId) {
       const name = `${batchId}-${randomBytes(6).toString('hex')}`;
@@ -121,23 +122,6 @@ export async function batchContentStore(dir: string, keyFile: string): Promise<B
       }
     },
   };
-}
-
-/** The store's key; created with the store, and never silently replaced while batches encrypted with it exist. */
-async function loadKey(dir: string, keyFile: string): Promise<Buffer> {
-  const parse = (text: string) => {
-    const key = Buffer.from(text.trim(), 'base64');
-    if (key.length !== 32) throw new Error(`Key file ${keyFile} does not hold a base64 32-byte key`);
-    return key;
-  };
-  try {
-    return parse(await readFile(keyFile, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  if ((await readdir(dir)).some((name) => name.endsWith('.bin'))) throw new Error(`Key file ${keyFile} is missing but ${dir} holds encrypted batches`);
-  await createOnce(keyFile, Buffer.from(`${randomBytes(32).toString('base64')}\n`));
-  return parse(await readFile(keyFile, 'utf8'));
 }
 
 /** The label a piece is encrypted under: which batch, which entry, which kind. */

@@ -151,14 +151,18 @@ async function hasStoredFiles(dir: string): Promise<boolean> {
  * written and synced under a temporary name, then hard-linked to its name, so concurrent starts agree on one key and
  * a crash never leaves a partial key. Refuses to create a key when `dir` already holds files (they would be lost).
  */
-export async function loadOrCreateKey(dir: string, keyFile: string): Promise<Buffer> {
+/**
+ * The 32-byte key in `keyFile`, created if missing — unless `holdsEncrypted()` says data encrypted with a lost key is
+ * there (a new key would silently make it unreadable).
+ */
+export async function loadOrCreateKey(keyFile: string, holdsEncrypted: () => Promise<boolean>): Promise<Buffer> {
   try {
     return parseKey(await readFile(keyFile, 'utf8'), keyFile);
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
   }
-  if (await hasStoredFiles(dir)) {
-    throw new FileStoreError('file.bad_key', `Key file ${keyFile} is missing but ${dir} holds encrypted files`);
+  if (await holdsEncrypted()) {
+    throw new FileStoreError('file.bad_key', `Key file ${keyFile} is missing but encrypted data needing it exists`);
   }
   await createOnce(keyFile, Buffer.from(`${randomBytes(KEY_BYTES).toString('base64')}\n`));
   return parseKey(await readFile(keyFile, 'utf8'), keyFile);
@@ -284,7 +288,7 @@ parentPort.on('message', ({ id, paths }) => {
 /** A FileStore under `dir`, encrypted with the key in `keyFile` (created if missing). */
 export async function encryptedFileStore(dir: string, keyFile: string): Promise<FileStore> {
   const root = path.resolve(dir);
-  const key = await loadOrCreateKey(root, keyFile);
+  const key = await loadOrCreateKey(keyFile, () => hasStoredFiles(root));
   await ensureLayout(root);
   const syncDir = sharedDirectorySync();
   const reader = new BulkReader();
