@@ -15,6 +15,7 @@ import type { Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
 import type { Jobs } from '../platform/jobs.ts';
+import { ThreadClient } from '../platform/thread-client.ts';
 import type { PhotoVerdict } from './face/quality.ts';
 
 export const PHOTO_CHECK_QUEUE = 'photo-check';
@@ -58,58 +59,26 @@ function eventLoopBusy(): { busy(): boolean; stop(): void } {
   return { busy: () => Date.now() < busyUntil, stop: () => clearInterval(timer) };
 }
 
-/** The detector in its own thread, started on first use and again after a crash. */
+/** The detector in its own thread, started on first use and again after a crash, ended when idle. */
 export class PhotoChecker {
-  private worker: Worker | undefined;
-  private next = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly pending = new Map<number, { resolve: (v: PhotoVerdict) => void; reject: (e: Error) => void }>();
+  private readonly thread = new ThreadClient<{ content: Buffer }, PhotoVerdict>(spawnDetector, 'photo check', IDLE_THREAD_MS);
 
   check(content: Buffer): Promise<PhotoVerdict> {
-    clearTimeout(this.idleTimer);
-    const worker = this.start();
-    const id = this.next++;
-    const verdict = new Promise<PhotoVerdict>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, content });
-    });
-    return verdict.finally(() => {
-      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), IDLE_THREAD_MS).unref();
-    });
+    return this.thread.request({ content });
   }
 
-  async close(): Promise<void> {
-    clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
+}
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    // The thread runs TypeScript too: it registers tsx itself (a worker does not inherit the parent's loader hooks),
-    // through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd worker).
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-    const thread = new URL('./face/detector-thread.ts', import.meta.url).href;
-    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
-    const worker = new Worker(bootstrap, { eval: true });
-    worker.unref();
-    worker.on('message', ({ id, verdict, error }: { id: number; verdict?: PhotoVerdict; error?: string }) => {
-      const waiting = this.pending.get(id);
-      this.pending.delete(id);
-      if (verdict) waiting?.resolve(verdict);
-      else waiting?.reject(new Error(`photo check failed: ${error}`));
-    });
-    const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`photo check thread exited (${code})`)));
-    this.worker = worker;
-    return worker;
-  }
+function spawnDetector(): Worker {
+  // The thread runs TypeScript too: it registers tsx itself (a worker does not inherit the parent's loader hooks),
+  // through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd worker).
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const thread = new URL('./face/detector-thread.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 /** The verdict on a stored photo; a missing, corrupt or undecodable file is `photo.unreadable`, not a failure. */

@@ -4,6 +4,7 @@ import { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { ThreadClient } from './thread-client.ts';
 
 const readFileCallback = promisify(readFileWithCallback);
 
@@ -224,48 +225,11 @@ async function ensureLayout(root: string): Promise<void> {
 type ReadResult = Uint8Array | { code: string; message: string };
 
 /**
- * Reads files in a thread of its own with plain synchronous reads, many per message: a file costs the event loop one
+ * Files read in a thread of its own with plain synchronous reads, many per message: a file costs the event loop one
  * share of a message instead of four round trips to libuv's pool (open, stat, read, close: ~65 µs of the main thread
  * each file). The bytes are moved back, not copied, when they have a buffer of their own. The thread ends when idle.
  */
-class BulkReader {
-  private worker: Worker | undefined;
-  private next = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly pending = new Map<number, { resolve: (r: ReadResult[]) => void; reject: (e: Error) => void }>();
-
-  read(paths: readonly string[]): Promise<ReadResult[]> {
-    clearTimeout(this.idleTimer);
-    const worker = this.start();
-    const id = this.next++;
-    return new Promise<ReadResult[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, paths });
-    }).finally(() => {
-      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.worker?.terminate(), 30_000).unref();
-    });
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(BULK_READER_SOURCE, { eval: true });
-    worker.unref();
-    worker.on('message', ({ id, results }: { id: number; results: ReadResult[] }) => {
-      const waiting = this.pending.get(id);
-      this.pending.delete(id);
-      waiting?.resolve(results);
-    });
-    const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`file reader thread exited (${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-}
+const bulkReader = () => new ThreadClient<{ paths: readonly string[] }, ReadResult[]>(() => new Worker(BULK_READER_SOURCE, { eval: true }), 'file reader', 30_000);
 
 const BULK_READER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -281,7 +245,7 @@ parentPort.on('message', ({ id, paths }) => {
   // Only buffers that own their memory are moved (a small file may sit in a shared pool: that one is copied).
   const moved = new Set();
   for (const r of results) if (r instanceof Uint8Array && r.byteOffset === 0 && r.buffer.byteLength === r.byteLength) moved.add(r.buffer);
-  parentPort.postMessage({ id, results }, [...moved]);
+  parentPort.postMessage({ id, result: results }, [...moved]);
 });
 `;
 
@@ -291,7 +255,7 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
   const key = await loadOrCreateKey(keyFile, () => hasStoredFiles(root));
   await ensureLayout(root);
   const syncDir = sharedDirectorySync();
-  const reader = new BulkReader();
+  const reader = bulkReader();
 
   const decrypt = (ref: string, stored: Buffer): Buffer => {
     if (stored.length < HEADER_BYTES || stored[0] !== VERSION) {
@@ -347,7 +311,7 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
     },
 
     async getMany(refs) {
-      const read = await reader.read(refs.map((ref) => locate(root, ref).file));
+      const read = await reader.request({ paths: refs.map((ref) => locate(root, ref).file) });
       return read.map((stored, i) => {
         if (!(stored instanceof Uint8Array)) {
           if (stored.code === 'ENOENT') throw new FileStoreError('file.not_found', `No stored file ${refs[i]}`, refs[i]);

@@ -16,7 +16,7 @@ try {
 
 parentPort!.on('message', async ({ id, content }: { id: number; content: Uint8Array }) => {
   try {
-    parentPort!.postMessage({ id, verdict: await checkPhoto(Buffer.from(content.buffer, content.byteOffset, content.byteLength)) });
+    parentPort!.postMessage({ id, result: await checkPhoto(Buffer.from(content.buffer, content.byteOffset, content.byteLength)) });
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

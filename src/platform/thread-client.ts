@@ -1,0 +1,60 @@
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * Requests to a worker thread that is started on first use (and again after a crash) and ended when idle. Each
+ * request is a message carrying an id; the thread answers `{ id, result }` or `{ id, error }`. A thread that dies
+ * fails every request waiting on it.
+ */
+export class ThreadClient<Request extends object, Result> {
+  private worker: Worker | undefined;
+  private next = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
+
+  constructor(
+    private readonly spawn: () => Worker,
+    /** For error messages: what the thread does. */
+    private readonly name: string,
+    private readonly idleMs: number,
+  ) {}
+
+  request(message: Request): Promise<Result> {
+    clearTimeout(this.idleTimer);
+    const worker = this.start();
+    const id = this.next++;
+    return new Promise<Result>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    }).finally(() => {
+      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.spawn();
+    worker.unref();
+    worker.on('message', ({ id, result, error }: { id: number; result?: Result; error?: string }) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      if (error === undefined) waiting?.resolve(result as Result);
+      else waiting?.reject(new Error(`${this.name} failed: ${error}`));
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`${this.name} thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
