@@ -2,7 +2,9 @@
  * Checks of a photo or signature image before it is kept (issue 5), and the card portrait made from a photo.
  * Every refusal is a code with params, translated by the i18n catalogues (`image.*`).
  */
+import { imageSize } from 'image-size';
 import sharp from 'sharp';
+import { forEachPngRow } from './png-pixels.ts';
 
 /** A scan is the paper slip the member signed, photographed or scanned (no blank check: the paper has print). */
 export type ImageKind = 'photo' | 'signature' | 'scan';
@@ -28,6 +30,8 @@ export const MIN_INK_RATIO = 0.001;
 const INK_CONTRAST = 64;
 
 const ACCEPTED: readonly ImageFormat[] = ['jpeg', 'png', 'webp'];
+/** image-size's name for each format. */
+const HEADER_TYPE: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp' };
 
 /** The format a file's first bytes announce (accepted or not), or undefined when it is no image we know. */
 function sniff(content: Buffer): string | undefined {
@@ -81,13 +85,16 @@ export async function checkImage(content: Buffer, declaredMime: string | undefin
   const format = ACCEPTED.find((f) => f === actual);
   if (!format) return refuse('image.unsupported_format', { format: MIME[actual]! });
 
-  // Header only: dimensions without decoding, so a bomb is refused before it is expanded.
+  // Header only: dimensions without decoding, so a bomb is refused before it is expanded. Read in JS (image-size):
+  // sharp's metadata() costs 0.2 ms of CPU a photo in libuv's pool, a tenth of a submission's image checks.
   let width: number;
   let height: number;
   try {
-    const meta = await sharp(content, { limitInputPixels: false }).metadata();
-    if (meta.format !== format) return refuse('image.not_an_image');
-    ({ width, height } = meta.autoOrient);
+    const header = imageSize(content);
+    if (header.type !== HEADER_TYPE[format]) return refuse('image.not_an_image');
+    // EXIF orientations 5 to 8 turn the picture a quarter: the card sees it the other way round.
+    const turned = (header.orientation ?? 1) >= 5;
+    [width, height] = turned ? [header.height, header.width] : [header.width, header.height];
   } catch {
     return refuse('image.not_an_image');
   }
@@ -101,7 +108,7 @@ export async function checkImage(content: Buffer, declaredMime: string | undefin
   if (kind === 'signature') {
     // Small (a pad's PNG): decoded in full for the blank check, which also proves it is complete.
     try {
-      if (isBlank(await greyHistogram(content, limits.maxPixels))) return refuse('image.empty_signature');
+      if (isBlank(await greyHistogram(content, format, limits.maxPixels))) return refuse('image.empty_signature');
     } catch {
       return refuse('image.not_an_image');
     }
@@ -138,15 +145,22 @@ function endsWhereFormatSays(content: Buffer, format: ImageFormat): boolean {
 }
 
 /**
- * How many pixels have each 8-bit grey level, composited on white (a transparent pad is white paper). sharp only
- * decodes (its own flatten and greyscale cost three times the decode, its stats() twenty); the grey level is Rec. 601
- * luma, enough to tell ink from paper.
+ * How many pixels have each 8-bit grey level, composited on white (a transparent pad is white paper). A pad's PNG is
+ * decoded in JS (png-pixels.ts: a quarter of sharp's CPU); anything else by sharp, which only decodes (its own flatten
+ * and greyscale cost three times the decode, its stats() twenty).
  */
-async function greyHistogram(content: Buffer, maxPixels: number): Promise<Uint32Array> {
+async function greyHistogram(content: Buffer, format: ImageFormat, maxPixels: number): Promise<Uint32Array> {
+  const histogram = new Uint32Array(256);
+  if (format === 'png' && forEachPngRow(content, maxPixels, (row, channels) => countGreyLevels(histogram, row, channels))) return histogram;
   const { data, info } = await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  const channels = info.channels;
+  countGreyLevels(histogram, data, info.channels);
+  return histogram;
+}
+
+/** Adds the pixels' grey levels (Rec. 601 luma on white, enough to tell ink from paper) to the histogram. */
+function countGreyLevels(histogram: Uint32Array, data: Uint8Array, channels: number) {
   const hasAlpha = channels === 2 || channels === 4;
   const colour = channels >= 3;
   const level = (p: number) => {
@@ -154,10 +168,9 @@ async function greyHistogram(content: Buffer, maxPixels: number): Promise<Uint32
     const alpha = hasAlpha ? data[p + channels - 1]! : 255;
     return 255 - ((((255 - luma) * alpha + 127) / 255) | 0);
   };
-  const histogram = new Uint32Array(256);
   if (channels === 4 && data.byteOffset % 4 === 0) {
-    // A pad's RGBA, a pixel per 32-bit word, counted by runs of one colour (the paper): the grey level is computed once
-    // a run and the inner loop is one comparison a pixel (a third of the main thread's time of counting pixel by pixel).
+    // RGBA, a pixel per 32-bit word, counted by runs of one colour (the paper): the grey level is computed once a run
+    // and the inner loop is one comparison a pixel (a third of the time of counting pixel by pixel).
     const pixels = new Int32Array(data.buffer, data.byteOffset, data.length / 4);
     for (let i = 0; i < pixels.length; ) {
       const start = i;
@@ -168,7 +181,6 @@ async function greyHistogram(content: Buffer, maxPixels: number): Promise<Uint32
   } else {
     for (let p = 0; p < data.length; p += channels) histogram[level(p)]!++;
   }
-  return histogram;
 }
 
 /** Blank: (almost) every pixel is near the background's grey level (the most common one), light or dark. */
