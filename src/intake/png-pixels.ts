@@ -45,7 +45,8 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
   let raw: Buffer;
   try {
     // The output is capped at what the header announces: a stream that inflates further is refused, not expanded.
-    raw = inflateSync(data.length === 1 ? data[0]! : Buffer.concat(data), { maxOutputLength: expected });
+    // One chunk of that size: zlib's default 16 KB chunks would be copied together afterwards.
+    raw = inflateSync(data.length === 1 ? data[0]! : Buffer.concat(data), { maxOutputLength: expected, chunkSize: Math.max(expected, 64) });
   } catch {
     throw new DamagedPng('image data');
   }
