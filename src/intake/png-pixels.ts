@@ -90,7 +90,9 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
         throw new DamagedPng(`filter ${filter}`);
     }
     row(current, channels);
-    [previous, current] = [current, previous];
+    const done = current;
+    current = previous;
+    previous = done;
   }
   return true;
 }
