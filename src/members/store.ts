@@ -1,5 +1,5 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { Queryable } from '../platform/db.ts';
+import { takeFirstPrepared, type Queryable } from '../platform/db.ts';
 import type { Database, MemberStatus, MembersTable, OrganisationsTable } from '../platform/schema.ts';
 import type { Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
@@ -215,7 +215,9 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
 
 export async function findMember(db: Queryable, scope: Scope, id: string): Promise<Member | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
-  const row = await db
+  const row = await takeFirstPrepared(
+    db,
+    db
     .selectFrom('members as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
     .select([
@@ -233,8 +235,8 @@ export async function findMember(db: Queryable, scope: Scope, id: string): Promi
       'm.updated_at as updatedAt',
     ])
     .where('m.id', '=', id)
-    .where(organisationInScope(scope, 'o'))
-    .executeTakeFirst();
+    .where(organisationInScope(scope, 'o')),
+  );
   return row && { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
 }
 

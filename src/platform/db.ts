@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Compilable, type Transaction } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startEmbedded } from './embedded.ts';
@@ -38,8 +39,37 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** SQL texts run as named prepared statements, and their names (see `takeFirstPrepared`). */
+const preparedNames = new Map<string, string>();
+
+/**
+ * A client that runs the texts `takeFirstPrepared` registered as named prepared statements: PostgreSQL parses and plans
+ * them once per connection. Kysely's driver sends every query as (text, values), and an unnamed statement is planned
+ * at each run: for the session look-up and the member look-up every counter request makes, planning was four fifths
+ * of PostgreSQL's time (0.13 of 0.17 ms).
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+    const query = super.query as (...a: unknown[]) => never;
+    return name ? query.call(this, { name, text, values }) : query.apply(this, args);
+  }
+}
+
+/**
+ * The first row of a query run as a named prepared statement. Only for the hot look-ups whose text has few variants
+ * (each distinct text stays prepared on every connection) and whose best plan does not depend on the values (the
+ * statement may switch to a generic plan): primary-key and unique look-ups, not searches.
+ */
+export async function takeFirstPrepared<O>(db: Queryable, query: Compilable<O>): Promise<O | undefined> {
+  const compiled = query.compile();
+  if (!preparedNames.has(compiled.sql)) preparedNames.set(compiled.sql, `p_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}`);
+  return (await db.executeQuery(compiled)).rows[0];
+}
+
 export function connect(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, Client: PreparingClient });
   // An idle client losing its server (restart, crash) must not crash the process.
   pool.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
+import { inTransaction, takeFirstPrepared, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -274,7 +274,7 @@ export async function decide(db: Db, actor: Actor, memberId: string, input: { de
 
 /** Does an undecided blocking difference stand in the way of confirming this member's intake? */
 export async function intakeBlocked(db: Queryable, memberId: string): Promise<boolean> {
-  const row = await db.selectFrom('reconciliation_results').select('member_id').where('member_id', '=', memberId).where('blocking', '=', true).where('decision', 'is', null).executeTakeFirst();
+  const row = await takeFirstPrepared(db, db.selectFrom('reconciliation_results').select('member_id').where('member_id', '=', memberId).where('blocking', '=', true).where('decision', 'is', null));
   return row !== undefined;
 }
 

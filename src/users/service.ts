@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Queryable } from '../platform/db.ts';
+import { takeFirstPrepared, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission, ROLES } from '../platform/permissions.ts';
 import type { Role } from '../platform/schema.ts';
@@ -42,7 +42,7 @@ async function resolveScope(db: Queryable, user: UserRow): Promise<{ scope: Scop
   const scope: Scope = { all: false };
   const view: UserView['scope'] = { all: false };
   if (user.scope_organisation_id) {
-    const unit = await db.selectFrom('organisations').select(['path', 'name']).where('id', '=', user.scope_organisation_id).executeTakeFirst();
+    const unit = await takeFirstPrepared(db, db.selectFrom('organisations').select(['path', 'name']).where('id', '=', user.scope_organisation_id));
     // A deleted scope unit must not widen the scope: keep an impossible path.
     scope.organisationPath = unit?.path ?? '/none/';
     view.organisationId = user.scope_organisation_id;
@@ -263,14 +263,16 @@ export async function login(db: Db, username: string, password: string, client: 
 }
 
 export async function sessionFor(db: Queryable, token: string): Promise<{ actor: Actor; user: UserView; csrfToken: string } | undefined> {
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token'])
-    .where('s.token_hash', '=', tokenHash(token))
-    .where('s.expires_at', '>', new Date())
-    .where('u.disabled', '=', false)
-    .executeTakeFirst();
+  const row = await takeFirstPrepared(
+    db,
+    db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token'])
+      .where('s.token_hash', '=', tokenHash(token))
+      .where('s.expires_at', '>', new Date())
+      .where('u.disabled', '=', false),
+  );
   if (!row) return undefined;
   // One scope look-up serves the actor and the view (every request of a user scoped to a unit comes through here).
   const { scope, view } = await resolveScope(db, row);
