@@ -61,8 +61,12 @@ async function readManifest(db: Db, reader: FramedReader, batchId: string): Prom
 }
 
 interface StoredEntry {
-  /** The data as sent (JSON text, checked to name the manifest's member). */
-  data: string;
+  /**
+   * The data as sent (UTF-8 JSON, checked to name the manifest's member), held until the commit. Kept as bytes, copied
+   * out of the network chunk: as a JS string Vietnamese text takes two bytes a character, and a view would hold the
+   * whole chunk it came in.
+   */
+  data: Buffer;
   photo: PieceAt;
   signature: PieceAt | null;
 }
@@ -116,7 +120,7 @@ export async function receiveBatch(db: Db, pool: pg.Pool, ring: KeyRing, content
           if (!hash.digest().equals(expected!)) throw tampered(part);
           files[part] = await piece.end();
         }
-        stored.push({ data: dataBytes.toString('utf8'), photo: files.photo!, signature: files.signature ?? null });
+        stored.push({ data: Buffer.from(dataBytes), photo: files.photo!, signature: files.signature ?? null });
       }
       if (!(await reader.atEnd())) throw new AppError('centre.batch_malformed', { detail: 'trailing bytes' });
       file = await writer.commit();
@@ -201,18 +205,17 @@ async function commitBatch(
       })
       .execute();
     const conflictOf = new Map(conflicts.map((c) => [c.seq, c]));
-    await copyInto(
-      client,
-      'centre_records',
-      RECORD_COLUMNS,
-      store.map((s) => {
+    // The lines are made as COPY takes them: a batch's lines all at once would double what the commit holds.
+    function* lines() {
+      for (const s of store) {
         const entry = manifest.entries[s]!;
         const stored = batch.stored[s]!;
         const conflict = conflictOf.get(s);
-        const row = [entry.dossierId, manifest.batchId, s, manifest.provinceCode, entry.personalId, stored.data, stored.photo.offset, stored.photo.length, stored.signature?.offset ?? null, stored.signature?.length ?? null, conflict ? 'conflict' : 'accepted', conflict?.acceptedDossierId ?? null, receivedAt];
-        return row.map(copyField).join('\t') + '\n';
-      }),
-    );
+        const row = [entry.dossierId, manifest.batchId, s, manifest.provinceCode, entry.personalId, stored.data.toString('utf8'), stored.photo.offset, stored.photo.length, stored.signature?.offset ?? null, stored.signature?.length ?? null, conflict ? 'conflict' : 'accepted', conflict?.acceptedDossierId ?? null, receivedAt];
+        yield row.map(copyField).join('\t') + '\n';
+      }
+    }
+    await copyInto(client, 'centre_records', RECORD_COLUMNS, lines());
     return { receipt, replay: false, sameManifest: true };
   });
 }
