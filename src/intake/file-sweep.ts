@@ -5,7 +5,7 @@
  */
 import type { Db } from '../platform/db.ts';
 import type { FileStore } from '../platform/files.ts';
-import type { Jobs } from '../platform/jobs.ts';
+import { startPeriodicJob, type Jobs } from '../platform/jobs.ts';
 
 export const FILE_SWEEP_QUEUE = 'file-sweep';
 const BATCH = 500;
@@ -36,14 +36,14 @@ export async function sweepUnreferencedFiles(db: Db, files: FileStore, before: D
 }
 
 /** Once at start and every `intervalHours` (6 by default), across all server processes one sweep at a time. */
-export async function startFileSweepWorker(jobs: Jobs, db: Db, files: FileStore, settings: { intervalHours?: number; pollingIntervalSeconds?: number } = {}): Promise<() => void> {
-  await jobs.createQueue(FILE_SWEEP_QUEUE, { name: FILE_SWEEP_QUEUE, policy: 'stately' });
-  await jobs.work(FILE_SWEEP_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async () => {
-    await sweepUnreferencedFiles(db, files, new Date(Date.now() - 24 * 3600 * 1000));
+export function startFileSweepWorker(jobs: Jobs, db: Db, files: FileStore, settings: { intervalHours?: number; pollingIntervalSeconds?: number } = {}): Promise<() => void> {
+  return startPeriodicJob(jobs, {
+    queue: FILE_SWEEP_QUEUE,
+    label: 'file sweep',
+    everyMs: (settings.intervalHours ?? 6) * 3600 * 1000,
+    pollingIntervalSeconds: settings.pollingIntervalSeconds,
+    data: () => ({}),
+    options: () => ({ retryLimit: 2 }),
+    run: async () => void (await sweepUnreferencedFiles(db, files, new Date(Date.now() - 24 * 3600 * 1000))),
   });
-  const request = () => jobs.send(FILE_SWEEP_QUEUE, {}, { retryLimit: 2 }).catch((error: Error) => console.error('file sweep:', error.message));
-  await request();
-  const timer = setInterval(request, (settings.intervalHours ?? 6) * 3600 * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
-import type { Jobs } from '../platform/jobs.ts';
+import { startPeriodicJob, type Jobs } from '../platform/jobs.ts';
 import { ThreadClient } from '../platform/thread-client.ts';
 import type { PhotoVerdict } from './face/quality.ts';
 
@@ -157,20 +157,23 @@ export interface PhotoCheckWorker {
  * so asking often costs nothing. Returns the check of one dossier on demand, and the stop for the server's shutdown.
  */
 export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<PhotoCheckWorker> {
-  await jobs.createQueue(PHOTO_CHECK_QUEUE, { name: PHOTO_CHECK_QUEUE, policy: 'stately' });
   const checker = new PhotoChecker();
   const load = eventLoopBusy();
-  const request = () => jobs.send(PHOTO_CHECK_QUEUE, {}, { expireInSeconds: SWEEP_SECONDS * 3, retryLimit: 3, retryDelay: 5 }).catch((error: Error) => console.error('photo check:', error.message));
-  await jobs.work(PHOTO_CHECK_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async () => {
-    if (await sweepPhotoChecks(db, files, checker, settings, load.busy)) await request();
+  const stopAsking = await startPeriodicJob(jobs, {
+    queue: PHOTO_CHECK_QUEUE,
+    label: 'photo check',
+    everyMs: (settings.intervalSeconds ?? 10) * 1000,
+    pollingIntervalSeconds: settings.pollingIntervalSeconds,
+    data: () => ({}),
+    options: () => ({ expireInSeconds: SWEEP_SECONDS * 3, retryLimit: 3, retryDelay: 5 }),
+    run: async (_data, again) => {
+      if (await sweepPhotoChecks(db, files, checker, settings, load.busy)) await again();
+    },
   });
-  await request();
-  const timer = setInterval(request, (settings.intervalSeconds ?? 10) * 1000);
-  timer.unref();
   return {
     checkNow: (id) => checkDossierPhotoNow(db, files, checker, id),
     stop: async () => {
-      clearInterval(timer);
+      stopAsking();
       load.stop();
       await checker.close();
     },

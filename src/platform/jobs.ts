@@ -25,3 +25,36 @@ export async function openJobs(pool: pg.Pool, options: JobsOptions = {}): Promis
   await boss.start();
   return boss;
 }
+
+export interface PeriodicJob<T extends object> {
+  queue: string;
+  /** How often it is asked for (it is also asked for at once). */
+  everyMs: number;
+  pollingIntervalSeconds?: number;
+  /** The job's data this time, or undefined when there is nothing to ask for now. */
+  data(): T | undefined;
+  /** pg-boss's options for one asking (singleton key, retries, expiry). */
+  options?(data: T): PgBoss.SendOptions;
+  /** The work; `again` asks for another run at once (a sweep that stopped with more to do). */
+  run(data: T, again: () => Promise<void>): Promise<void>;
+  /** Names it in the error log. */
+  label: string;
+}
+
+/**
+ * A job asked for at start and every `everyMs`, on a "stately" queue: at most one waiting and one running across all
+ * server processes, so asking often costs nothing. Returns the stop for the server's shutdown.
+ */
+export async function startPeriodicJob<T extends object>(jobs: Jobs, job: PeriodicJob<T>): Promise<() => void> {
+  await jobs.createQueue(job.queue, { name: job.queue, policy: 'stately' });
+  const request = async () => {
+    const data = job.data();
+    if (!data) return;
+    await jobs.send(job.queue, data, job.options?.(data) ?? {}).catch((error: Error) => console.error(`${job.label}:`, error.message));
+  };
+  await jobs.work<T>(job.queue, { batchSize: 1, ...(job.pollingIntervalSeconds ? { pollingIntervalSeconds: job.pollingIntervalSeconds } : {}) }, ([one]) => job.run(one!.data, request));
+  await request();
+  const timer = setInterval(() => void request(), job.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -8,7 +8,7 @@ import { bytesOf } from '../common/streams.ts';
 import type { Db, Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Locale } from '../platform/i18n/index.ts';
-import type { Jobs } from '../platform/jobs.ts';
+import { startPeriodicJob, type Jobs } from '../platform/jobs.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import { cliActor, type Actor } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
@@ -96,20 +96,20 @@ const vietnamHour = (now: Date) => (now.getUTCHours() + 7) % 24;
  * Each minute, from REPORT_HOUR on, asks for the day's archive job (one per day across processes: a singleton key);
  * the job makes what is missing.
  */
-export async function startReportArchiveWorker(jobs: Jobs, db: Db, settings: { pollingIntervalSeconds?: number } = {}): Promise<() => void> {
-  await jobs.createQueue(REPORTS_QUEUE, { name: REPORTS_QUEUE, policy: 'stately' });
-  await jobs.work<{ date: string }>(REPORTS_QUEUE, { batchSize: 1, ...(settings.pollingIntervalSeconds ? { pollingIntervalSeconds: settings.pollingIntervalSeconds } : {}) }, async ([job]) => {
-    const made = await archiveDailyReports(db, job!.data.date);
-    if (made > 0) console.log(`progress reports of ${job!.data.date}: ${made} archived`);
+export function startReportArchiveWorker(jobs: Jobs, db: Db, settings: { pollingIntervalSeconds?: number } = {}): Promise<() => void> {
+  return startPeriodicJob<{ date: string }>(jobs, {
+    queue: REPORTS_QUEUE,
+    label: 'progress reports',
+    everyMs: 60_000,
+    pollingIntervalSeconds: settings.pollingIntervalSeconds,
+    data: () => {
+      const now = new Date();
+      return vietnamHour(now) < REPORT_HOUR ? undefined : { date: todayInVietnam(now) };
+    },
+    options: ({ date }) => ({ singletonKey: date, retryLimit: 3, retryDelay: 60 }),
+    run: async ({ date }) => {
+      const made = await archiveDailyReports(db, date);
+      if (made > 0) console.log(`progress reports of ${date}: ${made} archived`);
+    },
   });
-  const request = () => {
-    const now = new Date();
-    if (vietnamHour(now) < REPORT_HOUR) return;
-    const date = todayInVietnam(now);
-    jobs.send(REPORTS_QUEUE, { date }, { singletonKey: date, retryLimit: 3, retryDelay: 60 }).catch((error: Error) => console.error('progress reports:', error.message));
-  };
-  request();
-  const timer = setInterval(request, 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
 }
