@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
-import { setUnauthorizedHandler } from './api.ts';
+import { ApiError, setUnauthorizedHandler } from './api.ts';
 import { ErrorAlert } from './common/ErrorAlert.tsx';
 import { NotFound } from './common/NotFound.tsx';
 import { isAdmin } from './common/roles.ts';
@@ -29,6 +29,7 @@ const ReviewPage = lazy(() => import('./intake/supervisor/ReviewPage.tsx'));
 const ProgressPage = lazy(() => import('./progress/ProgressPage.tsx'));
 const VerifyPage = lazy(() => import('./verify/VerifyPage.tsx'));
 const CardsPage = lazy(() => import('./cards/CardsPage.tsx'));
+const OfflineUnlockPage = lazy(() => import('./session/OfflineUnlockPage.tsx').then((m) => ({ default: m.OfflineUnlockPage })));
 
 function PageLoader() {
   const { t } = useTranslation();
@@ -63,6 +64,21 @@ export function App() {
   }
   if (session.isPending) return <PageLoader />;
   if (session.isError) {
+    // The server out of reach: the officer who signed in last here may go on at the counter (decision 0019).
+    if (session.error instanceof ApiError && session.error.status === 0) {
+      return (
+        <Suspense fallback={<PageLoader />}>
+          <OfflineUnlockPage
+            error={session.error}
+            onRetry={() => void session.refetch()}
+            onUnlocked={(unlocked) => {
+              queryClient.setQueryData(SESSION_KEY, unlocked);
+              navigate('/intake/counter', { replace: true });
+            }}
+          />
+        </Suspense>
+      );
+    }
     return (
       <Center mih="100vh" p="md">
         <Stack maw={480}>

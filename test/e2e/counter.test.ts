@@ -142,16 +142,31 @@ describe('the intake counter', () => {
     await expect.poll(async () => (await dossiersOf([id]))[0]!.state, slow).toBe('ready_to_send');
   }, 120_000);
 
-  it('keeps working offline for 20 members, keeps the outbox encrypted, and lands each dossier exactly once when the line returns', async () => {
+  it('keeps working offline for 20 members, across a reload with no line, keeps the outbox encrypted, and lands each dossier exactly once when the line returns', async () => {
     const browser = await chromiumWithCamera(await faceCameraFile(dir));
     const page = await openCounter(browser);
     const members = seeded.members.slice(1, 21);
-    // Installed: the service worker holds the app and the photo check's model before the line drops.
+    // Installed: the service worker holds the app and the photo check's model before the line drops, and the officer's
+    // offline unlock is kept.
     expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+    await expect.poll(() => page.getByText('Sẵn sàng làm việc ngoại tuyến').isVisible(), slow).toBe(true);
     await page.context().setOffline(true);
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Mất kết nối' }).isVisible(), slow).toBe(true);
 
     for (const [index, member] of members.entries()) {
+      if (index === 10) {
+        // The page is reloaded with no line (a crash, a restart): the officer's password opens the device's work again.
+        await page.reload();
+        await expect.poll(() => page.getByRole('heading', { name: 'Mất kết nối máy chủ' }).isVisible(), slow).toBe(true);
+        await page.getByLabel('Mật khẩu').fill('khong-phai-mat-khau');
+        await page.getByRole('button', { name: 'Làm việc ngoại tuyến' }).click();
+        await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Mật khẩu không đúng.' }).isVisible(), slow).toBe(true);
+        await page.getByLabel('Mật khẩu').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Làm việc ngoại tuyến' }).click();
+        await expect.poll(() => page.getByTestId('outbox-count').textContent(), slow).toBe('10 hồ sơ chờ gửi');
+        await expect.poll(() => page.getByText(`${MEMBERS + 2} đảng viên.`).isVisible(), slow).toBe(true);
+        await expect.poll(() => page.getByText('Đang nạp bộ kiểm tra ảnh…').isVisible(), slow).toBe(false);
+      }
       await page.getByRole('textbox', { name: /^Quét mã QR/ }).fill(`${member.personalId}`);
       await page.keyboard.press('Enter');
       const panel = page.getByRole('region', { name: `Hồ sơ của ${member.name}` });
@@ -180,8 +195,11 @@ describe('the intake counter', () => {
       // A Blob would be kept in clear by the browser (and Object.values would not see into it): it must not be there.
       const text = (value: unknown): string =>
         value instanceof Blob ? 'BLOB' : value instanceof ArrayBuffer ? new TextDecoder('utf-8', { fatal: false }).decode(value) : value instanceof Uint8Array ? text(value.buffer) : value && typeof value === 'object' ? Object.values(value).map(text).join('\n') : String(value);
-      return { outbox: (await read('outbox')).length, text: text(await read('outbox')) + text(await read('day')) };
+      return { outbox: (await read('outbox')).length, text: text(await read('outbox')) + text(await read('day')), unlock: text(await read('unlock')) };
     });
+    // The offline unlock names the officer (to ask for the right password) and keeps the rest sealed.
+    expect(stored.unlock).toContain('congan.b');
+    expect(stored.unlock).not.toContain('Công an phường Hai');
     expect(stored.outbox).toBe(20);
     expect(stored.text).not.toContain('BLOB');
     for (const m of members) {
@@ -197,6 +215,22 @@ describe('the intake counter', () => {
     expect(new Set(landed.map((d) => d.member_id)).size).toBe(20);
     // The device's clock is kept beside the server's: confirmed while offline, received after.
     for (const d of landed) expect(d.device_submitted_at!.getTime()).toBeLessThanOrEqual(d.received_at.getTime());
+
+    // Signing out ends offline work on this device.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    const unlocks = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const request = indexedDB.open('doithe-counter');
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () => {
+              const count = request.result.transaction('unlock').objectStore('unlock').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      );
+    await expect.poll(unlocks, slow).toBe(0);
   }, 240_000);
 
   it('reads the chip ID card’s QR code with the webcam when there is no scanner', async () => {

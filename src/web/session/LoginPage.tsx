@@ -23,7 +23,16 @@ export function LoginPage({ onSignedIn, sessionEnded = false }: Props) {
   });
 
   const submit = form.onSubmit((values) => {
-    login.mutate({ username: values.username.trim(), password: values.password }, { onSuccess: onSignedIn });
+    login.mutate(
+      { username: values.username.trim(), password: values.password },
+      {
+        onSuccess: (session) => {
+          // An officer's counter key and session, sealed under the password, for work after a reload with no line.
+          void import('../intake/counter/offlineUnlock.ts').then((m) => m.rememberForOffline(session, values.password)).catch(() => {});
+          onSignedIn();
+        },
+      },
+    );
   });
 
   return (

@@ -22,6 +22,8 @@ export function useSession() {
     },
     staleTime: Infinity,
     refetchOnWindowFocus: false,
+    // No line: say so at once (the offline unlock is offered), rather than after three more tries.
+    retry: (failures, error) => !(error instanceof ApiError && error.status === 0) && failures < 3,
   });
 }
 
@@ -57,6 +59,8 @@ export function useLogout() {
     },
     onSuccess: () => {
       setCsrfToken(null);
+      // Signing out ends offline work on this device (the outbox stays, sealed, for the next sign-in).
+      void import('../intake/counter/vault.ts').then((m) => m.clearUnlock()).catch(() => {});
       queryClient.clear();
       queryClient.setQueryData(SESSION_KEY, null);
     },

@@ -19,6 +19,7 @@ import { PhotoCapture } from './PhotoCapture.tsx';
 import { QrCameraScan } from '../../common/QrCameraScan.tsx';
 import { signatureBlob, SignatureField } from './SignatureField.tsx';
 import { enqueue, importKey, loadDay, outboxEntries, readDossier, removeEntry, saveDay, updateEntry, type OutboxEntry } from './vault.ts';
+import { offlineKey, offlineUser } from './offlineUnlock.ts';
 import type { CardDifference, IdCard } from '../../../intake/domain/id-card-qr.ts';
 
 /** A device id kept across sessions (not personal): the server keeps it beside each dossier. */
@@ -59,7 +60,9 @@ interface Current {
 /** Quầy tiếp nhận: the officer's screen at a point or on a home visit; keeps working when the line drops. */
 export default function CounterPage() {
   const { t } = useTranslation();
-  const owner = useCurrentUser().id;
+  const currentUser = useCurrentUser();
+  const owner = currentUser.id;
+  const [offlineReady, setOfflineReady] = useState(false);
   const online = useOnline();
   const confirming = useRef(false);
   const [key, setKey] = useState<CryptoKey | null>(null);
@@ -96,19 +99,20 @@ export default function CounterPage() {
   useEffect(() => {
     // The photo check's model is loaded while the officer sets up, not in front of the first member.
     void loadFaceModel().catch(() => {});
-    counterApi.key().then(
-      async ({ key: raw }) => {
-        const imported = await importKey(raw);
-        setKey(imported);
-        const saved = await loadDay(imported);
-        if (saved) {
-          setDay(saved);
-          setStation(`${saved.station.kind}:${saved.station.id}`);
-        }
-      },
-      setKeyError,
-    );
-  }, []);
+    const useKey = async (imported: CryptoKey) => {
+      setKey(imported);
+      const saved = await loadDay(imported);
+      if (saved) {
+        setDay(saved);
+        setStation(`${saved.station.kind}:${saved.station.id}`);
+      }
+    };
+    // Opened offline with the officer's password (decision 0019): the server is not there to give the key.
+    const unlocked = offlineKey(currentUser.id);
+    if (unlocked) void useKey(unlocked);
+    else counterApi.key().then(async ({ key: raw }) => useKey(await importKey(raw)), setKeyError);
+    void offlineUser().then((username) => setOfflineReady(username === currentUser.username));
+  }, [currentUser.id, currentUser.username]);
 
   const refreshOutbox = useCallback(async () => {
     if (!key) return;
@@ -282,9 +286,16 @@ export default function CounterPage() {
         <Title order={1} size="h2">
           {t('counter.title')}
         </Title>
-        <Badge color={online ? 'green' : 'orange'} size="lg" role="status">
-          {online ? t('counter.online') : t('counter.offline')}
-        </Badge>
+        <Group gap="xs">
+          {offlineReady && (
+            <Badge color="gray" variant="light" size="lg" title={t('counter.offlineReadyHint')}>
+              {t('counter.offlineReady')}
+            </Badge>
+          )}
+          <Badge color={online ? 'green' : 'orange'} size="lg" role="status">
+            {online ? t('counter.online') : t('counter.offline')}
+          </Badge>
+        </Group>
       </Group>
 
       <Paper withBorder p="sm">

@@ -1,7 +1,9 @@
 /**
  * What the counter keeps on the device, in IndexedDB: the day's list and the outbox of confirmed dossiers, both
- * encrypted with AES-GCM under the key the server gives this user (held in memory only). Non-personal bookkeeping
- * (ids, states, error codes) stays readable so the outbox can be shown and synced; names, data and images do not.
+ * encrypted with AES-GCM under the key the server gives this user (held in memory only), and the offline unlock of
+ * the last officer who signed in here (that key and the session, sealed under their password: decision 0019).
+ * Non-personal bookkeeping (ids, states, error codes) stays readable so the outbox can be shown and synced; names,
+ * data and images do not.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CounterDay } from './api.ts';
@@ -36,19 +38,31 @@ export interface OutboxDossier {
   signature: Blob | null;
 }
 
+/** The offline unlock: who, in clear (to name them on the unlock screen); the rest sealed under their password. */
+export interface UnlockRecord {
+  username: string;
+  salt: Uint8Array<ArrayBuffer>;
+  iterations: number;
+  sealed: Sealed;
+}
+
 interface CounterSchema extends DBSchema {
   day: { key: string; value: { station: string; date: string; sealed: Sealed } };
   outbox: { key: string; value: OutboxEntry };
+  unlock: { key: string; value: UnlockRecord };
 }
 
 const DB_NAME = 'doithe-counter';
 let opened: Promise<IDBPDatabase<CounterSchema>> | null = null;
 
 function database() {
-  opened ??= openDB<CounterSchema>(DB_NAME, 1, {
-    upgrade(db) {
-      db.createObjectStore('day');
-      db.createObjectStore('outbox', { keyPath: 'id' });
+  opened ??= openDB<CounterSchema>(DB_NAME, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('day');
+        db.createObjectStore('outbox', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) db.createObjectStore('unlock');
     },
   });
   return opened;
@@ -59,12 +73,12 @@ export async function importKey(base64: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
-async function seal(key: CryptoKey, bytes: ArrayBuffer): Promise<Sealed> {
+export async function seal(key: CryptoKey, bytes: ArrayBuffer): Promise<Sealed> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes) };
 }
 
-const open = (key: CryptoKey, sealed: Sealed) => crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
+export const open = (key: CryptoKey, sealed: Sealed) => crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
 const sealJson = (key: CryptoKey, value: unknown) => seal(key, new TextEncoder().encode(JSON.stringify(value)).buffer);
 const openJson = async <T>(key: CryptoKey, sealed: Sealed): Promise<T> => JSON.parse(new TextDecoder().decode(await open(key, sealed))) as T;
 
@@ -137,4 +151,17 @@ export async function updateEntry(id: string, change: Partial<Pick<OutboxEntry, 
 /** Acknowledged by the server (or given up by the officer): nothing of it stays on the device. */
 export async function removeEntry(id: string): Promise<void> {
   await (await database()).delete('outbox', id);
+}
+
+export async function saveUnlock(record: UnlockRecord): Promise<void> {
+  await (await database()).put('unlock', record, 'current');
+}
+
+export async function loadUnlock(): Promise<UnlockRecord | undefined> {
+  return (await database()).get('unlock', 'current');
+}
+
+/** Signing out ends offline work on this device too (the outbox stays, sealed, for the next sign-in). */
+export async function clearUnlock(): Promise<void> {
+  await (await database()).delete('unlock', 'current');
 }
