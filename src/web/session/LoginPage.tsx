@@ -2,6 +2,7 @@ import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, T
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { rememberForOffline } from '../intake/counter/offlineUnlock.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 import { useLogin } from './session.ts';
 
@@ -28,7 +29,7 @@ export function LoginPage({ onSignedIn, sessionEnded = false }: Props) {
       {
         onSuccess: (session) => {
           // An officer's counter key and session, sealed under the password, for work after a reload with no line.
-          void import('../intake/counter/offlineUnlock.ts').then((m) => m.rememberForOffline(session, values.password)).catch(() => {});
+          rememberForOffline(session, values.password).catch(() => {});
           onSignedIn();
         },
       },

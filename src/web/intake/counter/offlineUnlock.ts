@@ -23,24 +23,31 @@ async function passwordKey(password: string, salt: Uint8Array<ArrayBuffer>, iter
   return crypto.subtle.deriveKey({ name: 'PBKDF2', salt, iterations, hash: 'SHA-256' }, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
+/** The sealing under way since sign-in (the key derivation takes about half a second). */
+let remembering: Promise<void> = Promise.resolve();
+
 /**
  * At sign-in, for an officer who takes dossiers: keeps the unlock for this device (the last such officer's only).
  * Anyone else signing in removes what an officer left, so a shared PC never opens another's work offline.
  */
-export async function rememberForOffline(session: Session, password: string): Promise<void> {
-  if (!canCapture(session.user.role)) {
-    await clearUnlock();
-    return;
-  }
-  const { key } = await counterApi.key();
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  const unlocked: Unlocked = { session, key };
-  const sealed = await seal(await passwordKey(password, salt, ITERATIONS), new TextEncoder().encode(JSON.stringify(unlocked)).buffer);
-  await saveUnlock({ username: session.user.username, salt, iterations: ITERATIONS, sealed });
+export function rememberForOffline(session: Session, password: string): Promise<void> {
+  remembering = (async () => {
+    if (!canCapture(session.user.role)) {
+      await clearUnlock();
+      return;
+    }
+    const { key } = await counterApi.key();
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const unlocked: Unlocked = { session, key };
+    const sealed = await seal(await passwordKey(password, salt, ITERATIONS), new TextEncoder().encode(JSON.stringify(unlocked)).buffer);
+    await saveUnlock({ username: session.user.username, salt, iterations: ITERATIONS, sealed });
+  })();
+  return remembering;
 }
 
-/** Who can unlock this device offline, if anyone. */
+/** Who can unlock this device offline, if anyone (once the sealing started at sign-in has ended). */
 export async function offlineUser(): Promise<string | undefined> {
+  await remembering.catch(() => undefined);
   return (await loadUnlock())?.username;
 }
 
