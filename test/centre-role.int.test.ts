@@ -7,7 +7,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/platform/embedded.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
+import { listCards } from '../src/cards/service.ts';
 import type { DatabaseHandle } from '../src/platform/db.ts';
+import type { Actor } from '../src/platform/scope.ts';
 import { createTestDatabase } from './database.ts';
 import { seedTwoCommunes } from './fixtures.ts';
 import { approvedDossier, padSignature } from './intake-fixtures.ts';
@@ -74,5 +76,10 @@ describe('a province and a remote centre', () => {
     // The centre produces the cards from what it received.
     const produced = await cli(centreDb.url, 'card', 'produce', '--data', centreDir, '--json');
     expect(JSON.parse(produced.stdout.trim().split('\n').pop()!)).toMatchObject({ cards: 2 });
+    // The province's staff handle their cards at the centre (which does not hold the province's tree); another
+    // province's do not see them.
+    const staff = (provinceCode: string): Actor => ({ userId: null, username: `tinh.${provinceCode}`, role: 'provincial_admin', scope: { all: false, provinceCode } });
+    expect((await listCards(centreDb.db, staff('68'), { page: 1, pageSize: 10 })).total).toBe(2);
+    expect((await listCards(centreDb.db, staff('01'), { page: 1, pageSize: 10 })).total).toBe(0);
   }, 120_000);
 });

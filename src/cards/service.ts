@@ -26,12 +26,16 @@ export const STATUS_LIST_VALID_HOURS = 48;
 
 /** Cards the actor may see: everywhere for the centre; otherwise those of organisations in the actor's scope. */
 function cardsInScope(db: Queryable, actor: Actor) {
+  const { scope } = actor;
   // The card's organisation id comes from the sending province's tree: it names a local organisation only when that
-  // organisation is in the same province (one machine); elsewhere the join finds nothing and only the centre sees it.
-  return db
+  // organisation is in the same province (one machine). A province's staff scoped to the whole province are matched
+  // by the card's province instead, so they also handle their cards at a centre deployed apart (which does not hold
+  // the province's tree); staff scoped to a unit or commune need that tree.
+  const cards = db
     .selectFrom('cards')
-    .leftJoin('organisations as o', (join) => join.onRef('o.id', '=', 'cards.organisation_id').onRef('o.province_code', '=', 'cards.province_code'))
-    .where(organisationInScope(actor.scope, 'o'));
+    .leftJoin('organisations as o', (join) => join.onRef('o.id', '=', 'cards.organisation_id').onRef('o.province_code', '=', 'cards.province_code'));
+  const wholeProvince = !scope.all && scope.provinceCode !== undefined && !scope.organisationPath && !scope.communeCode;
+  return wholeProvince ? cards.where('cards.province_code', '=', scope.provinceCode!) : cards.where(organisationInScope(scope, 'o'));
 }
 
 const cardColumns = [
