@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -42,9 +42,10 @@ export interface FileStore {
 // directory and its sync (below), and over days the files spread evenly.
 // A file is: version (1 byte) | nonce (12 bytes) | GCM tag (16 bytes) | ciphertext. AES-256-GCM, a fresh random nonce
 // per file, the ref as additional authenticated data (a file copied under another ref does not decrypt).
-// A put writes a temporary file beside the final one, fsyncs it, renames it and fsyncs the directory: once put
-// resolves the file survives a crash, and a crash never leaves a partial file under a ref's name. Concurrent puts in
-// one directory share its fsync (group commit, decision 0015).
+// A put creates the file under its ref (exclusively), writes it, and fsyncs it and its directory at once: once put
+// resolves the file survives a crash. A ref is handed out only then, so a file a crash cut short is one nobody names
+// (the sweep removes it). Concurrent puts in one directory share its fsync (group commit, decision 0015). Files
+// named `.tmp` are leftovers of the earlier way (a temporary file renamed), removed by listOlderThan.
 
 type FileKind = 'photo' | 'signature' | 'scan';
 
@@ -87,7 +88,7 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /**
  * fsync of a directory shared by concurrent callers: one sync covers every entry made before it started. A caller that
- * finds a sync running (which may have started before its own rename) waits for the next one, shared with the other
+ * finds a sync running (which may have started before its own entry was made) waits for the next one, shared with the other
  * callers that came meanwhile — under load one sync per directory serves many puts.
  */
 function sharedDirectorySync(): (dir: string) => Promise<void> {
@@ -110,17 +111,29 @@ function sharedDirectorySync(): (dir: string) => Promise<void> {
   };
 }
 
-/** Writes `chunks` to a new file `file` (mode 0600) in one call and syncs it; fails if `file` exists. */
-async function writeSynced(file: string, chunks: Buffer[]): Promise<void> {
+/**
+ * Writes `chunks` to a new file `file` (mode 0600) and syncs it; fails if `file` exists. `alongside` (a directory's
+ * sync) starts once the file exists and runs with the write; both must succeed. A file this call created is removed
+ * when anything fails.
+ */
+async function writeSynced(file: string, chunks: Buffer[], alongside?: () => Promise<void>): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
+  const other = alongside?.();
   try {
-    let written = 0;
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    // writev may write less than asked (a signal, a full disk): go on from where it stopped.
-    while (written < total) written += (await handle.writev(remaining(chunks, written))).bytesWritten;
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      let written = 0;
+      const total = chunks.reduce((n, c) => n + c.length, 0);
+      // writev may write less than asked (a signal, a full disk): go on from where it stopped.
+      while (written < total) written += (await handle.writev(remaining(chunks, written))).bytesWritten;
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await other;
+  } catch (error) {
+    await other?.catch(() => undefined);
+    await unlink(file).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -284,15 +297,11 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
       const ciphertext = [cipher.update(content), cipher.final()];
       const header = Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]);
 
-      const temp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
-      try {
-        await writeSynced(temp, [header, ...ciphertext]);
-        await rename(temp, file);
-      } catch (error) {
-        await unlink(temp).catch(() => {});
-        throw error;
-      }
-      await syncDir(shard);
+      // Written under its own name, created exclusively (a ref is never reused), the file and its directory synced
+      // together: two flushes at once instead of three in a row (file, rename, directory). The ref is handed out only
+      // when both are done and no row can name it before, so a crash mid-write leaves a file no row points at, which
+      // the sweep removes; never a row pointing at a partial file.
+      await writeSynced(file, [header, ...ciphertext], () => syncDir(shard));
 
       return { ref, sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
     },
