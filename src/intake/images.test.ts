@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { en } from '../platform/i18n/en.ts';
@@ -33,9 +34,16 @@ describe('checkImage', () => {
     expect(await checkImage(webp, 'image/webp', 'photo')).toMatchObject({ ok: true, format: 'webp' });
   });
 
-  it('reports dimensions after EXIF orientation', async () => {
+  it('reports dimensions after EXIF orientation, in JPEG, PNG and WebP', async () => {
     const rotated = await solid(800, 600).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     expect(await checkImage(rotated, 'image/jpeg', 'photo')).toMatchObject({ ok: true, width: 600, height: 800 });
+    // Stored 450×320: too low for the card as it lies, 320×450 as it stands when its EXIF turns it.
+    for (const [format, mime] of [['png', 'image/png'], ['webp', 'image/webp']] as const) {
+      const turned = await solid(450, 320)[format]().withMetadata({ orientation: 6 }).toBuffer();
+      expect(await checkImage(turned, mime, 'photo'), format).toMatchObject({ ok: true, width: 320, height: 450 });
+      const flat = await solid(450, 320)[format]().toBuffer();
+      expect(await checkImage(flat, mime, 'photo'), format).toMatchObject({ ok: false, code: 'image.too_small' });
+    }
   });
 
   it('refuses what is not an image: a text file, empty content, a truncated JPEG', async () => {
@@ -115,6 +123,33 @@ describe('checkImage', () => {
     expect(await checkImage(transparent, 'image/png', 'signature')).toMatchObject({ ok: true });
     const onDarkPad = await sharp(Buffer.from(signatureSvg(true, '#202020').toString().replace('#1a1a6e', '#f0f0f0'))).png().toBuffer();
     expect(await checkImage(onDarkPad, 'image/png', 'signature')).toMatchObject({ ok: true });
+  });
+
+  it('refuses a signature whose strokes a colour key makes transparent', async () => {
+    // Grey, white paper with a black band across it, and tRNS saying black is transparent: on white it is blank.
+    const width = 400;
+    const height = 150;
+    const rows = Array.from({ length: height }, (_, y) => Buffer.from([0, ...Array.from({ length: width }, () => (y >= 60 && y < 90 ? 0 : 255))]));
+    const chunk = (type: string, data: Buffer) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt32BE(data.length);
+      header.write(type, 4, 'latin1');
+      return Buffer.concat([header, data, Buffer.alloc(4)]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(width);
+    ihdr.writeUInt32BE(height, 4);
+    ihdr.set([8, 0, 0, 0, 0], 8);
+    const png = (keyed: boolean) =>
+      Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        chunk('IHDR', ihdr),
+        ...(keyed ? [chunk('tRNS', Buffer.from([0, 0]))] : []),
+        chunk('IDAT', deflateSync(Buffer.concat(rows))),
+        chunk('IEND', Buffer.alloc(0)),
+      ]);
+    expect(await checkImage(png(false), 'image/png', 'signature')).toMatchObject({ ok: true });
+    expect(await checkImage(png(true), 'image/png', 'signature')).toEqual({ ok: false, code: 'image.empty_signature' });
   });
 
   it('refuses an empty signature: blank, transparent, noisy blank or a stray dot', async () => {

@@ -92,8 +92,15 @@ describe('forEachPngRow', () => {
     );
   });
 
-  it('leaves palette, 16-bit and interlaced images to sharp', async () => {
+  it('leaves palette, 16-bit, interlaced, colour-keyed and larger-than-a-pad images to sharp', async () => {
     const pixels = Buffer.alloc(20 * 10 * 3, 90);
+    // A colour key (tRNS) after IHDR: its pixels are transparent, which only sharp applies.
+    const keyed = pngOf(2, 1, 0, [Buffer.from([0, 0, 255])]);
+    const tRNS = Buffer.from([0, 0, 0, 2, 0x74, 0x52, 0x4e, 0x53, 0, 0, 0, 0, 0, 0]);
+    expect(decode(Buffer.concat([keyed.subarray(0, 33), tRNS, keyed.subarray(33)]))).toBe(false);
+    expect(decode(keyed)).not.toBe(false);
+    const large = await sharp({ create: { width: 2000, height: 1001, channels: 4, background: '#ffffff' } }).png().toBuffer();
+    expect(decode(large)).toBe(false);
     expect(decode(await sharp(pixels, { raw: { width: 20, height: 10, channels: 3 } }).png({ palette: true }).toBuffer())).toBe(false);
     expect(decode(await sharp(pixels, { raw: { width: 20, height: 10, channels: 3 } }).png({ progressive: true }).toBuffer())).toBe(false);
     expect(decode(await sharp(pixels, { raw: { width: 20, height: 10, channels: 3 } }).toColourspace('rgb16').png().toBuffer())).toBe(false);

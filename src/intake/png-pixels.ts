@@ -1,11 +1,14 @@
 /**
  * The pixels of the PNG a signature pad sends (8-bit grey, RGB or RGBA, not interlaced), row by row, without libvips:
  * zlib's inflate plus the scanline filters undone in JS cost about a quarter of sharp's decode of a pad (decision 0015,
- * addendum 2). Other layouts (palette, 16-bit, interlaced) are left to sharp.
+ * addendum 2). Other layouts (palette, 16-bit, interlaced, a colour key for transparency) and images larger than a pad
+ * are left to sharp.
  */
 import { inflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Up to this many pixels (a pad is 0.1–0.5 Mpx): about 8 MB inflated and a few ms of the event loop at most. */
+const MAX_PIXELS_HERE = 2_000_000;
 /** Channels per colour type this decoder takes: grey, RGB, grey + alpha, RGBA. */
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
@@ -17,7 +20,7 @@ export class DamagedPng extends Error {}
  * has a chunk running past its end, an unknown filter, or image data that does not inflate to exactly its rows.
  */
 export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: Uint8Array, channels: number) => void): boolean {
-  if (content.length < 33 || !content.subarray(0, 8).equals(SIGNATURE) || content.toString('latin1', 12, 16) !== 'IHDR') {
+  if (content.length < 33 || !content.subarray(0, 8).equals(SIGNATURE) || content.readUInt32BE(8) !== 13 || content.toString('latin1', 12, 16) !== 'IHDR') {
     throw new DamagedPng('no IHDR');
   }
   const width = content.readUInt32BE(16);
@@ -26,6 +29,8 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
   const channels = CHANNELS[colourType!];
   if (bitDepth !== 8 || !channels || compression !== 0 || filterMethod !== 0 || interlace !== 0) return false;
   if (width === 0 || height === 0 || width * height > maxPixels) throw new DamagedPng('dimensions');
+  // A pad's size; a larger image is inflated and filtered in libvips's threads, not on the event loop.
+  if (width * height > MAX_PIXELS_HERE) return false;
 
   const data: Buffer[] = [];
   let ended = false;
@@ -35,6 +40,8 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
     const type = content.toString('latin1', at + 4, at + 8);
     if (at + 12 + length > content.length) throw new DamagedPng(`${type} cut`);
     if (type === 'IDAT') data.push(content.subarray(at + 8, at + 8 + length));
+    // Transparency by colour key: its pixels would need the key applied (sharp does).
+    if (type === 'tRNS') return false;
     ended = type === 'IEND';
     at += 12 + length;
   }

@@ -50,10 +50,12 @@ const preparedNames = new Map<string, string>();
  */
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
-    const [text, values] = args;
+    const [text, values, callback] = args;
     const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
     const query = super.query as (...a: unknown[]) => never;
-    return name ? query.call(this, { name, text, values }) : query.apply(this, args);
+    if (!name) return query.apply(this, args);
+    // (text, values, callback) as pg-pool calls it, or (text, values) as Kysely does.
+    return typeof callback === 'function' ? query.call(this, { name, text, values }, callback) : query.call(this, { name, text, values });
   }
 }
 

@@ -119,6 +119,8 @@ function sharedDirectorySync(): (dir: string) => Promise<void> {
 async function writeSynced(file: string, chunks: Buffer[], alongside?: () => Promise<void>): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   const other = alongside?.();
+  // Its failure is taken below, after the write; until then it must not count as unhandled (Node would exit).
+  other?.catch(() => undefined);
   try {
     try {
       let written = 0;

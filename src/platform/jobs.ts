@@ -48,9 +48,13 @@ export interface PeriodicJob<T extends object> {
 export async function startPeriodicJob<T extends object>(jobs: Jobs, job: PeriodicJob<T>): Promise<() => void> {
   await jobs.createQueue(job.queue, { name: job.queue, policy: 'stately' });
   const request = async () => {
-    const data = job.data();
-    if (!data) return;
-    await jobs.send(job.queue, data, job.options?.(data) ?? {}).catch((error: Error) => console.error(`${job.label}:`, error.message));
+    try {
+      const data = job.data();
+      if (data) await jobs.send(job.queue, data, job.options?.(data) ?? {});
+    } catch (error) {
+      // Asked again at the next tick; a failure here must not end the server.
+      console.error(`${job.label}:`, (error as Error).message);
+    }
   };
   await jobs.work<T>(job.queue, { batchSize: 1, ...(job.pollingIntervalSeconds ? { pollingIntervalSeconds: job.pollingIntervalSeconds } : {}) }, ([one]) => job.run(one!.data, request));
   await request();
