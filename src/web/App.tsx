@@ -9,6 +9,7 @@ import { NotFound } from './common/NotFound.tsx';
 import { isAdmin } from './common/roles.ts';
 import { canPlan } from './planning/permissions.ts';
 import { canCapture } from './intake/permissions.ts';
+import { forgetOffline } from './intake/counter/offlineUnlock.ts';
 import { canReview } from './intake/supervisor/permissions.ts';
 import { canReadProgress } from './progress/permissions.ts';
 import { canHandleCards } from './cards/permissions.ts';
@@ -48,6 +49,8 @@ export function App() {
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
+      // The server ended the session (expired, signed out elsewhere, user disabled): no more offline work here either.
+      forgetOffline().catch(() => {});
       setSessionEnded(true);
       queryClient.setQueryData(SESSION_KEY, null);
     });

@@ -22,6 +22,7 @@ export function OfflineUnlockPage({ error, onRetry, onUnlocked }: Props) {
   const { t } = useTranslation();
   const [username, setUsername] = useState<string | null | undefined>(undefined);
   const [wrong, setWrong] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
   const [opening, setOpening] = useState(false);
   const form = useForm({
     mode: 'controlled',
@@ -52,10 +53,14 @@ export function OfflineUnlockPage({ error, onRetry, onUnlocked }: Props) {
   const submit = form.onSubmit(async ({ password }) => {
     setOpening(true);
     setWrong(false);
+    setFailure(null);
     try {
       const session = await unlockOffline(password);
       if (session) onUnlocked(session);
       else setWrong(true);
+    } catch (error) {
+      // The device's store could not be read (IndexedDB unavailable, a damaged record).
+      setFailure(error);
     } finally {
       setOpening(false);
     }
@@ -79,6 +84,7 @@ export function OfflineUnlockPage({ error, onRetry, onUnlocked }: Props) {
           </Stack>
           <form onSubmit={submit} noValidate aria-label={t('auth.offline.title')}>
             <Stack>
+              {failure ? <ErrorAlert error={failure} /> : null}
               {wrong && (
                 <Alert color="red" variant="light" role="alert">
                   {t('auth.offline.wrongPassword')}

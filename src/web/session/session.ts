@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken, type Session, type SessionUser } from '../api.ts';
-import { clearUnlock } from '../intake/counter/vault.ts';
+import { forgetOffline } from '../intake/counter/offlineUnlock.ts';
 
 export const SESSION_KEY = ['session'] as const;
 
@@ -61,7 +61,7 @@ export function useLogout() {
     onSuccess: () => {
       setCsrfToken(null);
       // Signing out ends offline work on this device (the outbox stays, sealed, for the next sign-in).
-      clearUnlock().catch(() => {});
+      forgetOffline().catch(() => {});
       queryClient.clear();
       queryClient.setQueryData(SESSION_KEY, null);
     },

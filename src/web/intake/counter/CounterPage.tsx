@@ -99,9 +99,11 @@ export default function CounterPage() {
   useEffect(() => {
     // The photo check's model is loaded while the officer sets up, not in front of the first member.
     void loadFaceModel().catch(() => {});
-    const useKey = async (imported: CryptoKey) => {
-      setKey(imported);
+    let current = true;
+    const takeKey = async (imported: CryptoKey) => {
       const saved = await loadDay(imported);
+      if (!current) return;
+      setKey(imported);
       if (saved) {
         setDay(saved);
         setStation(`${saved.station.kind}:${saved.station.id}`);
@@ -109,9 +111,16 @@ export default function CounterPage() {
     };
     // Opened offline with the officer's password (decision 0019): the server is not there to give the key.
     const unlocked = offlineKey(currentUser.id);
-    if (unlocked) void useKey(unlocked);
-    else counterApi.key().then(async ({ key: raw }) => useKey(await importKey(raw)), setKeyError);
-    void offlineUser().then((username) => setOfflineReady(username === currentUser.username));
+    (unlocked ? takeKey(unlocked) : counterApi.key().then(async ({ key: raw }) => takeKey(await importKey(raw)))).catch((error: unknown) => {
+      if (current) setKeyError(error);
+    });
+    offlineUser().then(
+      (username) => current && setOfflineReady(username === currentUser.username),
+      () => current && setOfflineReady(false),
+    );
+    return () => {
+      current = false;
+    };
   }, [currentUser.id, currentUser.username]);
 
   const refreshOutbox = useCallback(async () => {

@@ -7,7 +7,7 @@
 import { setCsrfToken, type Session } from '../../api.ts';
 import { counterApi } from './api.ts';
 import { canCapture } from '../permissions.ts';
-import { clearUnlock, importKey, loadUnlock, open, saveUnlock, seal } from './vault.ts';
+import { clearUnlock, importKey, loadUnlock, openJson, saveUnlock, sealJson } from './vault.ts';
 
 /** OWASP's figure for PBKDF2-SHA-256 (2023): a guess costs this many hashes, about half a second in a browser. */
 const ITERATIONS = 600_000;
@@ -23,7 +23,10 @@ async function passwordKey(password: string, salt: Uint8Array<ArrayBuffer>, iter
   return crypto.subtle.deriveKey({ name: 'PBKDF2', salt, iterations, hash: 'SHA-256' }, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-/** The sealing under way since sign-in (the key derivation takes about half a second). */
+/** The counter key opened offline in this page, and whose it is. */
+let held: { userId: string; key: CryptoKey } | null = null;
+
+/** The sealing (or forgetting) under way since sign-in (the key derivation takes about half a second). */
 let remembering: Promise<void> = Promise.resolve();
 
 /**
@@ -31,16 +34,32 @@ let remembering: Promise<void> = Promise.resolve();
  * Anyone else signing in removes what an officer left, so a shared PC never opens another's work offline.
  */
 export function rememberForOffline(session: Session, password: string): Promise<void> {
+  const before = remembering;
   remembering = (async () => {
-    if (!canCapture(session.user.role)) {
-      await clearUnlock();
-      return;
-    }
+    await before.catch(() => undefined);
+    held = null;
+    // Whatever happens next, the previous officer's record is gone: a failed sealing leaves none.
+    await clearUnlock();
+    if (!canCapture(session.user.role)) return;
     const { key } = await counterApi.key();
     const salt = crypto.getRandomValues(new Uint8Array(16));
-    const unlocked: Unlocked = { session, key };
-    const sealed = await seal(await passwordKey(password, salt, ITERATIONS), new TextEncoder().encode(JSON.stringify(unlocked)).buffer);
+    const sealed = await sealJson(await passwordKey(password, salt, ITERATIONS), { session, key } satisfies Unlocked);
     await saveUnlock({ username: session.user.username, salt, iterations: ITERATIONS, sealed });
+  })();
+  return remembering;
+}
+
+/**
+ * Ends offline work on this device: at sign-out, and when the server says the session is over (ended, expired, the
+ * user disabled), so the old password no longer opens anything here. Waits for a sealing under way, which would
+ * otherwise write the record back. The outbox stays, sealed, for the next sign-in.
+ */
+export function forgetOffline(): Promise<void> {
+  const before = remembering;
+  remembering = (async () => {
+    await before.catch(() => undefined);
+    held = null;
+    await clearUnlock();
   })();
   return remembering;
 }
@@ -50,8 +69,6 @@ export async function offlineUser(): Promise<string | undefined> {
   await remembering.catch(() => undefined);
   return (await loadUnlock())?.username;
 }
-
-let held: { userId: string; key: CryptoKey } | null = null;
 
 /** The counter key opened offline in this page for this user, if it was. */
 export const offlineKey = (userId: string): CryptoKey | null => (held?.userId === userId ? held.key : null);
@@ -65,8 +82,7 @@ export async function unlockOffline(password: string): Promise<Session | undefin
   if (!record) return undefined;
   let unlocked: Unlocked;
   try {
-    const bytes = await open(await passwordKey(password, record.salt, record.iterations), record.sealed);
-    unlocked = JSON.parse(new TextDecoder().decode(bytes)) as Unlocked;
+    unlocked = await openJson<Unlocked>(await passwordKey(password, record.salt, record.iterations), record.sealed);
   } catch {
     return undefined; // AES-GCM refuses a key from another password
   }

@@ -73,14 +73,14 @@ export async function importKey(base64: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
-export async function seal(key: CryptoKey, bytes: ArrayBuffer): Promise<Sealed> {
+async function seal(key: CryptoKey, bytes: ArrayBuffer): Promise<Sealed> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes) };
 }
 
-export const open = (key: CryptoKey, sealed: Sealed) => crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
-const sealJson = (key: CryptoKey, value: unknown) => seal(key, new TextEncoder().encode(JSON.stringify(value)).buffer);
-const openJson = async <T>(key: CryptoKey, sealed: Sealed): Promise<T> => JSON.parse(new TextDecoder().decode(await open(key, sealed))) as T;
+const open = (key: CryptoKey, sealed: Sealed) => crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
+export const sealJson = (key: CryptoKey, value: unknown) => seal(key, new TextEncoder().encode(JSON.stringify(value)).buffer);
+export const openJson = async <T>(key: CryptoKey, sealed: Sealed): Promise<T> => JSON.parse(new TextDecoder().decode(await open(key, sealed))) as T;
 
 /** The day's list replaces the one before: a lost laptop holds at most one day. */
 export async function saveDay(key: CryptoKey, day: CounterDay): Promise<void> {
