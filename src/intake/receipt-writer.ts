@@ -6,7 +6,8 @@
  */
 import type { Insertable } from 'kysely';
 import { appendAuditEntries } from '../audit/store.ts';
-import type { Db } from '../platform/db.ts';
+import { sql } from 'kysely';
+import { executePrepared, type Db } from '../platform/db.ts';
 import type { DossiersTable } from '../platform/schema.ts';
 import type { Actor } from '../platform/scope.ts';
 
@@ -39,18 +40,30 @@ const MAX_BATCH = 64;
  * two rows of one member, so "first" is always an earlier transaction's row.
  */
 async function insertBatch(db: Db, batch: Pending[]): Promise<Map<string, StoredView>> {
+  const rows = batch.map(({ row }) => row);
+  const column = <K extends keyof ReceivedRow>(key: K) => rows.map((row) => row[key] ?? null);
   return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('dossiers')
-      .values(
-        batch.map(({ row }) => ({
-          ...row,
-          conflict_with: trx.selectFrom('dossiers').select('id').where('member_id', '=', row.member_id).orderBy('received_at').limit(1),
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning(VIEW_COLUMNS)
-      .execute();
+    // The rows as arrays, one text whatever the batch's size: prepared once per connection (a VALUES list with a
+    // sub-select per row was planned anew at each batch, with a plan per row).
+    const inserted = await executePrepared(
+      trx,
+      sql<StoredView>`
+        INSERT INTO dossiers (id, member_id, point_id, mobile_team_id, state, data, record, photo_ref, photo_sha256, signature_ref,
+          signature_sha256, signature_on_paper, payload_sha256, submitted_by, device_id, device_submitted_at, conflict_with)
+        SELECT u.id, u.member_id, u.point_id, u.mobile_team_id, u.state, u.data::jsonb, u.record::jsonb, u.photo_ref, u.photo_sha256,
+          u.signature_ref, u.signature_sha256, coalesce(u.signature_on_paper, false), u.payload_sha256, u.submitted_by, u.device_id,
+          u.device_submitted_at,
+          (SELECT d.id FROM dossiers d WHERE d.member_id = u.member_id ORDER BY d.received_at LIMIT 1)
+        FROM unnest(${column('id')}::uuid[], ${column('member_id')}::bigint[], ${column('point_id')}::bigint[],
+          ${column('mobile_team_id')}::bigint[], ${column('state')}::text[], ${column('data')}::text[], ${column('record')}::text[],
+          ${column('photo_ref')}::text[], ${column('photo_sha256')}::text[], ${column('signature_ref')}::text[],
+          ${column('signature_sha256')}::text[], ${column('signature_on_paper')}::boolean[], ${column('payload_sha256')}::text[],
+          ${column('submitted_by')}::bigint[], ${column('device_id')}::text[], ${column('device_submitted_at')}::timestamptz[])
+          AS u(id, member_id, point_id, mobile_team_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256,
+            signature_on_paper, payload_sha256, submitted_by, device_id, device_submitted_at)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, member_id AS "memberId", state, conflict_with AS "conflictWith", received_at AS "receivedAt"`.compile(trx), // RETURNING: VIEW_COLUMNS
+    );
     const byId = new Map(inserted.map((view) => [view.id, view]));
     await appendAuditEntries(
       trx,

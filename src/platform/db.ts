@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect, type Compilable, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startEmbedded } from './embedded.ts';
@@ -65,9 +65,13 @@ class PreparingClient extends pg.Client {
  * statement may switch to a generic plan): primary-key and unique look-ups, not searches.
  */
 export async function takeFirstPrepared<O>(db: Queryable, query: Compilable<O>): Promise<O | undefined> {
-  const compiled = query.compile();
+  return (await executePrepared(db, query.compile()))[0];
+}
+
+/** The rows of a compiled query run as a named prepared statement (same rules as `takeFirstPrepared`). */
+export async function executePrepared<O>(db: Queryable, compiled: CompiledQuery<O>): Promise<O[]> {
   if (!preparedNames.has(compiled.sql)) preparedNames.set(compiled.sql, `p_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}`);
-  return (await db.executeQuery(compiled)).rows[0];
+  return (await db.executeQuery(compiled)).rows;
 }
 
 export function connect(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
