@@ -1,9 +1,9 @@
-import { Alert, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { rememberForOffline } from '../intake/counter/offlineUnlock.ts';
-import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
+import { AuthCard } from './AuthCard.tsx';
 import { useLogin } from './session.ts';
 
 interface Props {
@@ -37,50 +37,35 @@ export function LoginPage({ onSignedIn, sessionEnded = false }: Props) {
   });
 
   return (
-    <Box mih="100vh" bg="gray.0">
-      <Group justify="flex-end" p="md">
-        <LanguageSwitch />
-      </Group>
-      <Center px="md" pb="xl">
-        <Paper component="main" withBorder shadow="sm" radius="md" p="xl" w={400} maw="100%">
-          <Stack gap="xs" mb="lg">
-            <Text c="red.8" fw={700} size="lg">
-              {t('app.name')}
-            </Text>
-            <Title order={1} size="h2">
-              {t('auth.title')}
-            </Title>
-          </Stack>
-          <form onSubmit={submit} noValidate aria-label={t('auth.title')}>
-            <Stack>
-              {sessionEnded && !login.error && (
-                <Alert color="yellow" variant="light" role="status">
-                  {t('auth.sessionEnded')}
-                </Alert>
-              )}
-              {login.error ? <ErrorAlert error={login.error} title={t('auth.failed')} /> : null}
-              <TextInput
-                label={t('auth.username')}
-                autoComplete="username"
-                autoCapitalize="none"
-                spellCheck={false}
-                data-autofocus
-                autoFocus
-                {...form.getInputProps('username')}
-              />
-              <PasswordInput
-                label={t('auth.password')}
-                autoComplete="current-password"
-                visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
-                {...form.getInputProps('password')}
-              />
-              <Button type="submit" loading={login.isPending} fullWidth mt="sm">
-                {t('auth.submit')}
-              </Button>
-            </Stack>
-          </form>
-        </Paper>
-      </Center>
-    </Box>
+    <AuthCard title={t('auth.title')}>
+      <form onSubmit={submit} noValidate aria-label={t('auth.title')}>
+        <Stack>
+          {sessionEnded && !login.error && (
+            <Alert color="yellow" variant="light" role="status">
+              {t('auth.sessionEnded')}
+            </Alert>
+          )}
+          {login.error ? <ErrorAlert error={login.error} title={t('auth.failed')} /> : null}
+          <TextInput
+            label={t('auth.username')}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            data-autofocus
+            autoFocus
+            {...form.getInputProps('username')}
+          />
+          <PasswordInput
+            label={t('auth.password')}
+            autoComplete="current-password"
+            visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
+            {...form.getInputProps('password')}
+          />
+          <Button type="submit" loading={login.isPending} fullWidth mt="sm">
+            {t('auth.submit')}
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
   );
 }

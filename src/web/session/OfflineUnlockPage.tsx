@@ -1,11 +1,11 @@
-import { Alert, Box, Button, Center, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Loader, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, Session } from '../api.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { offlineUser, unlockOffline } from '../intake/counter/offlineUnlock.ts';
-import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
+import { AuthCard } from './AuthCard.tsx';
 
 interface Props {
   /** Why the session could not be read (the server out of reach). */
@@ -67,47 +67,31 @@ export function OfflineUnlockPage({ error, onRetry, onUnlocked }: Props) {
   });
 
   return (
-    <Box mih="100vh" bg="gray.0">
-      <Group justify="flex-end" p="md">
-        <LanguageSwitch />
-      </Group>
-      <Center px="md" pb="xl">
-        <Paper component="main" withBorder shadow="sm" radius="md" p="xl" w={440} maw="100%">
-          <Stack gap="xs" mb="lg">
-            <Text c="red.8" fw={700} size="lg">
-              {t('app.name')}
-            </Text>
-            <Title order={1} size="h2">
-              {t('auth.offline.title')}
-            </Title>
-            <Text size="sm">{t('auth.offline.explain', { username })}</Text>
-          </Stack>
-          <form onSubmit={submit} noValidate aria-label={t('auth.offline.title')}>
-            <Stack>
-              {failure ? <ErrorAlert error={failure} /> : null}
-              {wrong && (
-                <Alert color="red" variant="light" role="alert">
-                  {t('auth.offline.wrongPassword')}
-                </Alert>
-              )}
-              <PasswordInput
-                label={t('auth.password')}
-                autoComplete="current-password"
-                data-autofocus
-                autoFocus
-                visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
-                {...form.getInputProps('password')}
-              />
-              <Button type="submit" loading={opening} fullWidth mt="sm">
-                {t('auth.offline.unlock')}
-              </Button>
-              <Button variant="subtle" onClick={onRetry}>
-                {t('auth.offline.retry')}
-              </Button>
-            </Stack>
-          </form>
-        </Paper>
-      </Center>
-    </Box>
+    <AuthCard title={t('auth.offline.title')} intro={<Text size="sm">{t('auth.offline.explain', { username })}</Text>} width={440}>
+      <form onSubmit={submit} noValidate aria-label={t('auth.offline.title')}>
+        <Stack>
+          {failure ? <ErrorAlert error={failure} /> : null}
+          {wrong && (
+            <Alert color="red" variant="light" role="alert">
+              {t('auth.offline.wrongPassword')}
+            </Alert>
+          )}
+          <PasswordInput
+            label={t('auth.password')}
+            autoComplete="current-password"
+            data-autofocus
+            autoFocus
+            visibilityToggleButtonProps={{ 'aria-label': t('auth.showPassword') }}
+            {...form.getInputProps('password')}
+          />
+          <Button type="submit" loading={opening} fullWidth mt="sm">
+            {t('auth.offline.unlock')}
+          </Button>
+          <Button variant="subtle" onClick={onRetry}>
+            {t('auth.offline.retry')}
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
   );
 }
