@@ -4,7 +4,8 @@
  */
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
-import { forEachPngRow } from './png-pixels.ts';
+import { spawnTypeScriptThread, ThreadClient } from '../platform/thread-client.ts';
+import { countGreyLevels, type PngGreyLevels } from './grey-levels.ts';
 
 /** A scan is the paper slip the member signed, photographed or scanned (no blank check: the paper has print). */
 export type ImageKind = 'photo' | 'signature' | 'scan';
@@ -102,11 +103,9 @@ export async function checkImage(content: Buffer, declaredMime: string | undefin
 
   if (kind === 'signature') {
     // Small (a pad's PNG): decoded in full for the blank check, which also proves it is complete.
-    try {
-      if (isBlank(await greyHistogram(content, format, limits.maxPixels))) return refuse('image.empty_signature');
-    } catch {
-      return refuse('image.not_an_image');
-    }
+    const histogram = await greyHistogram(content, format, limits.maxPixels);
+    if (!histogram) return refuse('image.not_an_image');
+    if (isBlank(histogram)) return refuse('image.empty_signature');
   } else if (!endsWhereFormatSays(content, format) && !(await decodesCompletely(content, limits.maxPixels))) {
     // A file cut short (the usual damage of an upload) lacks its end marker. One with something after the marker
     // (some cameras append data) is decoded to decide.
@@ -158,48 +157,35 @@ function endsWhereFormatSays(content: Buffer, format: ImageFormat): boolean {
 }
 
 /**
- * How many pixels have each 8-bit grey level, composited on white (a transparent pad is white paper). A pad's PNG is
- * decoded in JS (png-pixels.ts: a quarter of sharp's CPU); anything else by sharp, which only decodes (its own flatten
- * and greyscale cost three times the decode, its stats() twenty).
+ * How many pixels have each 8-bit grey level, composited on white (a transparent pad is white paper); undefined when
+ * the file does not decode. A pad's PNG is decoded in JS in a thread of its own (grey-levels.ts, signature-thread.ts):
+ * a quarter of sharp's CPU, and off the event loop and its heap (a pad inflates to half a megabyte). Anything else by
+ * sharp, which only decodes (its own flatten and greyscale cost three times the decode, its stats() twenty). A failure
+ * of the thread itself is thrown (the request fails; the file is not called damaged).
  */
-async function greyHistogram(content: Buffer, format: ImageFormat, maxPixels: number): Promise<Uint32Array> {
-  const histogram = new Uint32Array(256);
-  if (format === 'png' && forEachPngRow(content, maxPixels, (row, channels) => countGreyLevels(histogram, row, channels))) return histogram;
-  const { data, info } = await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels })
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  countGreyLevels(histogram, data, info.channels);
-  return histogram;
-}
-
-/** Adds the pixels' grey levels to the histogram (called a row at a time for a PNG: no closure made per call). */
-function countGreyLevels(histogram: Uint32Array, data: Uint8Array, channels: number) {
-  // A row of one colour (most of a pad is paper): the row equals itself shifted by a pixel, one native comparison.
-  if (data.length > channels && Buffer.compare(data.subarray(channels), data.subarray(0, data.length - channels)) === 0) {
-    histogram[greyLevel(data, 0, channels)]! += data.length / channels;
-    return;
+async function greyHistogram(content: Buffer, format: ImageFormat, maxPixels: number): Promise<Uint32Array | undefined> {
+  if (format === 'png') {
+    const answer = await signatureThread.request({ content, maxPixels });
+    if (answer === 'damaged') return undefined;
+    if (answer !== 'not_mine') return answer;
   }
-  if (channels === 4 && data.byteOffset % 4 === 0) {
-    // RGBA, a pixel per 32-bit word, counted by runs of one colour (the paper): the grey level is computed once a run
-    // and the inner loop is one comparison a pixel (a third of the time of counting pixel by pixel).
-    const pixels = new Int32Array(data.buffer, data.byteOffset, data.length / 4);
-    for (let i = 0; i < pixels.length; ) {
-      const start = i;
-      const pixel = pixels[i++];
-      while (i < pixels.length && pixels[i] === pixel) i++;
-      histogram[greyLevel(data, start * 4, channels)]! += i - start;
-    }
-  } else {
-    for (let p = 0; p < data.length; p += channels) histogram[greyLevel(data, p, channels)]!++;
+  try {
+    const { data, info } = await sharp(content, { failOn: 'truncated', limitInputPixels: maxPixels })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const histogram = new Uint32Array(256);
+    countGreyLevels(histogram, data, info.channels);
+    return histogram;
+  } catch {
+    return undefined;
   }
 }
 
-/** The grey level of the pixel at byte `p`: Rec. 601 luma composited on white, enough to tell ink from paper. */
-function greyLevel(data: Uint8Array, p: number, channels: number): number {
-  const luma = channels >= 3 ? (data[p]! * 77 + data[p + 1]! * 150 + data[p + 2]! * 29) >> 8 : data[p]!;
-  const alpha = channels === 2 || channels === 4 ? data[p + channels - 1]! : 255;
-  return 255 - ((((255 - luma) * alpha + 127) / 255) | 0);
-}
+const signatureThread = new ThreadClient<{ content: Buffer; maxPixels: number }, PngGreyLevels>(
+  () => spawnTypeScriptThread(new URL('./signature-thread.ts', import.meta.url)),
+  'signature check',
+  30_000,
+);
 
 /** Blank: (almost) every pixel is near the background's grey level (the most common one), light or dark. */
 function isBlank(histogram: Uint32Array): boolean {

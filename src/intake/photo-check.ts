@@ -7,15 +7,12 @@
  * busy (decision 0015): under a rush the check lags, and catches up when the counters slow down. The thread (about
  * 250 MB, tfjs) is ended after a minute without work.
  */
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Db } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import type { FileStore } from '../platform/files.ts';
 import { startPeriodicJob, type Jobs } from '../platform/jobs.ts';
-import { ThreadClient } from '../platform/thread-client.ts';
+import { spawnTypeScriptThread, ThreadClient } from '../platform/thread-client.ts';
 import type { PhotoVerdict } from './face/quality.ts';
 
 export const PHOTO_CHECK_QUEUE = 'photo-check';
@@ -61,7 +58,7 @@ function eventLoopBusy(): { busy(): boolean; stop(): void } {
 
 /** The detector in its own thread, started on first use and again after a crash, ended when idle. */
 export class PhotoChecker {
-  private readonly thread = new ThreadClient<{ content: Buffer }, PhotoVerdict>(spawnDetector, 'photo check', IDLE_THREAD_MS);
+  private readonly thread = new ThreadClient<{ content: Buffer }, PhotoVerdict>(() => spawnTypeScriptThread(new URL('./face/detector-thread.ts', import.meta.url)), 'photo check', IDLE_THREAD_MS);
 
   check(content: Buffer): Promise<PhotoVerdict> {
     return this.thread.request({ content });
@@ -70,15 +67,6 @@ export class PhotoChecker {
   close(): Promise<void> {
     return this.thread.close();
   }
-}
-
-function spawnDetector(): Worker {
-  // The thread runs TypeScript too: it registers tsx itself (a worker does not inherit the parent's loader hooks),
-  // through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd worker).
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const thread = new URL('./face/detector-thread.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
-  return new Worker(bootstrap, { eval: true });
 }
 
 /** The verdict on a stored photo; a missing, corrupt or undecodable file is `photo.unreadable`, not a failure. */

@@ -1,4 +1,17 @@
-import type { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A worker thread running a TypeScript module: the thread registers tsx itself (a worker does not inherit the
+ * parent's loader hooks), through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd
+ * worker).
+ */
+export function spawnTypeScriptThread(module: URL): Worker {
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
 
 /**
  * Requests to a worker thread that is started on first use (and again after a crash) and ended when idle. Each
