@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { formatDate } from '../common/dates.ts';
 import { drawQr, FONT_BOLD, FONT_REGULAR, newDocument, writeDocument } from '../common/pdf.ts';
 import { verifyChipRecord } from './domain/chip.ts';
+import { formatClaimedBirth } from './domain/claims.ts';
 
 const MM = 72 / 25.4;
 export const CR80 = { width: 85.6 * MM, height: 53.98 * MM } as const;
@@ -18,7 +19,6 @@ export interface PrintableCard {
   qr: string;
 }
 
-const birth = (dateOfBirth: string) => (/^\d{4}$/.test(dateOfBirth) ? dateOfBirth : formatDate(dateOfBirth));
 
 export async function writeCardsPdf(cards: readonly PrintableCard[], keyOf: (kid: string) => KeyObject | undefined, out: NodeJS.WritableStream): Promise<void> {
   const records = cards.map((card) => {
@@ -46,7 +46,7 @@ export async function writeCardsPdf(cards: readonly PrintableCard[], keyOf: (kid
         y += bold ? 6.6 * MM : 5.8 * MM;
       };
       line('Họ và tên', record.fullName.toLocaleUpperCase('vi'), true);
-      line('Ngày sinh', birth(record.dateOfBirth));
+      line('Ngày sinh', formatClaimedBirth(record.dateOfBirth));
       line('Số định danh cá nhân', record.personalId);
       line('Tổ chức đảng', record.organisation);
       doc.fillColor(RED).font(FONT_BOLD).fontSize(8).text(`Số thẻ: ${record.cardNumber}`, x, 47 * MM, { width, lineBreak: false });

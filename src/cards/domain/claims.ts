@@ -2,6 +2,8 @@
  * What the card's QR proves (qr.ts signs and reads it; the web verifier reads it too, so this module has no Node
  * imports): the claims and their integer keys in the signed CBOR map.
  */
+import { formatDate } from '../../common/dates.ts';
+
 export const QR_PREFIX = 'DT1:';
 /** A QR text longer than this cannot be a card's (a version 40 QR holds 4,296 alphanumeric characters). */
 export const MAX_QR_TEXT = 4296;
@@ -19,6 +21,9 @@ export interface CardClaims {
   /** The card's position in the revocation status list. */
   statusIndex: number;
 }
+
+/** A card's date of birth as read on it: dd/mm/yyyy, or the year alone (card PDF and verifier page). */
+export const formatClaimedBirth = (dateOfBirth: string): string => (/^\d{4}$/.test(dateOfBirth) ? dateOfBirth : formatDate(dateOfBirth));
 
 export const CLAIM_KEYS = { cardNumber: 1, personalId: 2, fullName: 3, dateOfBirth: 4, issuedOn: 5, issuer: 6, statusIndex: 7 } as const satisfies Record<keyof CardClaims, number>;
 

@@ -5,6 +5,7 @@ import { QrCameraScan } from '../common/QrCameraScan.tsx';
 import { qrFromImage } from '../common/qrFromImage.ts';
 import { usePageTitle } from '../common/usePageTitle.ts';
 import { formatDate, formatDateTime } from '../format.ts';
+import { formatClaimedBirth } from '../../cards/domain/claims.ts';
 import { LanguageSwitch } from '../shell/LanguageSwitch.tsx';
 import { verifyCardInBrowser, type BrowserVerification } from './cardVerifier.ts';
 import { fetchTrust, storedTrust, type StoredTrust } from './trust.ts';
@@ -136,34 +137,19 @@ export default function VerifyPage() {
                   {photoUrl && <Image src={photoUrl} w={120} h={160} alt={t('verify.photo')} radius="sm" />}
                   <Table>
                     <Table.Tbody>
-                      <Table.Tr>
-                        <Table.Th>{t('verify.cardNumber')}</Table.Th>
-                        <Table.Td>{claims.cardNumber}</Table.Td>
-                      </Table.Tr>
-                      <Table.Tr>
-                        <Table.Th>{t('verify.fullName')}</Table.Th>
-                        <Table.Td>{claims.fullName}</Table.Td>
-                      </Table.Tr>
-                      <Table.Tr>
-                        <Table.Th>{t('verify.personalId')}</Table.Th>
-                        <Table.Td>{claims.personalId}</Table.Td>
-                      </Table.Tr>
-                      <Table.Tr>
-                        <Table.Th>{t('verify.dateOfBirth')}</Table.Th>
-                        <Table.Td>{/^\d{4}$/.test(claims.dateOfBirth) ? claims.dateOfBirth : formatDate(claims.dateOfBirth)}</Table.Td>
-                      </Table.Tr>
-                      <Table.Tr>
-                        <Table.Th>{t('verify.issued')}</Table.Th>
-                        <Table.Td>
-                          {formatDate(claims.issuedOn)} — {claims.issuer}
-                        </Table.Td>
-                      </Table.Tr>
-                      {result.chip && (
-                        <Table.Tr>
-                          <Table.Th>{t('verify.organisation')}</Table.Th>
-                          <Table.Td>{result.chip.organisation}</Table.Td>
+                      {[
+                        [t('verify.cardNumber'), claims.cardNumber],
+                        [t('verify.fullName'), claims.fullName],
+                        [t('verify.personalId'), claims.personalId],
+                        [t('verify.dateOfBirth'), formatClaimedBirth(claims.dateOfBirth)],
+                        [t('verify.issued'), `${formatDate(claims.issuedOn)} — ${claims.issuer}`],
+                        ...(result.chip ? [[t('verify.organisation'), result.chip.organisation]] : []),
+                      ].map(([label, value]) => (
+                        <Table.Tr key={label}>
+                          <Table.Th>{label}</Table.Th>
+                          <Table.Td>{value}</Table.Td>
                         </Table.Tr>
-                      )}
+                      ))}
                     </Table.Tbody>
                   </Table>
                 </Group>
