@@ -61,7 +61,6 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
 
   let previous = new Uint8Array(stride);
   let current = new Uint8Array(stride);
-  const bpp = channels;
   for (let y = 0; y < height; y++) {
     const start = y * (stride + 1) + 1;
     const filter = raw[start - 1];
@@ -71,22 +70,22 @@ export function forEachPngRow(content: Buffer, maxPixels: number, row: (pixels: 
         current.set(line);
         break;
       case 1: // Sub
-        for (let i = 0; i < bpp; i++) current[i] = line[i]!;
-        for (let i = bpp; i < stride; i++) current[i] = line[i]! + current[i - bpp]!;
+        for (let i = 0; i < channels; i++) current[i] = line[i]!;
+        for (let i = channels; i < stride; i++) current[i] = line[i]! + current[i - channels]!;
         break;
       case 2: // Up
         for (let i = 0; i < stride; i++) current[i] = line[i]! + previous[i]!;
         break;
       case 3: // Average
-        for (let i = 0; i < bpp; i++) current[i] = line[i]! + (previous[i]! >> 1);
-        for (let i = bpp; i < stride; i++) current[i] = line[i]! + ((current[i - bpp]! + previous[i]!) >> 1);
+        for (let i = 0; i < channels; i++) current[i] = line[i]! + (previous[i]! >> 1);
+        for (let i = channels; i < stride; i++) current[i] = line[i]! + ((current[i - channels]! + previous[i]!) >> 1);
         break;
       case 4: // Paeth
-        for (let i = 0; i < bpp; i++) current[i] = line[i]! + previous[i]!;
-        for (let i = bpp; i < stride; i++) {
-          const a = current[i - bpp]!;
+        for (let i = 0; i < channels; i++) current[i] = line[i]! + previous[i]!;
+        for (let i = channels; i < stride; i++) {
+          const a = current[i - channels]!;
           const b = previous[i]!;
-          const c = previous[i - bpp]!;
+          const c = previous[i - channels]!;
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
           const pc = Math.abs(a + b - 2 * c);

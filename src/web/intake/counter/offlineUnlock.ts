@@ -30,39 +30,40 @@ let held: { userId: string; key: CryptoKey } | null = null;
 let remembering: Promise<void> = Promise.resolve();
 
 /**
- * At sign-in, for an officer who takes dossiers: keeps the unlock for this device (the last such officer's only).
- * Anyone else signing in removes what an officer left, so a shared PC never opens another's work offline.
+ * Forgets what this page and device hold for offline work, then does `next`, after any step still under way (a
+ * sealing finishing late would otherwise write back a record just removed).
  */
-export function rememberForOffline(session: Session, password: string): Promise<void> {
+function afterForgetting(next: () => Promise<void> = async () => undefined): Promise<void> {
   const before = remembering;
   remembering = (async () => {
     await before.catch(() => undefined);
     held = null;
-    // Whatever happens next, the previous officer's record is gone: a failed sealing leaves none.
     await clearUnlock();
-    if (!canCapture(session.user.role)) return;
-    const { key } = await counterApi.key();
-    const salt = crypto.getRandomValues(new Uint8Array(16));
-    const sealed = await sealJson(await passwordKey(password, salt, ITERATIONS), { session, key } satisfies Unlocked);
-    await saveUnlock({ username: session.user.username, salt, iterations: ITERATIONS, sealed });
+    await next();
   })();
   return remembering;
 }
 
 /**
- * Ends offline work on this device: at sign-out, and when the server says the session is over (ended, expired, the
- * user disabled), so the old password no longer opens anything here. Waits for a sealing under way, which would
- * otherwise write the record back. The outbox stays, sealed, for the next sign-in.
+ * At sign-in, for an officer who takes dossiers: keeps the unlock for this device (the last such officer's only).
+ * Whatever happens, the previous record is gone first: anyone else signing in, or a sealing that fails, leaves none,
+ * so a shared PC never opens another's work offline.
  */
-export function forgetOffline(): Promise<void> {
-  const before = remembering;
-  remembering = (async () => {
-    await before.catch(() => undefined);
-    held = null;
-    await clearUnlock();
-  })();
-  return remembering;
+export function rememberForOffline(session: Session, password: string): Promise<void> {
+  return afterForgetting(async () => {
+    if (!canCapture(session.user.role)) return;
+    const { key } = await counterApi.key();
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const sealed = await sealJson(await passwordKey(password, salt, ITERATIONS), { session, key } satisfies Unlocked);
+    await saveUnlock({ username: session.user.username, salt, iterations: ITERATIONS, sealed });
+  });
 }
+
+/**
+ * Ends offline work on this device: at sign-out, and when the server says the session is over (ended, expired, the
+ * user disabled), so the old password no longer opens anything here. The outbox stays, sealed, for the next sign-in.
+ */
+export const forgetOffline = (): Promise<void> => afterForgetting();
 
 /** Who can unlock this device offline, if anyone (once the sealing started at sign-in has ended). */
 export async function offlineUser(): Promise<string | undefined> {
