@@ -10,7 +10,7 @@ import { verifyChipRecord } from './domain/chip.ts';
 import { formatClaimedBirth } from './domain/claims.ts';
 
 const MM = 72 / 25.4;
-export const CR80 = { width: 85.6 * MM, height: 53.98 * MM } as const;
+const CR80 = { width: 85.6 * MM, height: 53.98 * MM } as const;
 const RED = '#c8102e';
 const GOLD = '#f2c94c';
 

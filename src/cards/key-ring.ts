@@ -123,3 +123,9 @@ export async function issuerKeys(db: Db): Promise<IssuerKey[]> {
   const rows = await db.selectFrom('issuer_keys').selectAll().orderBy('signs_from').execute();
   return rows.map((r) => ({ kid: r.kid, spki: r.spki, signsFrom: r.signs_from.toISOString(), signsUntil: r.signs_until ? new Date(r.signs_until).toISOString() : null }));
 }
+
+/** The issuer's public keys by key id, as a card's QR or chip record is checked against them. */
+export async function issuerKeyLookup(db: Db): Promise<(kid: string) => KeyObject | undefined> {
+  const known = new Map((await issuerKeys(db)).map((k) => [k.kid, publicKeyFromSpki(k.spki)]));
+  return (kid) => known.get(kid);
+}

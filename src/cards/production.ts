@@ -19,7 +19,7 @@ import { signChipRecord, type ChipRecord } from './domain/chip.ts';
 import { encodeCardQr } from './domain/qr.ts';
 import type { KeyRing } from './key-ring.ts';
 
-export const ISSUER_NAME = 'Ban Tổ chức Trung ương';
+const ISSUER_NAME = 'Ban Tổ chức Trung ương';
 /** The chip's photo: 3×4, JPEG, at most this many bytes (the chip's data group has room for about 15 KB). */
 const CHIP_PHOTO_BYTES = 12_000;
 const MAX_RUN = 20_000;
@@ -38,7 +38,7 @@ interface SentData {
 }
 
 /** The photo scaled to 240×320 and compressed until it fits the chip. */
-export async function chipPhoto(photo: Buffer): Promise<Buffer> {
+async function chipPhoto(photo: Buffer): Promise<Buffer> {
   const scaled = sharp(photo).resize(240, 320, { fit: 'cover', position: 'attention' });
   for (const quality of [70, 55, 40, 30]) {
     const jpeg = await scaled.clone().jpeg({ quality, mozjpeg: true }).toBuffer();

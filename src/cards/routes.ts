@@ -4,16 +4,12 @@ import { streamed } from '../common/streams.ts';
 import type { BatchContentStore } from '../centre/batch-content.ts';
 import { REVOCATION_REASONS } from './domain/lifecycle.ts';
 import { writeCardsPdf } from './card-pdf.ts';
-import { issuerKeys, publicKeyFromSpki, type KeyRing } from './key-ring.ts';
+import { issuerKeyLookup, type KeyRing } from './key-ring.ts';
 import { produceCards } from './production.ts';
 import { cardForPrint, currentStatusList, getCard, listCards, listPrintBatches, printBatchCards, recordCardStep, revokeCard } from './service.ts';
 
 /** The centre's card desk: production, printing, the chip export, the card's way, revocation, the status list. */
 export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content: BatchContentStore) {
-  const keyLookup = async () => {
-    const known = new Map((await issuerKeys(db)).map((k) => [k.kid, publicKeyFromSpki(k.spki)]));
-    return (kid: string) => known.get(kid);
-  };
   const Code = z.string().min(1).max(5000);
 
   app.post('/api/cards/production', { schema: { body: z.object({ provinceCode: z.string().regex(/^\d{2}$/).optional(), max: z.number().int().min(1).max(20000).optional() }) } }, async (request) =>
@@ -24,7 +20,7 @@ export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content:
 
   app.get('/api/cards/print-batches/:id/cards.pdf', { schema: { params: z.object({ id: z.string().uuid() }) } }, async (request, reply) => {
     const { batch, cards } = await printBatchCards(db, actorOf(request), request.params.id);
-    const keyOf = await keyLookup();
+    const keyOf = await issuerKeyLookup(db);
     return sendPdf(reply, streamed((out) => writeCardsPdf(cards, keyOf, out)), `the-${batch.province_code}-${batch.commune_code ?? 'tinh'}.pdf`, 'attachment', { noStore: true });
   });
 
@@ -47,7 +43,7 @@ export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content:
 
   app.get('/api/cards/:code/card.pdf', { schema: { params: z.object({ code: Code }) } }, async (request, reply) => {
     const card = await cardForPrint(db, actorOf(request), request.params.code);
-    const keyOf = await keyLookup();
+    const keyOf = await issuerKeyLookup(db);
     return sendPdf(reply, streamed((out) => writeCardsPdf([card], keyOf, out)), `the-${card.card_number}.pdf`, 'attachment', { noStore: true });
   });
 

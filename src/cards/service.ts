@@ -18,10 +18,10 @@ import { verifyCardQr } from './domain/qr.ts';
 import { emptyBits, setRevoked } from './domain/status-bits.ts';
 import { signStatusList } from './domain/status-list.ts';
 import { checkStep, REVOCATION_REASONS } from './domain/lifecycle.ts';
-import { issuerKeys, publicKeyFromSpki, type KeyRing } from './key-ring.ts';
+import { issuerKeyLookup, type KeyRing } from './key-ring.ts';
 
 /** How long a status list is trusted; a new one is published after each revocation and well before this runs out. */
-export const STATUS_LIST_VALID_HOURS = 48;
+const STATUS_LIST_VALID_HOURS = 48;
 
 
 /** Cards the actor may see: everywhere for the centre; otherwise those of organisations in the actor's scope. */
@@ -87,11 +87,10 @@ function cardView(r: { card_number: string; personal_id: string; full_name: stri
 }
 
 /** The card number a scanned or typed code names: a card number, or a card's QR (checked against the issuer keys). */
-export async function cardNumberOf(db: Db, code: string): Promise<string> {
+async function cardNumberOf(db: Db, code: string): Promise<string> {
   const text = code.trim();
   if (text.startsWith(QR_PREFIX)) {
-    const keys = new Map((await issuerKeys(db)).map((k) => [k.kid, publicKeyFromSpki(k.spki)]));
-    const read = verifyCardQr(text, (kid) => keys.get(kid));
+    const read = verifyCardQr(text, await issuerKeyLookup(db));
     if (!read.ok) throw new AppError('validation', {}, [{ field: 'code', code: `card.qr_${read.problem}` }]);
     return read.claims.cardNumber;
   }
@@ -100,8 +99,10 @@ export async function cardNumberOf(db: Db, code: string): Promise<string> {
   return parsed.text;
 }
 
-async function cardRow(db: Queryable, actor: Actor, cardNumber: string) {
-  const row = await cardsInScope(db, actor).select(cardColumns).where('cards.card_number', '=', cardNumber).executeTakeFirst();
+/** The card in the actor's scope; `lock` holds its row for the transaction's change. */
+async function cardRow(db: Queryable, actor: Actor, cardNumber: string, lock = false) {
+  const query = cardsInScope(db, actor).select(cardColumns).where('cards.card_number', '=', cardNumber);
+  const row = await (lock ? query.forUpdate('cards') : query).executeTakeFirst();
   if (!row) throw new AppError('card.not_found', { cardNumber });
   return row;
 }
@@ -140,10 +141,9 @@ export async function recordCardStep(db: Db, actor: Actor, input: { code: string
     if (!checked.ok) throw new AppError('validation', {}, [{ field: 'signature', code: checked.code, params: checked.params }]);
   }
   return db.transaction().execute(async (trx) => {
-    const row = await cardRow(trx, actor, cardNumber);
-    const locked = await trx.selectFrom('cards').select('state').where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
-    const refusal = checkStep(locked.state, input.step, Boolean(input.signature));
-    if (refusal) throw new AppError(refusal, { cardNumber, state: `card.state.${locked.state}`, step: `card.state.${input.step}` });
+    const row = await cardRow(trx, actor, cardNumber, true);
+    const refusal = checkStep(row.state, input.step, Boolean(input.signature));
+    if (refusal) throw new AppError(refusal, { cardNumber, state: `card.state.${row.state}`, step: `card.state.${input.step}` });
     await trx.updateTable('cards').set({ state: input.step }).where('id', '=', row.id).execute();
     await trx.insertInto('card_events').values({ card_id: row.id, step: input.step, by_user: actor.userId, by_name: actor.username, signature: input.signature ?? null, note: input.note ?? null }).execute();
     await appendAudit(trx, actor, { action: `card.${input.step}`, entity: 'card', entityId: cardNumber, details: {} });
@@ -157,9 +157,8 @@ export async function revokeCard(db: Db, actor: Actor, keys: KeyRing, input: { c
   if (!REVOCATION_REASONS.includes(input.reason)) throw new AppError('validation', {}, [{ field: 'reason', code: 'card.reason_unknown' }]);
   const cardNumber = await cardNumberOf(db, input.code);
   return db.transaction().execute(async (trx) => {
-    const row = await cardRow(trx, actor, cardNumber);
-    const locked = await trx.selectFrom('cards').select('state').where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
-    if (locked.state === 'revoked') throw new AppError('card.revoked', { cardNumber });
+    const row = await cardRow(trx, actor, cardNumber, true);
+    if (row.state === 'revoked') throw new AppError('card.revoked', { cardNumber });
     const revokedAt = new Date();
     await trx.updateTable('cards').set({ state: 'revoked', revoked_reason: input.reason, revoked_note: input.note ?? null, revoked_at: revokedAt }).where('id', '=', row.id).execute();
     await trx.insertInto('card_events').values({ card_id: row.id, step: 'revoked', by_user: actor.userId, by_name: actor.username, note: [translate(`card.reason.${input.reason}`), input.note].filter(Boolean).join(': ') }).execute();
@@ -170,7 +169,7 @@ export async function revokeCard(db: Db, actor: Actor, keys: KeyRing, input: { c
 }
 
 /** Signs and stores the status list as the cards now stand. */
-export async function publishStatusList(db: Queryable, keys: KeyRing): Promise<Buffer> {
+async function publishStatusList(db: Queryable, keys: KeyRing): Promise<Buffer> {
   // Serialised: two revocations at once must not publish an older list last.
   await sql`SELECT pg_advisory_xact_lock(hashtext('status_lists'))`.execute(db);
   const { size } = (await sql<{ size: number }>`SELECT coalesce(max(status_index) + 1, 0)::int AS size FROM cards`.execute(db)).rows[0]!;

@@ -9,7 +9,8 @@ import { qrTextIn, type CardClaims } from './domain/claims.ts';
 import { verifyChipRecord, type ChipRecord } from './domain/chip.ts';
 import { verifyKeyList } from './domain/keys.ts';
 import { verifyCardQr } from './domain/qr.ts';
-import { hoursSince, judgeCard, type Judgement } from './domain/verdict.ts';
+import { hoursSince } from './domain/status-bits.ts';
+import { judgeCard, type Judgement } from './domain/verdict.ts';
 import { verifyStatusList } from './domain/status-list.ts';
 
 export interface Verification extends Judgement {

@@ -1,4 +1,5 @@
 import { formatDate, formatDateTime } from '../common/dates.ts';
+import { formatClaimedBirth } from '../cards/domain/claims.ts';
 import type { Verification } from '../cards/verify.ts';
 
 const VERDICTS: Record<Verification['verdict'], string> = {
@@ -35,7 +36,7 @@ export function printVerification(result: Verification): void {
     console.log(`  Số thẻ:               ${c.cardNumber}`);
     console.log(`  Họ và tên:            ${c.fullName}`);
     console.log(`  Số định danh cá nhân: ${c.personalId}`);
-    console.log(`  Ngày sinh:            ${/^\d{4}$/.test(c.dateOfBirth) ? c.dateOfBirth : formatDate(c.dateOfBirth)}`);
+    console.log(`  Ngày sinh:            ${formatClaimedBirth(c.dateOfBirth)}`);
     console.log(`  Ngày cấp:             ${formatDate(c.issuedOn)} — ${c.issuer}`);
   }
   if (result.record) console.log(`  Tổ chức đảng:         ${result.record.organisation}; ảnh trong chip ${result.record.photo.length} byte`);

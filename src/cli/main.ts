@@ -365,10 +365,10 @@ cardCommand
   .option('--max <n>', 'tối đa bao nhiêu thẻ', (v) => Number(v))
   .option('--json', 'in kết quả dạng JSON')
   .action(async (opts: { data: string; province?: string; max?: number; json?: boolean }) => {
-    const [{ produceCards }, { keyRing }, { batchContentStore }] = await Promise.all([import('../cards/production.ts'), import('../cards/key-ring.ts'), import('../centre/batch-content.ts')]);
+    const [{ produceCards }, { cardsOptionsIn }] = await Promise.all([import('../cards/production.ts'), import('../server.ts')]);
     await withApp(opts.data, async (app) => {
-      const content = await batchContentStore(path.join(opts.data, 'centre', 'batches'), path.join(opts.data, 'centre.key'));
-      const run = await produceCards(app.db, cliActor(), keyRing(path.join(opts.data, 'keys')), content, { provinceCode: opts.province, max: opts.max });
+      const { keys, content } = await cardsOptionsIn(opts.data, 'central');
+      const run = await produceCards(app.db, cliActor(), keys, content!, { provinceCode: opts.province, max: opts.max });
       if (opts.json) console.log(JSON.stringify(run));
       else {
         console.log(`Đã sản xuất ${run.cards} thẻ trong ${run.printBatches.length} lô in${run.printBatches.map((b) => `\n  ${b.areaName}: ${b.cards} thẻ (lô ${b.id})`).join('')}`);

@@ -22,9 +22,12 @@ export const isRevoked = (bits: Uint8Array, index: number): boolean => index >> 
 
 export type CardStatus = { status: 'good' | 'revoked'; listAgeHours: number } | { status: 'list_expired'; listAgeHours: number };
 
+/** How old a signed list is at `now`, in hours to a tenth. */
+export const hoursSince = (iso: string, now: Date): number => Math.round(((now.getTime() - Date.parse(iso)) / 3_600_000) * 10) / 10;
+
 /** A card's standing by the list at `now`: revoked, good, or unknown because the list is past its validity. */
 export function cardStatus(list: StatusList, index: number, now: Date): CardStatus {
-  const listAgeHours = Math.round(((now.getTime() - Date.parse(list.issuedAt)) / 3_600_000) * 10) / 10;
+  const listAgeHours = hoursSince(list.issuedAt, now);
   if (now.getTime() > Date.parse(list.validUntil)) return { status: 'list_expired', listAgeHours };
   return { status: isRevoked(list.bits, index) ? 'revoked' : 'good', listAgeHours };
 }

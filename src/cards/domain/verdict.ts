@@ -47,4 +47,3 @@ export function judgeCard(
   return { verdict: standing.status === 'revoked' ? 'revoked' : 'valid', ...ages };
 }
 
-export const hoursSince = (iso: string, now: Date): number => Math.round(((now.getTime() - Date.parse(iso)) / 3_600_000) * 10) / 10;

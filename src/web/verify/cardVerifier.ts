@@ -6,8 +6,8 @@
 import { Encoder, Tag } from 'cbor-x';
 import { Base45Error, decodeBase45 } from '../../cards/domain/base45.ts';
 import { CHIP_ONLY_FIELDS, chipFieldsWellFormed, claimsFromMap, MAX_QR_TEXT, qrTextIn, QR_PREFIX, type CardClaims } from '../../cards/domain/claims.ts';
-import type { StatusList } from '../../cards/domain/status-bits.ts';
-import { hoursSince, judgeCard, type Judgement } from '../../cards/domain/verdict.ts';
+import { hoursSince, type StatusList } from '../../cards/domain/status-bits.ts';
+import { judgeCard, type Judgement } from '../../cards/domain/verdict.ts';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false, variableMapSize: true });
 const COSE_SIGN1_TAG = 18;

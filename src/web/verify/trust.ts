@@ -17,7 +17,7 @@ const toBase64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
 const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** The DER inside a PEM public key. */
-export function pemToDer(pem: string): Uint8Array {
+function pemToDer(pem: string): Uint8Array {
   return fromBase64(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
 }
 
