@@ -41,8 +41,13 @@ describe('COSE_Sign1 with Ed25519', () => {
   it('names the signer from the first bytes alone, and nothing for bytes that do not start as COSE_Sign1', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 1, maxLength: 300 }), (payload, junk) => {
-        expect(kidOfCoseStart(signCose(payload, key).subarray(0, 64))).toBe('VN-2026-1');
+        const signed = signCose(payload, key);
+        expect(kidOfCoseStart(signed.subarray(0, 64))).toBe('VN-2026-1');
         if (junk[0] !== 0xd2 && junk[0] !== 0x84) expect(kidOfCoseStart(junk)).toBeUndefined();
+        // A COSE_Sign1 start whose header claims more bytes than follow, and a signed record cut before its protected header ends: no signer.
+        expect(kidOfCoseStart(Buffer.concat([Buffer.from([0xd2, 0x84, 0x59, 0xff, 0xff]), junk]))).toBeUndefined();
+        const headerEnd = signed.indexOf('VN-2026-1') + 'VN-2026-1'.length;
+        for (const cut of [3, 5, headerEnd - 1]) expect(kidOfCoseStart(signed.subarray(0, cut))).toBeUndefined();
       }),
       { numRuns: 100 },
     );
