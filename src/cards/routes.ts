@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actorOf, sendPdf, type App, type AppContext } from '../platform/http.ts';
 import { streamed } from '../common/streams.ts';
 import type { BatchContentStore } from '../centre/batch-content.ts';
-import { REVOCATION_REASONS } from './domain/lifecycle.ts';
+import { CARD_STATES, CARD_STEPS, REVOCATION_REASONS } from './domain/lifecycle.ts';
 import { writeCardsPdf } from './card-pdf.ts';
 import { issuerKeyLookup, type KeyRing } from './key-ring.ts';
 import { produceCards } from './production.ts';
@@ -35,7 +35,7 @@ export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content:
 
   app.get(
     '/api/cards',
-    { schema: { querystring: z.object({ state: z.enum(['produced', 'shipped', 'at_organisation', 'handed_over', 'revoked']).optional(), printBatchId: z.string().uuid().optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) } },
+    { schema: { querystring: z.object({ state: z.enum(CARD_STATES).optional(), printBatchId: z.string().uuid().optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) } },
     async (request) => listCards(db, actorOf(request), request.query),
   );
 
@@ -50,7 +50,7 @@ export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content:
   // A step of the card's way, scanned by its number or QR; the member's signature (PNG, base64) at handover.
   app.post(
     '/api/cards/scan',
-    { schema: { body: z.object({ code: Code, step: z.enum(['shipped', 'at_organisation', 'handed_over']), signature: z.string().max(4_000_000).optional(), note: z.string().max(500).optional() }) } },
+    { schema: { body: z.object({ code: Code, step: z.enum(CARD_STEPS), signature: z.string().max(4_000_000).optional(), note: z.string().max(500).optional() }) } },
     async (request) => {
       const { signature, ...rest } = request.body;
       return recordCardStep(db, actorOf(request), { ...rest, signature: signature ? Buffer.from(signature, 'base64') : undefined });
@@ -59,8 +59,8 @@ export function cardRoutes(app: App, { db }: AppContext, keys: KeyRing, content:
 
   app.post(
     '/api/cards/:code/revoke',
-    { schema: { params: z.object({ code: Code }), body: z.object({ reason: z.enum(REVOCATION_REASONS as [string, ...string[]]), note: z.string().max(500).optional() }) } },
-    async (request) => revokeCard(db, actorOf(request), keys, { code: request.params.code, reason: request.body.reason as (typeof REVOCATION_REASONS)[number], note: request.body.note }),
+    { schema: { params: z.object({ code: Code }), body: z.object({ reason: z.enum(REVOCATION_REASONS), note: z.string().max(500).optional() }) } },
+    async (request) => revokeCard(db, actorOf(request), keys, { code: request.params.code, reason: request.body.reason, note: request.body.note }),
   );
 
   // Published for every verifier, without signing in: the signed status list.

@@ -7,8 +7,13 @@
  */
 import type { CardState, RevocationReason } from '../../platform/schema.ts';
 
-export const LIFECYCLE: readonly CardState[] = ['produced', 'shipped', 'at_organisation', 'handed_over'];
-export const REVOCATION_REASONS: readonly RevocationReason[] = ['lost', 'deceased', 'left_party', 'replaced'];
+/** The steps scanned after production, in order (what `/api/cards/scan` and the card desk offer). */
+export const CARD_STEPS = ['shipped', 'at_organisation', 'handed_over'] as const satisfies readonly CardState[];
+export type CardStep = (typeof CARD_STEPS)[number];
+export const LIFECYCLE: readonly CardState[] = ['produced', ...CARD_STEPS];
+/** Every state a card can be in (filters, validation). */
+export const CARD_STATES = ['produced', ...CARD_STEPS, 'revoked'] as const satisfies readonly CardState[];
+export const REVOCATION_REASONS = ['lost', 'deceased', 'left_party', 'replaced'] as const satisfies readonly RevocationReason[];
 
 export type StepRefusal = 'card.revoked' | 'card.step_out_of_order' | 'card.signature_required';
 

@@ -10,10 +10,9 @@ import { SignatureField } from '../intake/counter/SignatureField.tsx';
 import { useSession } from '../session/session.ts';
 import { cardPdfUrl, cardsApi, chipDataUrl, printBatchPdfUrl, type CardState, type CardView, type RevocationReason } from './api.ts';
 import { roleCan } from './permissions.ts';
+import { CARD_STATES, CARD_STEPS, REVOCATION_REASONS, type CardStep } from '../../cards/domain/lifecycle.ts';
 
 const STATE_COLOURS: Record<CardState, string> = { produced: 'gray', shipped: 'blue', at_organisation: 'cyan', handed_over: 'green', revoked: 'red' };
-const REASONS: RevocationReason[] = ['lost', 'deceased', 'left_party', 'replaced'];
-const STEPS = ['shipped', 'at_organisation', 'handed_over'] as const;
 
 /** Sending to the centre, producing and printing cards, each card's way to the member, and revocation. */
 export default function CardsPage() {
@@ -155,7 +154,7 @@ function ScanPanel() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [code, setCode] = useState('');
-  const [step, setStep] = useState<(typeof STEPS)[number]>('shipped');
+  const [step, setStep] = useState<CardStep>('shipped');
   const [signedAt, setSignedAt] = useState<string | null>(null);
   const pad = useRef<SignaturePad | null>(null);
   const scan = useMutation({
@@ -179,7 +178,7 @@ function ScanPanel() {
         <Stack gap="xs">
           <Group align="end">
             <TextInput label={t('cards.scan.code')} description={t('cards.scan.hint')} value={code} onChange={(e) => setCode(e.currentTarget.value)} w={420} />
-            <Select label={t('cards.scan.step')} data={STEPS.map((s) => ({ value: s, label: t(`cards.states.${s}`) }))} value={step} onChange={(v) => v && setStep(v as (typeof STEPS)[number])} allowDeselect={false} w={220} />
+            <Select label={t('cards.scan.step')} data={CARD_STEPS.map((s) => ({ value: s, label: t(`cards.states.${s}`) }))} value={step} onChange={(v) => v && setStep(v as CardStep)} allowDeselect={false} w={220} />
             <Button type="submit" loading={scan.isPending} disabled={!code.trim()}>
               {t('cards.scan.record')}
             </Button>
@@ -209,7 +208,7 @@ function CardList({ canRevoke }: { canRevoke: boolean }) {
           aria-label={t('cards.list.state')}
           placeholder={t('cards.list.allStates')}
           clearable
-          data={(['produced', 'shipped', 'at_organisation', 'handed_over', 'revoked'] as const).map((s) => ({ value: s, label: t(`cards.states.${s}`) }))}
+          data={CARD_STATES.map((s) => ({ value: s, label: t(`cards.states.${s}`) }))}
           value={state}
           onChange={(v) => setState(v as CardState | null)}
           w={220}
@@ -275,7 +274,7 @@ function RevokeDialog({ card, onClose }: { card: CardView | null; onClose: () =>
   return (
     <Modal opened={card !== null} onClose={onClose} title={card ? t('cards.revoke.title', { cardNumber: card.cardNumber, name: card.fullName }) : ''}>
       <Stack>
-        <Select label={t('cards.revoke.reason')} data={REASONS.map((r) => ({ value: r, label: t(`cards.reasons.${r}`) }))} value={reason} onChange={(v) => v && setReason(v as RevocationReason)} allowDeselect={false} />
+        <Select label={t('cards.revoke.reason')} data={REVOCATION_REASONS.map((r) => ({ value: r, label: t(`cards.reasons.${r}`) }))} value={reason} onChange={(v) => v && setReason(v as RevocationReason)} allowDeselect={false} />
         <Textarea label={t('cards.revoke.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} />
         <Text size="sm" c="dimmed">
           {t('cards.revoke.warning')}

@@ -2,6 +2,7 @@
 import type { BatchView } from '../../sending/service.ts';
 import type { CardView } from '../../cards/service.ts';
 import type { ProductionRun } from '../../cards/production.ts';
+import type { CardStep } from '../../cards/domain/lifecycle.ts';
 import type { CardState, RevocationReason } from '../../platform/schema.ts';
 import { buildQuery, request } from '../api.ts';
 
@@ -34,7 +35,7 @@ export const cardsApi = {
   cards: (query: { state?: CardState; page: number }, signal?: AbortSignal) =>
     request<{ items: CardView[]; total: number; page: number; pageSize: number }>('GET', `/api/cards${buildQuery({ ...query })}`, { signal }),
   card: (code: string) => request<CardView & { events: CardEvent[] }>('GET', `/api/cards/${encodeURIComponent(code)}`),
-  scan: (body: { code: string; step: 'shipped' | 'at_organisation' | 'handed_over'; signature?: string }) => request<CardView & { events: CardEvent[] }>('POST', '/api/cards/scan', { json: body }),
+  scan: (body: { code: string; step: CardStep; signature?: string }) => request<CardView & { events: CardEvent[] }>('POST', '/api/cards/scan', { json: body }),
   revoke: (code: string, body: { reason: RevocationReason; note?: string }) => request<CardView>('POST', `/api/cards/${encodeURIComponent(code)}/revoke`, { json: body }),
 };
 
