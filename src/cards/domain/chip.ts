@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { cbor, decodeMap, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
-import { CHIP_ONLY_FIELDS, chipFieldsWellFormed, CLAIM_KEYS, claimsFromMap, type CardClaims } from './claims.ts';
+import { CHIP_ONLY_FIELDS, chipFieldsWellFormed, chipOnlyValues, CLAIM_KEYS, claimsFromMap, type CardClaims } from './claims.ts';
 
 export interface ChipRecord extends CardClaims {
   gender: 'male' | 'female';
@@ -39,7 +39,6 @@ export function verifyChipRecord(bytes: Uint8Array, keyOf: (kid: string) => KeyO
   const map = decodeMap(verified.payload);
   const claims = map && claimsFromMap(map);
   if (!map || !claims) return { ok: false, problem: 'bad_record', kid: verified.kid };
-  const record = { ...claims, ...Object.fromEntries(FIELDS.slice(7).map((name, i) => [name, map.get(i + 8)])) } as ChipRecord;
-  const wellFormed = chipFieldsWellFormed(record as unknown as Record<string, unknown>);
-  return wellFormed ? { ok: true, kid: verified.kid, record } : { ok: false, problem: 'bad_record', kid: verified.kid };
+  const values = chipOnlyValues(map);
+  return chipFieldsWellFormed(values) ? { ok: true, kid: verified.kid, record: { ...claims, ...values } as ChipRecord } : { ok: false, problem: 'bad_record', kid: verified.kid };
 }

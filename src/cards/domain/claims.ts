@@ -41,6 +41,9 @@ export function claimsFromMap(map: Map<unknown, unknown>): CardClaims | undefine
 /** What only the chip holds, after the claims (map keys 8 onwards, in this order; chip.ts signs it). */
 export const CHIP_ONLY_FIELDS = ['gender', 'joinedOn', 'officialOn', 'organisation', 'previousCardNumber', 'photo'] as const;
 
+/** The chip-only values of a decoded chip record, by name (keys 8 onwards, by CHIP_ONLY_FIELDS); both verifiers read them so. */
+export const chipOnlyValues = (map: Map<unknown, unknown>): Record<string, unknown> => Object.fromEntries(CHIP_ONLY_FIELDS.map((name, i) => [name, map.get(8 + i)]));
+
 /** Whether the chip-only values (keys 8 onwards, by CHIP_ONLY_FIELDS) have their shapes; both verifiers ask this. */
 export function chipFieldsWellFormed(values: Record<string, unknown>): boolean {
   const text = (v: unknown) => typeof v === 'string' && v !== '';

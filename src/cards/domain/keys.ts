@@ -5,6 +5,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+import { keyListFields } from './lists.ts';
 
 export interface IssuerKey {
   kid: string;
@@ -26,16 +27,11 @@ export function verifyKeyList(bytes: Uint8Array, root: KeyObject): KeyListResult
   const verified = verifyCose(bytes, () => root);
   if (!verified.ok) return { ok: false, problem: verified.problem };
   try {
-    const map = cbor.decode(verified.payload) as unknown;
-    if (!(map instanceof Map) || typeof map.get(1) !== 'string' || !Array.isArray(map.get(2))) throw new Error('shape');
-    const keys: IssuerKey[] = (map.get(2) as unknown[]).map((entry) => {
-      const [kid, spki, signsFrom, signsUntil] = entry as [unknown, unknown, unknown, unknown];
-      if (typeof kid !== 'string' || !(spki instanceof Uint8Array) || typeof signsFrom !== 'string' || (signsUntil !== null && typeof signsUntil !== 'string')) throw new Error('entry');
-      return { kid, spki: Buffer.from(spki), signsFrom, signsUntil };
-    });
+    const fields = keyListFields(cbor.decode(verified.payload));
+    const keys: IssuerKey[] = fields.keys.map((k) => ({ ...k, spki: Buffer.from(k.spki) }));
     const objects = new Map(keys.map((k) => [k.kid, createPublicKey({ key: k.spki, format: 'der', type: 'spki' })]));
     if ([...objects.values()].some((k) => k.asymmetricKeyType !== 'ed25519')) throw new Error('not ed25519');
-    return { ok: true, issuedAt: map.get(1) as string, keys, keyOf: (kid) => objects.get(kid) };
+    return { ok: true, issuedAt: fields.issuedAt, keys, keyOf: (kid) => objects.get(kid) };
   } catch {
     return { ok: false, problem: 'bad_list' };
   }

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { cbor, signCose, verifyCose, type CoseProblem, type SigningKey } from './cose.ts';
+import { statusListFields } from './lists.ts';
 import type { StatusList } from './status-bits.ts';
 
 export function signStatusList(list: StatusList, key: SigningKey): Buffer {
@@ -19,11 +20,7 @@ export function verifyStatusList(bytes: Uint8Array, keyOf: (kid: string) => KeyO
   const verified = verifyCose(bytes, keyOf);
   if (!verified.ok) return verified;
   try {
-    const map = cbor.decode(verified.payload) as unknown;
-    if (!(map instanceof Map)) throw new Error('not a map');
-    const [issuedAt, validUntil, packed] = [map.get(1), map.get(2), map.get(3)];
-    if (typeof issuedAt !== 'string' || typeof validUntil !== 'string' || !(packed instanceof Uint8Array)) throw new Error('fields');
-    if (Number.isNaN(Date.parse(issuedAt)) || Number.isNaN(Date.parse(validUntil))) throw new Error('times');
+    const { issuedAt, validUntil, packed } = statusListFields(cbor.decode(verified.payload));
     return { ok: true, kid: verified.kid, list: { issuedAt, validUntil, bits: inflateSync(packed, { maxOutputLength: 16 << 20 }) } };
   } catch {
     return { ok: false, problem: 'bad_list', kid: verified.kid };

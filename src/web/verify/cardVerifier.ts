@@ -5,7 +5,8 @@
  */
 import { Encoder, Tag } from 'cbor-x';
 import { Base45Error, decodeBase45 } from '../../cards/domain/base45.ts';
-import { CHIP_ONLY_FIELDS, chipFieldsWellFormed, claimsFromMap, MAX_QR_TEXT, qrTextIn, QR_PREFIX, type CardClaims } from '../../cards/domain/claims.ts';
+import { chipFieldsWellFormed, chipOnlyValues, claimsFromMap, MAX_QR_TEXT, qrTextIn, QR_PREFIX, type CardClaims } from '../../cards/domain/claims.ts';
+import { keyListFields, statusListFields, type KeyListEntry } from '../../cards/domain/lists.ts';
 import { hoursSince, type StatusList } from '../../cards/domain/status-bits.ts';
 import { judgeCard, type Judgement } from '../../cards/domain/verdict.ts';
 
@@ -98,14 +99,7 @@ async function inflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> 
 
 const importKey = (spki: Uint8Array) => crypto.subtle.importKey('spki', bytes(spki), { name: 'Ed25519' }, false, ['verify']);
 
-interface KeyEntry {
-  kid: string;
-  spki: Uint8Array;
-  signsFrom: string;
-  signsUntil: string | null;
-}
-
-async function readKeyList(trust: Trust): Promise<{ ok: true; issuedAt: string; keys: KeyEntry[]; keyOf: (kid: string) => Promise<CryptoKey | undefined> } | { ok: false; problem: string }> {
+async function readKeyList(trust: Trust): Promise<{ ok: true; issuedAt: string; keys: KeyListEntry[]; keyOf: (kid: string) => Promise<CryptoKey | undefined> } | { ok: false; problem: string }> {
   let root: CryptoKey;
   try {
     root = await importKey(trust.root);
@@ -115,31 +109,22 @@ async function readKeyList(trust: Trust): Promise<{ ok: true; issuedAt: string; 
   const verified = await verifyCose(trust.keyList, async () => root);
   if (!verified.ok) return { ok: false, problem: verified.problem };
   try {
-    const map = decode(verified.payload);
-    if (!(map instanceof Map) || typeof map.get(1) !== 'string' || !Array.isArray(map.get(2))) throw new Error('shape');
-    const keys = (map.get(2) as unknown[]).map((entry) => {
-      const [kid, spki, signsFrom, signsUntil] = entry as [unknown, unknown, unknown, unknown];
-      if (typeof kid !== 'string' || !isBytes(spki) || typeof signsFrom !== 'string' || (signsUntil !== null && typeof signsUntil !== 'string')) throw new Error('entry');
-      return { kid, spki, signsFrom, signsUntil: signsUntil as string | null };
-    });
+    const { issuedAt, keys } = keyListFields(decode(verified.payload));
     // Every key imported now: one that is not an Ed25519 key makes the list bad, as the CLI says.
     const imported = new Map<string, CryptoKey>();
     for (const k of keys) imported.set(k.kid, await importKey(k.spki));
     const keyOf = async (kid: string) => imported.get(kid);
-    return { ok: true, issuedAt: map.get(1) as string, keys, keyOf };
+    return { ok: true, issuedAt, keys, keyOf };
   } catch {
     return { ok: false, problem: 'bad_list' };
   }
 }
 
-async function readStatusList(data: Uint8Array, keys: { keys: KeyEntry[]; keyOf: (kid: string) => Promise<CryptoKey | undefined> }): Promise<{ list: StatusList; key: KeyEntry } | { problem: string }> {
+async function readStatusList(data: Uint8Array, keys: { keys: KeyListEntry[]; keyOf: (kid: string) => Promise<CryptoKey | undefined> }): Promise<{ list: StatusList; key: KeyListEntry } | { problem: string }> {
   const verified = await verifyCose(data, keys.keyOf);
   if (!verified.ok) return { problem: `status_list_${verified.problem}` };
   try {
-    const map = decode(verified.payload);
-    if (!(map instanceof Map)) throw new Error('shape');
-    const [issuedAt, validUntil, packed] = [map.get(1), map.get(2), map.get(3)];
-    if (typeof issuedAt !== 'string' || typeof validUntil !== 'string' || !isBytes(packed) || Number.isNaN(Date.parse(issuedAt)) || Number.isNaN(Date.parse(validUntil))) throw new Error('fields');
+    const { issuedAt, validUntil, packed } = statusListFields(decode(verified.payload));
     return { list: { issuedAt, validUntil, bits: await inflate(packed, 16 << 20) }, key: keys.keys.find((k) => k.kid === verified.kid)! };
   } catch {
     return { problem: 'status_list_bad_list' };
@@ -179,7 +164,7 @@ export async function verifyCardInBrowser(input: string | Uint8Array, trust: Tru
   if (!claims) return badPayload;
   let chip: ChipDetails | undefined;
   if (kind === 'chip') {
-    const values = Object.fromEntries(CHIP_ONLY_FIELDS.map((name, i) => [name, (map as Map<unknown, unknown>).get(8 + i)]));
+    const values = chipOnlyValues(map as Map<unknown, unknown>);
     if (!chipFieldsWellFormed(values)) return badPayload;
     chip = values as unknown as ChipDetails;
   }
