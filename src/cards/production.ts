@@ -111,7 +111,11 @@ export async function produceCards(db: Db, actor: Actor, keys: KeyRing, content:
       if (got.ok) ready.push({ record, data: got.data, photo: got.photo });
       else problems.push({ dossierId: record.dossier_id, personalId: record.personal_id, problem: got.problem, message: translate(`card.problem.${got.problem}`) });
     }
-    for (const p of problems) await trx.updateTable('centre_records').set({ production_problem: p.problem }).where('dossier_id', '=', p.dossierId).execute();
+    if (problems.length) {
+      await sql`UPDATE centre_records r SET production_problem = u.problem
+        FROM unnest(${problems.map((p) => p.dossierId)}::uuid[], ${problems.map((p) => p.problem)}::text[]) AS u(dossier_id, problem)
+        WHERE r.dossier_id = u.dossier_id`.execute(trx);
+    }
     if (!ready.length) return { cards: 0, printBatches: [], problems };
     const issuedOn = todayInVietnam();
     const year = Number(issuedOn.slice(0, 4));
