@@ -11,6 +11,7 @@ import { freePort } from '../src/platform/embedded.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
+import { entryHash, GENESIS_HASH } from '../src/audit/domain.ts';
 import { benchDatabase, percentile, round, tiny } from './support.ts';
 
 const STATIONS = 64;
@@ -209,17 +210,30 @@ export async function run() {
     await new Promise((r) => server.once('exit', r));
     const peakRssMb = Math.round(Number(/DOITHE_PEAK_RSS_KB=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024);
 
-    // The limit: files encrypted and synced, and the row inserted, for the same number of dossiers at the same concurrency.
+    // The limit: the same files encrypted and synced, and the same rows (the dossier as the server stored it, and its
+    // audit entry) inserted by one statement, for the same number of dossiers at the same concurrency. Each station
+    // chains its own audit entries: no lock, no look-up of the chain's head.
+    const stored = await db.db.selectFrom('dossiers').select(['data', 'record']).limit(1).executeTakeFirstOrThrow();
+    const audit = await db.db.selectFrom('audit_log').select(['actor_id', 'actor', 'scope', 'details']).where('action', '=', 'dossier.submit').limit(1).executeTakeFirstOrThrow();
+    const [data, record] = [JSON.stringify(stored.data), JSON.stringify(stored.record)];
     const store = await encryptedFileStore(path.join(dataDir, 'raw'), path.join(dataDir, 'raw.key'));
     next = 0;
     const rawCpuBefore = cpu();
     const rawStarted = performance.now();
     await Promise.all(
       Array.from({ length: STATIONS }, async () => {
+        let prev = GENESIS_HASH;
         for (let i = next++; i < dossiers; i = next++) {
           const [p, s] = await Promise.all([store.put('photo', photo), store.put('signature', signature)]);
-          await sql`INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256)
-            VALUES (${randomUUID()}, ${members[dossiers + i]!}, 'confirmed', '{}', '{}', ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256})`.execute(db.db);
+          const id = randomUUID();
+          const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
+          const hash = entryHash(prev, fields);
+          await sql`WITH d AS (
+              INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256, submitted_by)
+              VALUES (${id}, ${members[dossiers + i]!}, 'confirmed', ${data}, ${record}, ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256}, ${audit.actor_id}))
+            INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, scope, details, prev_hash, hash)
+            VALUES (${fields.at}, ${fields.actorId}, ${fields.actor}, ${fields.action}, ${fields.entity}, ${id}, ${fields.scope}, ${JSON.stringify(fields.details)}, ${prev}, ${hash})`.execute(db.db);
+          prev = hash;
         }
       }),
     );
