@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { readFile as readFileWithCallback } from 'node:fs';
+import fs, { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -86,38 +86,75 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+// The write path uses fs's callback API on plain descriptors: the promise API's FileHandle objects cost the event loop
+// about twice as much per call, and a put makes several calls.
+const openFd = promisify(fs.open);
+const writevFd = promisify(fs.writev);
+const closeFd = promisify(fs.close);
+const fsyncFd = promisify(fs.fsync);
+const fdatasyncFd = promisify(fs.fdatasync);
+
+/** How long a directory's descriptor stays open after its last sync (files written together share their shard). */
+const DIRECTORY_IDLE_MS = 2000;
+
 /**
  * fsync of a directory shared by concurrent callers: one sync covers every entry made before it started. A caller that
- * finds a sync running (which may have started before its own entry was made) waits for the next one, shared with the other
- * callers that came meanwhile — under load one sync per directory serves many puts.
+ * finds a sync running (which may have started before its own entry was made) waits for the next one, shared with the
+ * other callers that came meanwhile — under load one sync per directory serves many puts. The directory stays open
+ * while it is in use (a sync is one call, not open, sync and close) and is closed when idle.
  */
 function sharedDirectorySync(): (dir: string) => Promise<void> {
-  type Sync = { done: Promise<void>; next?: Promise<void> };
-  const running = new Map<string, Sync>();
-  const start = (dir: string): Promise<void> => {
-    const sync: Sync = {
-      done: fsyncDir(dir).finally(() => {
-        if (running.get(dir) === sync) running.delete(dir);
-      }),
-    };
-    running.set(dir, sync);
-    return sync.done;
+  type Directory = { fd: Promise<number>; users: number; idle?: NodeJS.Timeout; done?: Promise<void>; next?: Promise<void> };
+  const open = new Map<string, Directory>();
+  const forget = (dir: string, entry: Directory) => {
+    if (open.get(dir) === entry) open.delete(dir);
   };
-  return (dir) => {
-    const current = running.get(dir);
-    if (!current) return start(dir);
-    current.next ??= current.done.catch(() => {}).then(() => start(dir));
-    return current.next;
+  const acquire = (dir: string): Directory => {
+    let entry = open.get(dir);
+    if (!entry) {
+      entry = { fd: openFd(dir, 'r'), users: 0 };
+      // A directory that cannot be opened is tried afresh by the next caller.
+      const opened = entry;
+      opened.fd.catch(() => forget(dir, opened));
+      open.set(dir, entry);
+    }
+    clearTimeout(entry.idle);
+    entry.users++;
+    return entry;
+  };
+  const release = (dir: string, entry: Directory) => {
+    if (--entry.users > 0) return;
+    entry.idle = setTimeout(() => {
+      forget(dir, entry);
+      void entry.fd.then(closeFd).catch(() => undefined);
+    }, DIRECTORY_IDLE_MS).unref();
+  };
+  const start = (entry: Directory): Promise<void> => {
+    const done: Promise<void> = entry.fd.then(fsyncFd).finally(() => {
+      if (entry.done === done) entry.done = undefined;
+    });
+    entry.done = done;
+    entry.next = undefined;
+    return done;
+  };
+  return async (dir) => {
+    const entry = acquire(dir);
+    try {
+      if (!entry.done) await start(entry);
+      else await (entry.next ??= entry.done.catch(() => undefined).then(() => start(entry)));
+    } finally {
+      release(dir, entry);
+    }
   };
 }
 
 /**
- * Writes `chunks` to a new file `file` (mode 0600) and syncs it; fails if `file` exists. `alongside` (a directory's
- * sync) starts once the file exists and runs with the write; both must succeed. A file this call created is removed
- * when anything fails.
+ * Writes `chunks` to a new file `file` (mode 0600) and syncs its data; fails if `file` exists. `alongside` (a
+ * directory's sync) starts once the file exists and runs with the write; both must succeed. A file this call created is
+ * removed when anything fails.
  */
 async function writeSynced(file: string, chunks: Buffer[], alongside?: () => Promise<void>): Promise<void> {
-  const handle = await open(file, 'wx', 0o600);
+  const fd = await openFd(file, 'wx', 0o600);
   const other = alongside?.();
   // Its failure is taken below, after the write; until then it must not count as unhandled (Node would exit).
   other?.catch(() => undefined);
@@ -126,10 +163,11 @@ async function writeSynced(file: string, chunks: Buffer[], alongside?: () => Pro
       let written = 0;
       const total = chunks.reduce((n, c) => n + c.length, 0);
       // writev may write less than asked (a signal, a full disk): go on from where it stopped.
-      while (written < total) written += (await handle.writev(remaining(chunks, written))).bytesWritten;
-      await handle.sync();
+      while (written < total) written += (await writevFd(fd, remaining(chunks, written))).bytesWritten;
+      // The data and the size that reaches it (a new file's): what reading it back needs.
+      await fdatasyncFd(fd);
     } finally {
-      await handle.close();
+      await closeFd(fd);
     }
     await other;
   } catch (error) {
