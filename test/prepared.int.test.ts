@@ -10,10 +10,12 @@ import { PASSWORD, seedTwoCommunes, writeCsv } from './fixtures.ts';
 
 let handle: DatabaseHandle;
 let memberId: string;
+let cells: { a: { id: string; path: string }; b: { id: string; path: string } };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  const { cellA } = await seedTwoCommunes(handle);
+  const { cellA, cellB } = await seedTwoCommunes(handle);
+  cells = { a: cellA, b: cellB };
   await importMembers(handle.db, handle.pool, cliActor(), {
     path: writeCsv(['Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Ngày vào Đảng,Ngày chính thức,Số thẻ đảng', 'Nguyễn Thị Chuẩn,068158000123,10/10/1958,Nữ,10/10/1980,10/10/1981,68.000123']),
   }, { organisationId: cellA.id });
@@ -34,10 +36,19 @@ describe('named prepared statements for the hot look-ups', () => {
       const members = prepared.rows.filter((r) => r.statement.includes('"members"'));
       // Two scopes, two texts; the third call reused the first statement.
       expect(members).toHaveLength(2);
+      const before = prepared.rows.length + 2;
       expect(members.every((r) => r.name.startsWith('p_'))).toBe(true);
+      // Compiled once per shape, the values are still each call's own: the same text for another province or unit.
+      expect((await findMember(single.db, { all: false, provinceCode: '68' }, memberId))?.id).toBe(memberId);
+      expect(await findMember(single.db, { all: false, organisationPath: cells.b.path }, memberId)).toBeUndefined();
+      expect((await findMember(single.db, { all: false, organisationPath: cells.a.path }, memberId))?.id).toBe(memberId);
+      expect(await findMember(single.db, { all: false, organisationPath: cells.a.path, communeCode: '90002' }, memberId)).toBeUndefined();
+      expect((await findMember(single.db, { all: false, organisationPath: cells.a.path, communeCode: '90001' }, memberId))?.id).toBe(memberId);
+      const shapes = (await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(single.db)).rows.filter((r) => r.statement.includes('"members"'));
+      expect(shapes).toHaveLength(4);
       // A plain query on the same connection is still unnamed.
       await sql`SELECT 1`.execute(single.db);
-      expect((await sql`SELECT name FROM pg_prepared_statements`.execute(single.db)).rows).toHaveLength(prepared.rows.length);
+      expect((await sql`SELECT name FROM pg_prepared_statements`.execute(single.db)).rows).toHaveLength(before);
     } finally {
       await single.db.destroy();
     }
@@ -55,6 +66,13 @@ describe('named prepared statements for the hot look-ups', () => {
       expect(await sessionFor(single.db, second.token)).toBeDefined();
       await updateUser(handle.db, cliActor(), user.id, { disabled: true });
       expect(await sessionFor(single.db, second.token)).toBeUndefined();
+      // A user scoped to a unit gets its path from the same look-up, whichever unit it is.
+      for (const [username, cell] of [['o.don.vi.a', cells.a], ['o.don.vi.b', cells.b]] as const) {
+        await addUser(handle.db, cliActor(), { username, fullName: 'Cán bộ chi bộ', password: PASSWORD, role: 'party_officer', organisationId: cell.id });
+        const session = await sessionFor(single.db, (await login(handle.db, username, PASSWORD, 'test')).token);
+        expect(session?.actor.scope).toEqual({ all: false, organisationPath: cell.path });
+        expect(session?.user.scope).toMatchObject({ organisationId: cell.id });
+      }
     } finally {
       await single.db.destroy();
     }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../platform/db.ts';
+import { preparedLookup, type Db } from '../platform/db.ts';
 import { AppError, type Issue } from '../platform/errors.ts';
 import type { FileStore, StoredFile } from '../platform/files.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
 import { appendAudit } from '../audit/store.ts';
-import { findMember } from '../members/store.ts';
-import { intakeBlocked } from '../reconciliation/service.ts';
+import { findMember, memberLookupArgs, memberQuery, toMember } from '../members/store.ts';
+import { intakeBlockedSql } from '../reconciliation/service.ts';
 import { compareCardWithRecord, idCardRefusal, parseIdCardQr } from './domain/id-card-qr.ts';
 import { checkImage } from './images.ts';
 import { uncorrectedChanges } from './domain/declared.ts';
@@ -168,20 +168,26 @@ async function discardUnreferenced(db: Db, files: FileStore, id: string, stored:
   await Promise.all(stored.filter((f) => !kept.has(f.ref)).map((f) => files.delete(f.ref)));
 }
 
+/** The member as findMember reads them, and whether a cross-check difference blocks their intake: one look-up. */
+const memberForIntake = preparedLookup((db, values: Parameters<typeof memberQuery>[1], shape) =>
+  memberQuery(db, values, shape).select(intakeBlockedSql('m.id').as('intakeBlocked')),
+);
+
 /**
  * Everything that can refuse a submission before anything is stored: scope, eligibility, the QR against the record,
  * the images, point and team, and the device's steps through the state machine (with any open cross-check mismatch).
  */
 async function validateSubmission(db: Db, actor: Actor, submission: DossierSubmission, photo: Upload, signature: Upload | undefined) {
-  // Independent reads, asked together; the blocking flag is only used once the member is known to be in scope.
-  const [member, blocked, photoCheck, signatureCheck] = await Promise.all([
-    findMember(db, actor.scope, submission.memberId),
-    intakeBlocked(db, submission.memberId),
+  // Independent reads, asked together.
+  const lookup = memberLookupArgs(actor.scope, submission.memberId);
+  const [row, photoCheck, signatureCheck] = await Promise.all([
+    lookup && memberForIntake(db, ...lookup),
     checkImage(photo.content, photo.mime, 'photo'),
     // Signed on the pad: its image, not blank. Signed on paper: the slip's scan when there is one.
     signature ? checkImage(signature.content, signature.mime, submission.signatureOnPaper ? 'scan' : 'signature') : undefined,
   ]);
-  if (!member) throw new AppError('member.not_found', { id: submission.memberId });
+  if (!row) throw new AppError('member.not_found', { id: submission.memberId });
+  const { intakeBlocked: blocked, ...member } = toMember(row);
   const issues: Issue[] = [];
   if (!member.eligible) issues.push({ field: 'memberId', code: 'dossier.not_eligible', params: { status: member.status } });
   if (submission.qrText !== undefined) {

@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import { takeFirstPrepared, type Queryable } from '../platform/db.ts';
+import { preparedLookup, type Queryable } from '../platform/db.ts';
 import type { Database, MemberStatus, MembersTable, OrganisationsTable } from '../platform/schema.ts';
-import type { Scope } from '../platform/scope.ts';
+import { scopeLookup, type Scope } from '../platform/scope.ts';
 import { organisationInScope } from '../organisations/scope.ts';
 import { cleanText, foldText, sortKey, toneKey } from '../common/text.ts';
 import { parsePersonalId } from './domain/personal-id.ts';
@@ -213,11 +213,11 @@ export async function searchMembers(db: Queryable, scope: Scope, query: MemberQu
   return page(filtered(members().where(nameMatches('m.name_folded', 'm.name_key'))));
 }
 
-export async function findMember(db: Queryable, scope: Scope, id: string): Promise<Member | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
-  const row = await takeFirstPrepared(
-    db,
-    db
+type MemberLookupValues = Record<'id' | 'path' | 'province' | 'commune', string>;
+
+/** A member by id within a scope, as a compiled-once look-up builds it (`preparedLookup`): findMember's, or the base of one that reads more. */
+export function memberQuery(db: Queryable, values: MemberLookupValues, shape: string) {
+  return db
     .selectFrom('members as m')
     .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
     .select([
@@ -234,10 +234,26 @@ export async function findMember(db: Queryable, scope: Scope, id: string): Promi
       'm.version',
       'm.updated_at as updatedAt',
     ])
-    .where('m.id', '=', id)
-    .where(organisationInScope(scope, 'o')),
-  );
-  return row && { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
+    .where('m.id', '=', values.id)
+    .where(organisationInScope(scopeLookup.placeholders(shape, values), 'o'));
+}
+
+/** memberQuery's values and shape; undefined for an id no member can have (then nobody is found). */
+export function memberLookupArgs(scope: Scope, id: string): [MemberLookupValues, string] | undefined {
+  return /^\d{1,18}$/.test(id) ? [{ id, ...scopeLookup.values(scope) }, scopeLookup.shape(scope)] : undefined;
+}
+
+/** A row of memberQuery as a Member (and whatever else the look-up read). */
+export function toMember<R extends { updatedAt: Date | string }>(row: R): Omit<R, 'updatedAt'> & { updatedAt: string } {
+  return { ...row, updatedAt: new Date(row.updatedAt).toISOString() };
+}
+
+const memberById = preparedLookup(memberQuery);
+
+export async function findMember(db: Queryable, scope: Scope, id: string): Promise<Member | undefined> {
+  const args = memberLookupArgs(scope, id);
+  const row = args && (await memberById(db, ...args));
+  return row && toMember(row);
 }
 
 /** The member with this personal ID, if the scope shows them. */

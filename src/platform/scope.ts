@@ -32,3 +32,18 @@ export function describeScope(scope: Scope): string {
     .filter(Boolean)
     .join(' ');
 }
+
+/**
+ * A scope as a compiled-once look-up takes it (platform/db.ts `preparedLookup`): its bounds as values, the shape (which
+ * bounds it has) that decides the query's text, and the scope rebuilt around the look-up's placeholders.
+ */
+export const scopeLookup = {
+  values: (scope: Scope) => ({ path: scope.organisationPath ?? '', province: scope.provinceCode ?? '', commune: scope.communeCode ?? '' }),
+  shape: (scope: Scope) => [scope.all, !!scope.organisationPath, !!scope.provinceCode, !!scope.communeCode].map(Number).join(''),
+  placeholders: (shape: string, values: { path: string; province: string; commune: string }): Scope => ({
+    all: shape[0] === '1',
+    ...(shape[1] === '1' && { organisationPath: values.path }),
+    ...(shape[2] === '1' && { provinceCode: values.province }),
+    ...(shape[3] === '1' && { communeCode: values.commune }),
+  }),
+};

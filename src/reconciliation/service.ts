@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { inTransaction, takeFirstPrepared, type Db, type Queryable } from '../platform/db.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { inTransaction, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission } from '../platform/permissions.ts';
 import type { Actor } from '../platform/scope.ts';
@@ -272,10 +272,9 @@ export async function decide(db: Db, actor: Actor, memberId: string, input: { de
   return memberReconciliation(db, actor, memberId);
 }
 
-/** Does an undecided blocking difference stand in the way of confirming this member's intake? */
-export async function intakeBlocked(db: Queryable, memberId: string): Promise<boolean> {
-  const row = await takeFirstPrepared(db, db.selectFrom('reconciliation_results').select('member_id').where('member_id', '=', memberId).where('blocking', '=', true).where('decision', 'is', null));
-  return row !== undefined;
+/** Does an undecided blocking difference stand in the way of confirming the intake of the member `memberId` names? */
+export function intakeBlockedSql(memberId: string): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (SELECT 1 FROM reconciliation_results r WHERE r.member_id = ${sql.ref(memberId)} AND r.blocking AND r.decision IS NULL)`;
 }
 
 export async function results(db: Queryable, actor: Actor, input: Omit<ResultFilter, 'below' | 'memberId'> & { organisationId?: string; page: number; pageSize: number }) {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { takeFirstPrepared, type Db, type Queryable } from '../platform/db.ts';
+import { sql } from 'kysely';
+import { preparedLookup, type Db, type Queryable } from '../platform/db.ts';
 import { AppError } from '../platform/errors.ts';
 import { requirePermission, ROLES } from '../platform/permissions.ts';
 import type { Role } from '../platform/schema.ts';
@@ -35,14 +36,15 @@ interface UserRow {
   disabled: boolean;
 }
 
-async function resolveScope(db: Queryable, user: UserRow): Promise<{ scope: Scope; view: UserView['scope'] }> {
+/** The user's scope; `unit` is their scope's unit when the caller has read it already. */
+async function resolveScope(db: Queryable, user: UserRow, unit?: { path: string; name: string }): Promise<{ scope: Scope; view: UserView['scope'] }> {
   if (user.role === 'central_admin' && !user.scope_organisation_id && !user.scope_province_code && !user.scope_commune_code) {
     return { scope: { all: true }, view: { all: true } };
   }
   const scope: Scope = { all: false };
   const view: UserView['scope'] = { all: false };
   if (user.scope_organisation_id) {
-    const unit = await takeFirstPrepared(db, db.selectFrom('organisations').select(['path', 'name']).where('id', '=', user.scope_organisation_id));
+    unit ??= await db.selectFrom('organisations').select(['path', 'name']).where('id', '=', user.scope_organisation_id).executeTakeFirst();
     // A deleted scope unit must not widen the scope: keep an impossible path.
     scope.organisationPath = unit?.path ?? '/none/';
     view.organisationId = user.scope_organisation_id;
@@ -262,20 +264,23 @@ export async function login(db: Db, username: string, password: string, client: 
   return { token, csrfToken, user: await toView(db, user), actor };
 }
 
+const sessionByToken = preparedLookup((db, { tokenHash }: Record<'tokenHash', string>) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    // The scope's unit in the same look-up: every request of a user scoped to a unit needs its path.
+    .leftJoin('organisations as unit', 'unit.id', 'u.scope_organisation_id')
+    .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token', 'unit.path as unit_path', 'unit.name as unit_name'])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('u.disabled', '=', false),
+);
+
 export async function sessionFor(db: Queryable, token: string): Promise<{ actor: Actor; user: UserView; csrfToken: string } | undefined> {
-  const row = await takeFirstPrepared(
-    db,
-    db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token'])
-      .where('s.token_hash', '=', tokenHash(token))
-      .where('s.expires_at', '>', new Date())
-      .where('u.disabled', '=', false),
-  );
+  const row = await sessionByToken(db, { tokenHash: tokenHash(token) });
   if (!row) return undefined;
-  // One scope look-up serves the actor and the view (every request of a user scoped to a unit comes through here).
-  const { scope, view } = await resolveScope(db, row);
+  // One scope serves the actor and the view.
+  const { scope, view } = await resolveScope(db, row, row.unit_path === null ? undefined : { path: row.unit_path, name: row.unit_name! });
   return { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: userView(row, view), csrfToken: row.csrf_token };
 }
 
