@@ -129,7 +129,8 @@ export async function run() {
   const db = await benchDatabase();
   try {
     await loadDemo(db, { provinceCode: '68', members: Math.ceil(dossiers * 4.4) + STATIONS * 2, seed: 17 });
-    await addUser(db.db, cliActor(), { username: 'do.hieu.nang', fullName: 'Đo hiệu năng', password: PASSWORD, role: 'central_admin' });
+    // An intake officer of the province, as at the counters: the scope check is the one they go through.
+    await addUser(db.db, cliActor(), { username: 'do.hieu.nang', fullName: 'Đo hiệu năng', password: PASSWORD, role: 'intake_officer', provinceCode: '68' });
     const members = (await db.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(dossiers * 3 + STATIONS).execute()).map((m) => m.id);
     if (members.length < dossiers * 3 + STATIONS) throw new Error(`only ${members.length} eligible members`);
     const { photo, signature } = await images();
@@ -140,7 +141,7 @@ export async function run() {
     const port = await freePort();
     // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile per thread there (node --cpu-prof), to see where its time goes.
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
-    const server = spawn('node', [...profile, '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
+    const server = spawn('node', [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? []), '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
       env: { ...process.env, DATABASE_URL: db.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

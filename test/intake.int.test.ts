@@ -126,4 +126,17 @@ describe('dossier submission', () => {
     expect(storedFiles().length).toBe(before);
     expect((await handle.db.selectFrom('dossiers').select('id').execute()).length).toBe(rows);
   });
+
+  it('refuses a member whose blocking difference with the register is undecided, and takes them once it is decided', async () => {
+    const id = await memberId('068172001005');
+    const differences = JSON.stringify([{ field: 'fullName', party: 'Đặng Thị Thuỷ', register: 'Đặng Thị Thủy' }]);
+    await handle.db.insertInto('reconciliation_results').values({ member_id: id, status: 'mismatched', blocking: true, differences, checked_at: new Date() }).execute();
+    const refused = await officer.request('POST', '/api/dossiers', form({ id: randomUUID(), memberId: id, data: {}, steps: DEVICE_STEPS }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('dossier.open_mismatch');
+    // Another member, no difference: the same look-up says not blocked.
+    expect((await officer.request('POST', '/api/dossiers', form({ id: randomUUID(), memberId: await memberId('068058001004'), data: {}, steps: DEVICE_STEPS }))).status).toBe(201);
+    await handle.db.updateTable('reconciliation_results').set({ decision: 'kept', decision_reason: 'Cùng một người', decided_at: new Date() }).where('member_id', '=', id).execute();
+    expect((await officer.request('POST', '/api/dossiers', form({ id: randomUUID(), memberId: id, data: {}, steps: DEVICE_STEPS }))).status).toBe(201);
+  });
 });
