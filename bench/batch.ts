@@ -28,8 +28,8 @@ async function storeFiles(files: FileStore, count: number, photo: Buffer, signat
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       for (let i = next++; i < count; i = next++) {
-        const [p, s] = await Promise.all([files.put('photo', photo), files.put('signature', signature)]);
-        refs[i] = { photo: p.ref, signature: s.ref };
+        const [p, s] = await files.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }]);
+        refs[i] = { photo: p!.ref, signature: s!.ref };
       }
     }),
   );

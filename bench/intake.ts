@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { loadDemo } from '../src/demo/load.ts';
 import { freePort } from '../src/platform/embedded.ts';
-import { encryptedFileStore } from '../src/platform/files.ts';
+import { encryptedFileStore, type StoredFile } from '../src/platform/files.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { addUser } from '../src/users/service.ts';
 import { entryHash, GENESIS_HASH } from '../src/audit/domain.ts';
@@ -214,7 +214,7 @@ export async function run() {
     await new Promise((r) => server.once('exit', r));
     const peakRssMb = Math.round(Number(/DOITHE_PEAK_RSS_KB=(\d+)/.exec(serverErr)?.[1] ?? 0) / 1024);
 
-    // The limit: the same files encrypted and synced, and the same rows (the dossier as the server stored it, and its
+    // The limit: the same file (photo and signature together) encrypted and synced, and the same rows (the dossier as the server stored it, and its
     // audit entry) inserted by one statement, for the same number of dossiers at the same concurrency. Each station
     // chains its own audit entries: no lock, no look-up of the chain's head.
     const stored = await db.db.selectFrom('dossiers').select(['data', 'record']).limit(1).executeTakeFirstOrThrow();
@@ -228,7 +228,7 @@ export async function run() {
       Array.from({ length: STATIONS }, async () => {
         let prev = GENESIS_HASH;
         for (let i = next++; i < dossiers; i = next++) {
-          const [p, s] = await Promise.all([store.put('photo', photo), store.put('signature', signature)]);
+          const [p, s] = (await store.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }])) as [StoredFile, StoredFile];
           const id = randomUUID();
           const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
           const hash = entryHash(prev, fields);

@@ -66,9 +66,9 @@ describe('dossier submission', () => {
     const reused = await officer.request('POST', '/api/dossiers', form({ ...submission, data: { phone: '0999999999' } }));
     expect(reused.status).toBe(409);
     expect(await handle.db.selectFrom('dossiers').select('id').execute()).toHaveLength(1);
-    // Photo and signature are on disk, encrypted: neither the JPEG nor the PNG signature is readable there.
+    // Photo and signature are on disk in one file, encrypted: neither the JPEG nor the PNG signature is readable there.
     const files = storedFiles();
-    expect(files).toHaveLength(2);
+    expect(files).toHaveLength(1);
     for (const f of files) {
       const raw = readFileSync(path.join(filesDir, 'files', String(f)));
       expect(raw.includes(photo.subarray(0, 64))).toBe(false);

@@ -113,13 +113,10 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
   }
   const { member, built } = accepted;
 
-  const stored: StoredFile[] = [];
+  let stored: StoredFile[] = [];
   try {
-    // Both files at once: their writes and syncs overlap.
-    const puts = [files.put('photo', photo.content), ...(signature ? [files.put('signature', signature.content)] : [])];
-    const settled = await Promise.allSettled(puts);
-    for (const result of settled) if (result.status === 'fulfilled') stored.push(result.value);
-    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    // Photo and signature in one file: one write and one sync.
+    stored = await files.put([{ kind: 'photo', content: photo.content }, ...(signature ? [{ kind: 'signature' as const, content: signature.content }] : [])]);
     const [photoFile, signatureFile] = stored as [StoredFile, StoredFile | undefined];
     const hash = payloadHash(submission, photoFile.sha256, signatureFile?.sha256);
     const row = await insertReceived(
@@ -164,8 +161,9 @@ export async function submitDossier(db: Db, actor: Actor, files: FileStore, subm
 async function discardUnreferenced(db: Db, files: FileStore, id: string, stored: readonly StoredFile[]) {
   if (stored.length === 0) return;
   const row = await db.selectFrom('dossiers').select(['photo_ref', 'signature_ref']).where('id', '=', id).executeTakeFirst();
-  const kept = new Set([row?.photo_ref, row?.signature_ref]);
-  await Promise.all(stored.filter((f) => !kept.has(f.ref)).map((f) => files.delete(f.ref)));
+  // The request's photo and signature are one file (put together): kept when the stored dossier names them.
+  if (row && stored.some((f) => f.ref === row.photo_ref || f.ref === row.signature_ref)) return;
+  await files.delete(stored[0]!.ref);
 }
 
 /** The member as findMember reads them, and whether a cross-check difference blocks their intake: one look-up. */

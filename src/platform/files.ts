@@ -21,11 +21,16 @@ export interface StoredFile {
 }
 
 export interface FileStore {
-  /** Durably stores the content (written and synced before it resolves). */
-  put(kind: 'photo' | 'signature' | 'scan', content: Buffer): Promise<StoredFile>;
+  /**
+   * Durably stores contents kept together (a dossier's photo and signature) in one file, written and synced before it
+   * resolves: one write and one sync for all, a ref each. They go together: deleting any of them deletes them all,
+   * and whoever keeps the first's ref keeps the file (the file sweep looks for it).
+   */
+  put(parts: readonly { kind: 'photo' | 'signature' | 'scan'; content: Buffer }[]): Promise<StoredFile[]>;
   get(ref: string): Promise<Buffer>;
   /** Several at once, in the order asked, read off the event loop (a batch to the centre reads 200,000). */
   getMany(refs: readonly string[]): Promise<Buffer[]>;
+  /** Deletes the file the ref is in: with the contents put together with it. */
   delete(ref: string): Promise<void>;
   /**
    * Refs of the files last written before `before`, kind by kind; leftovers of writes a crash interrupted (temporary
@@ -41,7 +46,10 @@ export interface FileStore {
 // The shard turns with the clock (a new one every second, round the 256), so files written together share their
 // directory and its sync (below), and over days the files spread evenly.
 // A file is: version (1 byte) | nonce (12 bytes) | GCM tag (16 bytes) | ciphertext. AES-256-GCM, a fresh random nonce
-// per file, the ref as additional authenticated data (a file copied under another ref does not decrypt).
+// per file, the version and the file's ref as additional authenticated data (a file copied under another ref does not
+// decrypt). Version 1 holds one content; version 2 holds the parts put together: the plaintext is the part
+// count (u32), each part's length (u32 each), then the parts. The first part's ref is the file's; part i > 0 is
+// `<file's ref>#<i>`.
 // A put creates the file under its ref (exclusively), writes it, and fsyncs it and its directory at once: once put
 // resolves the file survives a crash. A ref is handed out only then, so a file a crash cut short is one nobody names
 // (the sweep removes it). Concurrent puts in one directory share its fsync (group commit, decision 0015). Files
@@ -50,8 +58,11 @@ export interface FileStore {
 type FileKind = 'photo' | 'signature' | 'scan';
 
 const KINDS: readonly FileKind[] = ['photo', 'signature', 'scan'];
-const REF = /^(photo|signature|scan)-([0-9a-f]{32})$/;
-const VERSION = 1;
+const FILE_REF = /^(photo|signature|scan)-([0-9a-f]{32})$/;
+const REF = /^((photo|signature|scan)-([0-9a-f]{32}))(?:#([1-9][0-9]?))?$/;
+/** Written now: parts (version 1, one content, is still read). */
+const VERSION = 2;
+const MAX_PARTS = 99;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + NONCE_BYTES + TAG_BYTES;
@@ -249,16 +260,32 @@ function parseKey(text: string, keyFile: string): Buffer {
   return key;
 }
 
-/** Path of a ref's file; anything that is not a well-formed ref (e.g. `../x`) is refused. */
-function locate(dir: string, ref: string): { file: string; shard: string } {
+/** Path of a ref's file, and which of its parts the ref names; anything that is not a well-formed ref (e.g. `../x`) is refused. */
+function locate(dir: string, ref: string): { file: string; shard: string; fileRef: string; part: number } {
   const match = typeof ref === 'string' ? REF.exec(ref) : null;
   if (!match) throw new FileStoreError('file.bad_ref', 'Malformed file reference');
-  const shard = path.join(dir, match[1]!, match[2]!.slice(0, 2));
-  return { file: path.join(shard, ref), shard };
+  const shard = path.join(dir, match[2]!, match[3]!.slice(0, 2));
+  return { file: path.join(shard, match[1]!), shard, fileRef: match[1]!, part: Number(match[4] ?? 0) };
 }
 
-function aad(ref: string): Buffer {
-  return Buffer.from(`doithe-file:${VERSION}:${ref}`);
+function aad(version: number, fileRef: string): Buffer {
+  return Buffer.from(`doithe-file:${version}:${fileRef}`);
+}
+
+/** The parts of a version 2 plaintext; undefined when its framing does not add up. */
+function unframe(plain: Buffer): Buffer[] | undefined {
+  if (plain.length < 4) return undefined;
+  const count = plain.readUInt32BE(0);
+  if (count < 1 || count > MAX_PARTS || plain.length < 4 + 4 * count) return undefined;
+  const parts: Buffer[] = [];
+  let at = 4 + 4 * count;
+  for (let i = 0; i < count; i++) {
+    const length = plain.readUInt32BE(4 + 4 * i);
+    if (at + length > plain.length) return undefined;
+    parts.push(plain.subarray(at, at + length));
+    at += length;
+  }
+  return at === plain.length ? parts : undefined;
 }
 
 /**
@@ -310,44 +337,61 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
   const syncDir = sharedDirectorySync();
   const reader = bulkReader();
 
-  const decrypt = (ref: string, stored: Buffer): Buffer => {
-    if (stored.length < HEADER_BYTES || stored[0] !== VERSION) {
-      throw new FileStoreError('file.corrupt', `Stored file ${ref} has an unknown format`, ref);
+  /** The parts of a stored file (one for version 1). */
+  const decrypt = (fileRef: string, stored: Buffer): Buffer[] => {
+    const version = stored[0];
+    if (stored.length < HEADER_BYTES || (version !== 1 && version !== 2)) {
+      throw new FileStoreError('file.corrupt', `Stored file ${fileRef} has an unknown format`, fileRef);
     }
     const decipher = createDecipheriv('aes-256-gcm', key, stored.subarray(1, 1 + NONCE_BYTES));
-    decipher.setAAD(aad(ref));
+    decipher.setAAD(aad(version, fileRef));
     decipher.setAuthTag(stored.subarray(1 + NONCE_BYTES, HEADER_BYTES));
+    let plain: Buffer;
     try {
-      return Buffer.concat([decipher.update(stored.subarray(HEADER_BYTES)), decipher.final()]);
+      plain = Buffer.concat([decipher.update(stored.subarray(HEADER_BYTES)), decipher.final()]);
     } catch {
-      throw new FileStoreError('file.corrupt', `Stored file ${ref} failed authentication (altered, or another key)`, ref);
+      throw new FileStoreError('file.corrupt', `Stored file ${fileRef} failed authentication (altered, or another key)`, fileRef);
     }
+    const parts = version === 1 ? [plain] : unframe(plain);
+    if (!parts) throw new FileStoreError('file.corrupt', `Stored file ${fileRef} has parts that do not add up`, fileRef);
+    return parts;
+  };
+
+  /** The part a ref names, of its file's parts. */
+  const partOf = (ref: string, part: number, parts: Buffer[]): Buffer => {
+    if (part >= parts.length) throw new FileStoreError('file.not_found', `No stored file ${ref}`, ref);
+    return parts[part]!;
+  };
+
+  const put: FileStore['put'] = async (parts) => {
+    if (parts.length === 0 || parts.length > MAX_PARTS || parts.some((p) => !KINDS.includes(p.kind))) throw new FileStoreError('file.bad_ref', 'Unknown file kind or part count');
+    const turn = (Math.floor(Date.now() / 1000) % 256).toString(16).padStart(2, '0');
+    const fileRef = `${parts[0]!.kind}-${turn}${randomBytes(15).toString('hex')}`;
+    const { file, shard } = locate(root, fileRef);
+
+    const frame = Buffer.alloc(4 + 4 * parts.length);
+    frame.writeUInt32BE(parts.length, 0);
+    parts.forEach((p, i) => frame.writeUInt32BE(p.content.length, 4 + 4 * i));
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(aad(VERSION, fileRef));
+    const ciphertext = [cipher.update(frame), ...parts.map((p) => cipher.update(p.content)), cipher.final()];
+    const header = Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]);
+
+    // Written under its own name, created exclusively (a ref is never reused), the file and its directory synced
+    // together: two flushes at once instead of three in a row (file, rename, directory). The refs are handed out only
+    // when both are done and no row can name them before, so a crash mid-write leaves a file no row points at, which
+    // the sweep removes; never a row pointing at a partial file.
+    await writeSynced(file, [header, ...ciphertext], () => syncDir(shard));
+
+    return parts.map((p, i) => ({ ref: i === 0 ? fileRef : `${fileRef}#${i}`, sha256: createHash('sha256').update(p.content).digest('hex'), bytes: p.content.length }));
   };
 
   return {
-    async put(kind, content) {
-      if (!KINDS.includes(kind)) throw new FileStoreError('file.bad_ref', 'Unknown file kind');
-      const turn = (Math.floor(Date.now() / 1000) % 256).toString(16).padStart(2, '0');
-      const ref = `${kind}-${turn}${randomBytes(15).toString('hex')}`;
-      const { file, shard } = locate(root, ref);
-
-      const nonce = randomBytes(NONCE_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, nonce);
-      cipher.setAAD(aad(ref));
-      const ciphertext = [cipher.update(content), cipher.final()];
-      const header = Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag()]);
-
-      // Written under its own name, created exclusively (a ref is never reused), the file and its directory synced
-      // together: two flushes at once instead of three in a row (file, rename, directory). The ref is handed out only
-      // when both are done and no row can name it before, so a crash mid-write leaves a file no row points at, which
-      // the sweep removes; never a row pointing at a partial file.
-      await writeSynced(file, [header, ...ciphertext], () => syncDir(shard));
-
-      return { ref, sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length };
-    },
+    put,
 
     async get(ref) {
-      const { file } = locate(root, ref);
+      const { file, fileRef, part } = locate(root, ref);
       let stored: Buffer;
       try {
         // The callback API: the promise one costs twice the main thread's time per file.
@@ -356,17 +400,26 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
         if (isErrno(error, 'ENOENT')) throw new FileStoreError('file.not_found', `No stored file ${ref}`, ref);
         throw error;
       }
-      return decrypt(ref, stored);
+      return partOf(ref, part, decrypt(fileRef, stored));
     },
 
     async getMany(refs) {
-      const read = await reader.request({ paths: refs.map((ref) => locate(root, ref).file) });
-      return read.map((stored, i) => {
-        if (!(stored instanceof Uint8Array)) {
-          if (stored.code === 'ENOENT') throw new FileStoreError('file.not_found', `No stored file ${refs[i]}`, refs[i]);
-          throw new Error(`reading a stored file: ${stored.message}`);
+      const located = refs.map((ref) => locate(root, ref));
+      // A file holding several of the parts asked (a dossier's photo and signature) is read and decrypted once.
+      const index = new Map<string, number>();
+      for (const { file } of located) if (!index.has(file)) index.set(file, index.size);
+      const read = await reader.request({ paths: [...index.keys()] });
+      const parts = new Map<string, Buffer[]>();
+      return located.map(({ file, fileRef, part }, i) => {
+        if (!parts.has(file)) {
+          const stored = read[index.get(file)!]!;
+          if (!(stored instanceof Uint8Array)) {
+            if (stored.code === 'ENOENT') throw new FileStoreError('file.not_found', `No stored file ${refs[i]}`, refs[i]);
+            throw new Error(`reading a stored file: ${stored.message}`);
+          }
+          parts.set(file, decrypt(fileRef, Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength)));
         }
-        return decrypt(refs[i]!, Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength));
+        return partOf(refs[i]!, part, parts.get(file)!);
       });
     },
 
@@ -389,7 +442,7 @@ export async function encryptedFileStore(dir: string, keyFile: string): Promise<
             const info = await stat(path.join(shardDir, name)).catch(() => undefined);
             if (!info || info.mtime >= before) continue;
             if (name.endsWith('.tmp')) await unlink(path.join(shardDir, name)).catch(() => {});
-            else if (REF.test(name)) yield name;
+            else if (FILE_REF.test(name)) yield name;
           }
         }
       }
