@@ -11,8 +11,17 @@ import { executePrepared, type Db } from '../platform/db.ts';
 import type { DossiersTable } from '../platform/schema.ts';
 import type { Actor } from '../platform/scope.ts';
 
-/** A dossier row as submitDossier builds it; conflict_with is found at insert time. */
-export type ReceivedRow = Omit<Insertable<DossiersTable>, 'conflict_with'> & { id: string; member_id: string };
+/**
+ * A dossier row as submitDossier builds it; conflict_with is found at insert time. `data` and `record` are the JSON
+ * values themselves: the batch goes to PostgreSQL as one JSON text, written once.
+ */
+export type ReceivedRow = Omit<Insertable<DossiersTable>, 'conflict_with' | 'data' | 'record' | 'device_submitted_at'> & {
+  id: string;
+  member_id: string;
+  data: unknown;
+  record: unknown;
+  device_submitted_at?: string | null;
+};
 
 /** What the answer shows of a stored dossier. */
 export const VIEW_COLUMNS = ['id', 'member_id as memberId', 'state', 'conflict_with as conflictWith', 'received_at as receivedAt'] as const;
@@ -40,27 +49,22 @@ const MAX_BATCH = 64;
  * two rows of one member, so "first" is always an earlier transaction's row.
  */
 async function insertBatch(db: Db, batch: Pending[]): Promise<Map<string, StoredView>> {
-  const rows = batch.map(({ row }) => row);
-  const column = <K extends keyof ReceivedRow>(key: K) => rows.map((row) => row[key] ?? null);
   return db.transaction().execute(async (trx) => {
-    // The rows as arrays, one text whatever the batch's size: prepared once per connection (a VALUES list with a
-    // sub-select per row was planned anew at each batch, with a plan per row).
+    // The rows as one JSON text (one text whatever the batch's size, prepared once per connection): JSON.stringify
+    // writes each value once, where arrays of texts had each JSON value escaped again, in JS, as an array element.
     const inserted = await executePrepared(
       trx,
       sql<StoredView>`
         INSERT INTO dossiers (id, member_id, point_id, mobile_team_id, state, data, record, photo_ref, photo_sha256, signature_ref,
           signature_sha256, signature_on_paper, payload_sha256, submitted_by, device_id, device_submitted_at, conflict_with)
-        SELECT u.id, u.member_id, u.point_id, u.mobile_team_id, u.state, u.data::jsonb, u.record::jsonb, u.photo_ref, u.photo_sha256,
+        SELECT u.id, u.member_id, u.point_id, u.mobile_team_id, u.state, u.data, u.record, u.photo_ref, u.photo_sha256,
           u.signature_ref, u.signature_sha256, coalesce(u.signature_on_paper, false), u.payload_sha256, u.submitted_by, u.device_id,
           u.device_submitted_at,
           (SELECT d.id FROM dossiers d WHERE d.member_id = u.member_id ORDER BY d.received_at LIMIT 1)
-        FROM unnest(${column('id')}::uuid[], ${column('member_id')}::bigint[], ${column('point_id')}::bigint[],
-          ${column('mobile_team_id')}::bigint[], ${column('state')}::text[], ${column('data')}::text[], ${column('record')}::text[],
-          ${column('photo_ref')}::text[], ${column('photo_sha256')}::text[], ${column('signature_ref')}::text[],
-          ${column('signature_sha256')}::text[], ${column('signature_on_paper')}::boolean[], ${column('payload_sha256')}::text[],
-          ${column('submitted_by')}::bigint[], ${column('device_id')}::text[], ${column('device_submitted_at')}::timestamptz[])
-          AS u(id, member_id, point_id, mobile_team_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256,
-            signature_on_paper, payload_sha256, submitted_by, device_id, device_submitted_at)
+        FROM jsonb_to_recordset(${JSON.stringify(batch.map(({ row }) => row))}::jsonb)
+          AS u(id uuid, member_id bigint, point_id bigint, mobile_team_id bigint, state text, data jsonb, record jsonb, photo_ref text,
+            photo_sha256 text, signature_ref text, signature_sha256 text, signature_on_paper boolean, payload_sha256 text,
+            submitted_by bigint, device_id text, device_submitted_at timestamptz)
         ON CONFLICT (id) DO NOTHING
         RETURNING id, member_id AS "memberId", state, conflict_with AS "conflictWith", received_at AS "receivedAt"`.compile(trx), // RETURNING: VIEW_COLUMNS
     );
