@@ -144,7 +144,9 @@ export async function run() {
     // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile per thread there (node --cpu-prof), to see where its
     // time goes. BENCH_NODE_FLAGS: more flags for the server's node (say --trace-gc).
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
-    const server = spawn('node', [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
+    // The server runs with the flags the doithe command gives node (bin/doithe.js's first line).
+    const doitheFlags = readFileSync('bin/doithe.js', 'utf8').split('\n')[0]!.match(/--[\w-]+=\S+/g) ?? [];
+    const server = spawn('node', [...doitheFlags, ...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
       env: { ...process.env, DATABASE_URL: db.url },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
