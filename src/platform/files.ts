@@ -4,7 +4,7 @@ import fs, { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { ThreadClient } from './thread-client.ts';
+import { THREAD_RESOURCE_LIMITS, ThreadClient } from './thread-client.ts';
 
 const readFileCallback = promisify(readFileWithCallback);
 
@@ -309,7 +309,7 @@ type ReadResult = Uint8Array | { code: string; message: string };
  * share of a message instead of four round trips to libuv's pool (open, stat, read, close: ~65 µs of the main thread
  * each file). The bytes are moved back, not copied, when they have a buffer of their own. The thread ends when idle.
  */
-const bulkReader = () => new ThreadClient<{ paths: readonly string[] }, ReadResult[]>(() => new Worker(BULK_READER_SOURCE, { eval: true }), 'file reader', 30_000);
+const bulkReader = () => new ThreadClient<{ paths: readonly string[] }, ReadResult[]>(() => new Worker(BULK_READER_SOURCE, { eval: true, resourceLimits: THREAD_RESOURCE_LIMITS }), 'file reader', 30_000);
 
 const BULK_READER_SOURCE = `
 const { parentPort } = require('node:worker_threads');

@@ -7,10 +7,17 @@ import { Worker } from 'node:worker_threads';
  * parent's loader hooks), through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd
  * worker).
  */
+/**
+ * The young generation of our worker threads: the process's 64 MB semi-spaces (bin/doithe.js) are for the server's
+ * requests; a thread's work (a pad decoded, a photo checked, files read) keeps little alive, and each thread would
+ * otherwise grow its own young generation to the process's size.
+ */
+export const THREAD_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 };
+
 export function spawnTypeScriptThread(module: URL): Worker {
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, resourceLimits: THREAD_RESOURCE_LIMITS });
 }
 
 /**
