@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,13 +142,14 @@ export async function run() {
     dataDir = mkdtempSync(path.join(tmpdir(), 'doithe-bench-files-'));
     const port = await freePort();
     // BENCH_PROFILE_DIR=<dir>: the server writes a V8 CPU profile per thread there (node --cpu-prof), to see where its
-    // time goes. BENCH_NODE_FLAGS: more flags for the server's node (say --trace-gc).
+    // time goes. BENCH_NODE_FLAGS: more flags for the server's node (say --trace-gc); BENCH_STDOUT=<file>: where the
+    // server's standard output goes (--trace-gc writes there).
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
     // The server runs with the flags the doithe command gives node (bin/doithe.js's first line).
     const doitheFlags = readFileSync('bin/doithe.js', 'utf8').split('\n')[0]!.match(/--[\w-]+=\S+/g) ?? [];
     const server = spawn('node', [...doitheFlags, ...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', './bench/rss-probe.js', 'bin/doithe.js', 'serve', '--port', String(port), '--data', dataDir], {
       env: { ...process.env, DATABASE_URL: db.url },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', process.env.BENCH_STDOUT ? openSync(process.env.BENCH_STDOUT, 'w') : 'ignore', 'pipe'],
     });
     let serverErr = '';
     server.stderr!.on('data', (d) => (serverErr += d));
