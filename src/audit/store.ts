@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { inTransaction, type Queryable } from '../platform/db.ts';
 import { describeScope, type Actor } from '../platform/scope.ts';
-import { entryHash, GENESIS_HASH, verifyChain, type StoredEntry, type VerifyResult } from './domain.ts';
+import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type AuditFields, type StoredEntry, type VerifyResult } from './domain.ts';
 
 export interface AuditEvent {
   action: string;
@@ -15,31 +15,32 @@ export interface AuditEvent {
  * A transaction-scoped advisory lock serialises appenders so each sees the true previous hash.
  */
 export async function appendAudit(db: Queryable, actor: Actor, events: AuditEvent | AuditEvent[]): Promise<void> {
-  await appendAuditEntries(db, (Array.isArray(events) ? events : [events]).map((event) => ({ actor, event })));
-}
-
-/** Like appendAudit, for entries of several actors (changes committed together, e.g. a batch of received dossiers). */
-export async function appendAuditEntries(db: Queryable, entries: { actor: Actor; event: AuditEvent }[]): Promise<void> {
-  if (entries.length === 0) return;
+  const list = Array.isArray(events) ? events : [events];
+  if (list.length === 0) return;
   // Called outside a transaction (a read's audit entry), it makes its own: the lock must hold until the insert.
-  await inTransaction(db, (trx) => appendInTransaction(trx, entries));
+  await inTransaction(db, (trx) => appendInTransaction(trx, actor, list));
 }
 
-async function appendInTransaction(db: Queryable, entries: { actor: Actor; event: AuditEvent }[]): Promise<void> {
+/** An entry's hashed fields, as the chain records them (at: now). */
+function entryFields(actor: Actor, event: AuditEvent): AuditFields {
+  return {
+    at: new Date().toISOString(),
+    actorId: actor.userId,
+    actor: actor.username,
+    action: event.action,
+    entity: event.entity,
+    entityId: event.entityId ?? null,
+    scope: describeScope(actor.scope),
+    details: event.details ?? null,
+  };
+}
+
+async function appendInTransaction(db: Queryable, actor: Actor, events: AuditEvent[]): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(7242002)`.execute(db);
   const last = await db.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
-  const rows = entries.map(({ actor, event }) => {
-    const fields = {
-      at: new Date().toISOString(),
-      actorId: actor.userId,
-      actor: actor.username,
-      action: event.action,
-      entity: event.entity,
-      entityId: event.entityId ?? null,
-      scope: describeScope(actor.scope),
-      details: event.details ?? null,
-    };
+  const rows = events.map((event) => {
+    const fields = entryFields(actor, event);
     const hash = entryHash(prev, fields);
     const row = {
       at: fields.at,
@@ -57,6 +58,21 @@ async function appendInTransaction(db: Queryable, entries: { actor: Actor; event
     return row;
   });
   await db.insertInto('audit_log').values(rows).execute();
+}
+
+/** Stands in an entry's details for the one value PostgreSQL fills in (see entryAroundHole). */
+const HOLE = '\u0000doithe-audit-hole\u0000';
+
+/**
+ * An entry that PostgreSQL chains itself (migration 0028, receive_dossiers: a received dossier's entry, in the same call
+ * as its insert) when one value of its details is known only there. The details' `hole` key is that value: the
+ * entry's canonical text is cut around it (`before`, `after`), and the database puts the value's JSON between them
+ * before hashing, by this chain's rule (domain.ts entryHash).
+ */
+export function entryAroundHole(actor: Actor, event: AuditEvent & { details: Record<string, unknown> }, hole: string) {
+  const fields = entryFields(actor, { ...event, details: { ...event.details, [hole]: HOLE } });
+  const [before, after] = canonicalJson(fields).split(JSON.stringify(HOLE)) as [string, string];
+  return { at: fields.at, actorId: fields.actorId, actor: fields.actor, entityId: fields.entityId, scope: fields.scope, before, after };
 }
 
 /** Re-computes the whole chain in pages. */

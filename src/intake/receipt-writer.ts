@@ -1,11 +1,11 @@
 /**
  * Group commit of received dossiers (decision 0015): rows that arrive while a write is in progress are inserted together,
- * with their audit entries, in the next transaction. At low load a dossier is written alone at once; under load many
- * share one transaction (one commit, one audit lock, one chain read) instead of each paying for its own. A dossier is
- * still answered only after its own row has committed.
+ * with their audit entries, in the next call. At low load a dossier is written alone at once; under load many share one
+ * transaction (one commit, one audit lock, one chain read) instead of each paying for its own. A dossier is still
+ * answered only after its own row has committed.
  */
 import type { Insertable } from 'kysely';
-import { appendAuditEntries } from '../audit/store.ts';
+import { entryAroundHole } from '../audit/store.ts';
 import { sql } from 'kysely';
 import { executePrepared, type Db } from '../platform/db.ts';
 import type { DossiersTable } from '../platform/schema.ts';
@@ -44,42 +44,34 @@ interface Pending {
 const MAX_BATCH = 64;
 
 /**
- * Inserts the rows (a key already taken is skipped: ON CONFLICT DO NOTHING) and audits the inserted ones, in one
- * transaction. A second dossier for a member already taken points at the first (conflict_with); the batch never holds
- * two rows of one member, so "first" is always an earlier transaction's row.
+ * Inserts the rows (a key already taken is skipped: ON CONFLICT DO NOTHING) and audits the inserted ones, in one call of
+ * receive_dossiers (migration 0028): one statement, one round trip, its own transaction. A second dossier for a member
+ * already taken points at the first (conflict_with); the batch never holds two rows of one member, so "first" is always
+ * an earlier transaction's row. Each entry's details name that conflict, found by the insert: the entry is prepared
+ * here with a hole for it (entryAroundHole), and the database chains it.
  */
 async function insertBatch(db: Db, batch: Pending[]): Promise<Map<string, StoredView>> {
-  return db.transaction().execute(async (trx) => {
-    // The rows as one JSON text (one text whatever the batch's size, prepared once per connection): JSON.stringify
-    // writes each value once, where arrays of texts had each JSON value escaped again, in JS, as an array element.
-    const inserted = await executePrepared(
-      trx,
-      sql<StoredView>`
-        INSERT INTO dossiers (id, member_id, point_id, mobile_team_id, state, data, record, photo_ref, photo_sha256, signature_ref,
-          signature_sha256, signature_on_paper, payload_sha256, submitted_by, device_id, device_submitted_at, conflict_with)
-        SELECT u.id, u.member_id, u.point_id, u.mobile_team_id, u.state, u.data, u.record, u.photo_ref, u.photo_sha256,
-          u.signature_ref, u.signature_sha256, coalesce(u.signature_on_paper, false), u.payload_sha256, u.submitted_by, u.device_id,
-          u.device_submitted_at,
-          (SELECT d.id FROM dossiers d WHERE d.member_id = u.member_id ORDER BY d.received_at LIMIT 1)
-        FROM jsonb_to_recordset(${JSON.stringify(batch.map(({ row }) => row))}::jsonb)
-          AS u(id uuid, member_id bigint, point_id bigint, mobile_team_id bigint, state text, data jsonb, record jsonb, photo_ref text,
-            photo_sha256 text, signature_ref text, signature_sha256 text, signature_on_paper boolean, payload_sha256 text,
-            submitted_by bigint, device_id text, device_submitted_at timestamptz)
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id, member_id AS "memberId", state, conflict_with AS "conflictWith", received_at AS "receivedAt"`.compile(trx), // RETURNING: VIEW_COLUMNS
-    );
-    const byId = new Map(inserted.map((view) => [view.id, view]));
-    await appendAuditEntries(
-      trx,
-      batch
-        .filter(({ row }) => byId.has(row.id))
-        .map(({ row, actor }) => ({
-          actor,
-          event: { action: 'dossier.submit', entity: 'dossier', entityId: row.id, details: { memberId: row.member_id, conflictWith: byId.get(row.id)!.conflictWith } },
-        })),
-    );
-    return byId;
+  const rows = batch.map(({ row, actor }) => {
+    const entry = entryAroundHole(actor, { action: 'dossier.submit', entity: 'dossier', entityId: row.id, details: { memberId: row.member_id } }, 'conflictWith');
+    return {
+      ...row,
+      audit_at: entry.at,
+      audit_actor_id: entry.actorId,
+      audit_actor: entry.actor,
+      audit_entity_id: entry.entityId,
+      audit_scope: entry.scope,
+      audit_member_id: row.member_id,
+      audit_before: entry.before,
+      audit_after: entry.after,
+    };
   });
+  // One JSON text whatever the batch's size (prepared once per connection), written once by JSON.stringify.
+  const inserted = await executePrepared(
+    db,
+    sql<StoredView>`SELECT id, member_id AS "memberId", state, conflict_with AS "conflictWith", received_at AS "receivedAt"
+      FROM receive_dossiers(${JSON.stringify(rows)}::jsonb)`.compile(db), // VIEW_COLUMNS
+  );
+  return new Map(inserted.map((view) => [view.id, view]));
 }
 
 function receiptWriter(db: Db) {
