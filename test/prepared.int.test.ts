@@ -77,4 +77,20 @@ describe('named prepared statements for the hot look-ups', () => {
       await single.db.destroy();
     }
   });
+  it('keeps a session a second at most: a change made here is seen at once, one made by another process within the second', async () => {
+    await addUser(handle.db, cliActor(), { username: 'mot.giay', fullName: 'Một giây', password: PASSWORD, role: 'party_officer', organisationId: cells.a.id });
+    const { token } = await login(handle.db, 'mot.giay', PASSWORD, 'test');
+    expect((await sessionFor(handle.db, token))?.actor.scope).toEqual({ all: false, organisationPath: cells.a.path });
+    // Moved to another unit by an administrator of this server: the next request has the new scope.
+    const user = (await handle.db.selectFrom('users').select('id').where('username', '=', 'mot.giay').executeTakeFirstOrThrow()).id;
+    await updateUser(handle.db, cliActor(), user, { organisationId: cells.b.id });
+    expect((await sessionFor(handle.db, token))?.actor.scope).toEqual({ all: false, organisationPath: cells.b.path });
+    // Signed out by another process (the session row deleted behind this one's back): refused once the second is over.
+    await handle.db.deleteFrom('sessions').execute();
+    const started = performance.now();
+    while ((await sessionFor(handle.db, token)) !== undefined) {
+      expect(performance.now() - started).toBeLessThan(1100);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
 });

@@ -172,7 +172,7 @@ export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]
 
 export async function updateUser(db: Db, actor: Actor, id: string, patch: Partial<UserInput> & { disabled?: boolean }): Promise<UserView> {
   requirePermission(actor, 'user.manage');
-  return db.transaction().execute(async (trx) => {
+  const view = await db.transaction().execute(async (trx) => {
     if (!(await managedUsers(trx, actor).where('u.id', '=', id).executeTakeFirst())) throw new AppError('user.not_found', { id });
     const current = await trx.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirstOrThrow();
     const role = patch.role ?? current.role;
@@ -207,6 +207,9 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: Partia
     });
     return toView(trx, row);
   });
+  // Role, scope, name, password or access: whatever changed, the user's next request reads it.
+  userChanged(id);
+  return view;
 }
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -270,18 +273,52 @@ const sessionByToken = preparedLookup((db, { tokenHash }: Record<'tokenHash', st
     .innerJoin('users as u', 'u.id', 's.user_id')
     // The scope's unit in the same look-up: every request of a user scoped to a unit needs its path.
     .leftJoin('organisations as unit', 'unit.id', 'u.scope_organisation_id')
-    .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token', 'unit.path as unit_path', 'unit.name as unit_name'])
+    .select([...userColumns.map((c) => `u.${c}` as const), 's.csrf_token', 's.expires_at', 'unit.path as unit_path', 'unit.name as unit_name'])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', sql<Date>`now()`)
     .where('u.disabled', '=', false),
 );
 
-export async function sessionFor(db: Queryable, token: string): Promise<{ actor: Actor; user: UserView; csrfToken: string } | undefined> {
-  const row = await sessionByToken(db, { tokenHash: tokenHash(token) });
+type Session = { actor: Actor; user: UserView; csrfToken: string };
+
+/**
+ * Sessions looked up in the last second, by token hash. Every request looked its session up again: a round trip to
+ * PostgreSQL that cost a counter's submission as much as its member look-up. A change this process makes (a logout, a
+ * user changed, disabled or given a new password) is seen at once: a session read before its user's last change is not
+ * used. One made elsewhere (another server process, the CLI) is seen within the second.
+ */
+const SESSION_CACHE_MS = 1000;
+const recentSessions = new Map<string, { session: Session; readAt: number; until: number }>();
+const userChangedAt = new Map<string, number>();
+
+/** After a change to a user (or their session) has committed: their cached sessions are not used again. */
+function userChanged(userId: string | null) {
+  if (userId === null) return;
+  userChangedAt.set(userId, performance.now());
+  for (const [key, cached] of recentSessions) if (cached.session.actor.userId === userId) recentSessions.delete(key);
+}
+
+function remember(key: string, session: Session, readAt: number, expiresAt: Date) {
+  const now = performance.now();
+  if (recentSessions.size >= 10_000) {
+    for (const [k, cached] of recentSessions) if (cached.until <= now) recentSessions.delete(k);
+    for (const [id, at] of userChangedAt) if (at <= now - SESSION_CACHE_MS) userChangedAt.delete(id);
+  }
+  recentSessions.set(key, { session, readAt, until: Math.min(readAt + SESSION_CACHE_MS, now + (expiresAt.getTime() - Date.now())) });
+}
+
+export async function sessionFor(db: Queryable, token: string): Promise<Session | undefined> {
+  const key = tokenHash(token);
+  const cached = recentSessions.get(key);
+  if (cached && cached.until > performance.now() && cached.readAt > (userChangedAt.get(cached.session.actor.userId!) ?? -Infinity)) return cached.session;
+  const readAt = performance.now();
+  const row = await sessionByToken(db, { tokenHash: key });
   if (!row) return undefined;
   // One scope serves the actor and the view.
   const { scope, view } = await resolveScope(db, row, row.unit_path === null ? undefined : { path: row.unit_path, name: row.unit_name! });
-  return { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: userView(row, view), csrfToken: row.csrf_token };
+  const session = { actor: { userId: row.id, username: row.username, role: row.role, scope }, user: userView(row, view), csrfToken: row.csrf_token };
+  remember(key, session, readAt, row.expires_at);
+  return session;
 }
 
 export async function logout(db: Db, token: string, actor: Actor): Promise<void> {
@@ -289,4 +326,5 @@ export async function logout(db: Db, token: string, actor: Actor): Promise<void>
     await trx.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
     await appendAudit(trx, actor, { action: 'auth.logout', entity: 'user', entityId: actor.userId });
   });
+  userChanged(actor.userId);
 }
