@@ -5,13 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import QRCode from 'qrcode';
 
 export const FONT_REGULAR = 'NotoSans';
 export const FONT_BOLD = 'NotoSans-Bold';
 
 const require = createRequire(import.meta.url);
+/**
+ * pdfkit (with fontkit and its brotli decoder) is loaded when the first document is made, not with the server: about
+ * 5 MB of module text and objects that every full collection of a busy server would otherwise mark again.
+ */
+let pdfDocument: typeof PDFKitDocument | undefined;
 const FONT_FILES = {
   [FONT_REGULAR]: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
   [FONT_BOLD]: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
@@ -35,7 +40,8 @@ interface FontkitFont {
 export function newDocument(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
   // Read once per process; fontkit parses them per document.
   fontData ??= new Map(Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(require.resolve(file))]));
-  const doc = new PDFDocument(options);
+  pdfDocument ??= require('pdfkit') as typeof PDFKitDocument;
+  const doc = new pdfDocument(options);
   for (const [name, data] of fontData) {
     doc.registerFont(name, data);
     doc.font(name); // pdfkit opens the font once per document and keeps it under this name

@@ -7,7 +7,17 @@
  */
 import type { Stream } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
+import type ExcelJS from 'exceljs';
+
+/**
+ * exceljs, loaded when a workbook is first read or written, not with the server: about 7 MB of heap that every full
+ * collection of a busy server would otherwise mark again.
+ */
+let excel: typeof ExcelJS | undefined;
+export function loadExcel(): typeof ExcelJS {
+  return (excel ??= createRequire(import.meta.url)('exceljs') as typeof ExcelJS);
+}
 
 export type Cell = string | number | null;
 
@@ -33,7 +43,7 @@ export function streamingWorkbook(out: NodeJS.WritableStream): StreamingWorkbook
     (error: Error) => void (failure = error),
   );
   // exceljs types `stream` as the Stream class; it only pipes into it, which any writable supports.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as unknown as Stream, useStyles: true, useSharedStrings: false });
+  const workbook = new (loadExcel().stream.xlsx.WorkbookWriter)({ stream: out as unknown as Stream, useStyles: true, useSharedStrings: false });
   return {
     workbook,
     async pause() {

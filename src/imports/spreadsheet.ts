@@ -9,8 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
-import ExcelJS from 'exceljs';
 import { foldText } from '../common/text.ts';
+import { loadExcel } from '../common/xlsx.ts';
 import { AppError } from '../platform/errors.ts';
 
 export type CellValue = string | number | boolean | Date | null;
@@ -233,7 +233,7 @@ async function readFirstSheet(buffer: Buffer, limits: ReadLimits): Promise<Sheet
   // Real workbooks unpack to 5–15 times their size.
   const zip = new ZipArchive(buffer, 50 * limits.maxBytes);
   if (!zip.has('xl/workbook.xml') || !zip.has('xl/_rels/workbook.xml.rels')) throw new AppError('file.unreadable');
-  const parts = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+  const parts = new (loadExcel().stream.xlsx.WorkbookReader)(Readable.from([]), {
     sharedStrings: 'cache',
     styles: 'cache', // number formats tell date cells from numbers
     hyperlinks: 'ignore',
