@@ -65,6 +65,8 @@ describe('dossier submission', () => {
     expect(again.body).toEqual({ ...first.body, replayed: true });
     const reused = await officer.request('POST', '/api/dossiers', form({ ...submission, data: { phone: '0999999999' } }));
     expect(reused.status).toBe(409);
+    // The key in upper case is the same key.
+    expect(await officer.request('POST', '/api/dossiers', form({ ...submission, id: submission.id.toUpperCase() }))).toMatchObject({ status: 200, body: { ...first.body, replayed: true } });
     expect(await handle.db.selectFrom('dossiers').select('id').execute()).toHaveLength(1);
     // Photo and signature are on disk in one file, encrypted: neither the JPEG nor the PNG signature is readable there.
     const files = storedFiles();
@@ -75,9 +77,10 @@ describe('dossier submission', () => {
       expect(raw.includes(signature.subarray(0, 64))).toBe(false);
     }
 
-    // Taken a second time (another device): kept, and flagged for the supervisor.
-    const twice = await officer.request('POST', '/api/dossiers', form({ ...submission, id: randomUUID() }));
+    // Taken a second time (another device, whose keys are in upper case): kept, and flagged for the supervisor.
+    const twice = await officer.request('POST', '/api/dossiers', form({ ...submission, id: randomUUID().toUpperCase() }));
     expect(twice.status).toBe(201);
+    expect(twice.body.replayed).toBe(false);
     expect(twice.body.dossier.conflictWith).toBe(submission.id);
 
     // The supervisor approves one (it becomes ready to send) and returns the other with a reason; officers cannot.
