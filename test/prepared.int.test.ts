@@ -85,10 +85,18 @@ describe('named prepared statements for the hot look-ups', () => {
     const user = (await handle.db.selectFrom('users').select('id').where('username', '=', 'mot.giay').executeTakeFirstOrThrow()).id;
     await updateUser(handle.db, cliActor(), user, { organisationId: cells.b.id });
     expect((await sessionFor(handle.db, token))?.actor.scope).toEqual({ all: false, organisationPath: cells.b.path });
+    // Disabled through the id as a route takes it ("007" for 7): refused at once all the same.
+    const again = await login(handle.db, 'mot.giay', PASSWORD, 'test');
+    expect(await sessionFor(handle.db, again.token)).toBeDefined();
+    await updateUser(handle.db, cliActor(), `00${user}`, { disabled: true });
+    expect(await sessionFor(handle.db, again.token)).toBeUndefined();
+    await updateUser(handle.db, cliActor(), user, { disabled: false });
     // Signed out by another process (the session row deleted behind this one's back): refused once the second is over.
+    const last = await login(handle.db, 'mot.giay', PASSWORD, 'test');
+    expect(await sessionFor(handle.db, last.token)).toBeDefined();
     await handle.db.deleteFrom('sessions').execute();
     const started = performance.now();
-    while ((await sessionFor(handle.db, token)) !== undefined) {
+    while ((await sessionFor(handle.db, last.token)) !== undefined) {
       expect(performance.now() - started).toBeLessThan(1100);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -71,7 +71,10 @@ const HOLE = '\u0000doithe-audit-hole\u0000';
  */
 export function entryAroundHole(actor: Actor, event: AuditEvent & { details: Record<string, unknown> }, hole: string) {
   const fields = entryFields(actor, { ...event, details: { ...event.details, [hole]: HOLE } });
-  const [before, after] = canonicalJson(fields).split(JSON.stringify(HOLE)) as [string, string];
+  const pieces = canonicalJson(fields).split(JSON.stringify(HOLE));
+  // A field holding the marker itself would cut the text elsewhere and chain a wrong hash: refused.
+  if (pieces.length !== 2) throw new Error('audit entry: the hole marker occurs in its fields');
+  const [before, after] = pieces as [string, string];
   return { at: fields.at, actorId: fields.actorId, actor: fields.actor, entityId: fields.entityId, scope: fields.scope, before, after };
 }
 

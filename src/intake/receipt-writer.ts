@@ -51,6 +51,8 @@ const MAX_BATCH = 64;
  * here with a hole for it (entryAroundHole), and the database chains it.
  */
 async function insertBatch(db: Db, batch: Pending[]): Promise<Map<string, StoredView>> {
+  // An entry's time is taken here, before the call: entries of a batch and of a writer beside it may be chained in an
+  // order a few milliseconds off their times (the chain's order is the ids', which verification follows).
   const rows = batch.map(({ row, actor }) => {
     const entry = entryAroundHole(actor, { action: 'dossier.submit', entity: 'dossier', entityId: row.id, details: { memberId: row.member_id } }, 'conflictWith');
     return {

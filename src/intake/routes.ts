@@ -10,8 +10,7 @@ const UPLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 const Id = z.string().regex(/^\d{1,18}$/);
 const Submission = z.object({
-  // PostgreSQL answers a uuid in lower case: a key sent in upper case is the same key, kept as the database gives it.
-  id: z.uuid().transform((id) => id.toLowerCase()),
+  id: z.uuid(),
   memberId: Id,
   pointId: Id.optional(),
   mobileTeamId: Id.optional(),

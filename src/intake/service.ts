@@ -101,8 +101,10 @@ async function replayOf(db: Db, id: string, hash: string) {
  * A first submission is the common case, so the key is not looked up first (decision 0015): a replay is recognised when
  * its insert finds the key taken, or when its validation fails (the member may have changed since it was stored).
  */
-export async function submitDossier(db: Db, actor: Actor, files: FileStore, submission: DossierSubmission, photo: Upload, signature: Upload | undefined) {
+export async function submitDossier(db: Db, actor: Actor, files: FileStore, given: DossierSubmission, photo: Upload, signature: Upload | undefined) {
   requirePermission(actor, 'intake.capture');
+  // PostgreSQL answers a uuid in lower case: a key sent in upper case is the same key, kept (and hashed) as it answers.
+  const submission = { ...given, id: given.id.toLowerCase() };
   let accepted: Awaited<ReturnType<typeof validateSubmission>>;
   try {
     accepted = await validateSubmission(db, actor, submission, photo, signature);

@@ -62,6 +62,12 @@ class PreparingClient extends pg.Client {
 /** Marks a value's place in a look-up compiled once (see `preparedLookup`); NUL never occurs in our values. */
 const PLACE = /\u0000doithe:(\w+)\u0000/g;
 
+function valueOf<K extends string>(values: Record<K, string>, key: K): string {
+  const value = values[key];
+  if (typeof value !== 'string') throw new Error(`prepared look-up: no value for ${key}`);
+  return value;
+}
+
 /**
  * A hot look-up (the session, the member, a scope's unit…) built and compiled by Kysely once per shape rather than at
  * every run — its builder and compiler cost the event loop more than PostgreSQL spends on the query, and made most of
@@ -80,7 +86,7 @@ export function preparedLookup<K extends string, O>(build: (db: Queryable, value
     if (!entry) {
       const compiled = build(db, placeholders, shape).compile();
       const fill = compiled.parameters.map((p) =>
-        typeof p === 'string' && p.includes('\u0000doithe:') ? (v: Record<K, string>) => p.replace(PLACE, (_, key: K) => v[key]) : () => p,
+        typeof p === 'string' && p.includes('\u0000doithe:') ? (v: Record<K, string>) => p.replace(PLACE, (_, key: K) => valueOf(v, key)) : () => p,
       );
       shapes.set(shape, (entry = { compiled, fill }));
     }

@@ -107,6 +107,8 @@ const fdatasyncFd = promisify(fs.fdatasync);
 
 /** How long a directory's descriptor stays open after its last sync (files written together share their shard). */
 const DIRECTORY_IDLE_MS = 2000;
+/** Beyond this many open directories, one no longer in use is closed at once. */
+const MAX_OPEN_DIRECTORIES = 8;
 
 /**
  * fsync of a directory shared by concurrent callers: one sync covers every entry made before it started. A caller that
@@ -133,12 +135,15 @@ function sharedDirectorySync(): (dir: string) => Promise<void> {
     entry.users++;
     return entry;
   };
+  const close = (dir: string, entry: Directory) => {
+    forget(dir, entry);
+    void entry.fd.then(closeFd).catch(() => undefined);
+  };
   const release = (dir: string, entry: Directory) => {
     if (--entry.users > 0) return;
-    entry.idle = setTimeout(() => {
-      forget(dir, entry);
-      void entry.fd.then(closeFd).catch(() => undefined);
-    }, DIRECTORY_IDLE_MS).unref();
+    // Puts share a shard or two at a time; a sweep deleting across the 768 shards must not hold them all open.
+    if (open.size > MAX_OPEN_DIRECTORIES) close(dir, entry);
+    else entry.idle = setTimeout(() => close(dir, entry), DIRECTORY_IDLE_MS).unref();
   };
   const start = (entry: Directory): Promise<void> => {
     const done: Promise<void> = entry.fd.then(fsyncFd).finally(() => {

@@ -207,8 +207,9 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: Partia
     });
     return toView(trx, row);
   });
-  // Role, scope, name, password or access: whatever changed, the user's next request reads it.
-  userChanged(id);
+  // Role, scope, name, password or access: whatever changed, the user's next request reads it (the id as stored: the
+  // route takes "007" for 7).
+  userChanged(view.id);
   return view;
 }
 

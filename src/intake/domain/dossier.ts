@@ -10,7 +10,7 @@
  *   or returned (recording one on a returned dossier takes it back to in_progress). A step may be recorded again;
  *   the latest record counts. Corrections are data entry: they record the data_entry step too.
  * - confirm needs photo, cross_check and signature, and no open mismatch with the population register (the caller
- *   asks reconciliation's intakeBlocked()). declaration and data_entry are NOT required: the member list was imported
+ *   asks reconciliation's intakeBlockedSql()). declaration and data_entry are NOT required: the member list was imported
  *   and declared before the visit, so when nothing changes at the counter nobody enters anything.
  * - Order matters where the data changes: a cross-check recorded before the last data change (data_entry or a correction)
  *   does not count, and the signature must come after every other step and correction (the member signs the data as
