@@ -224,29 +224,35 @@ export async function run() {
     const audit = await db.db.selectFrom('audit_log').select(['actor_id', 'actor', 'scope', 'details']).where('action', '=', 'dossier.submit').limit(1).executeTakeFirstOrThrow();
     const [data, record] = [JSON.stringify(stored.data), JSON.stringify(stored.record)];
     const store = await encryptedFileStore(path.join(dataDir, 'raw'), path.join(dataDir, 'raw.key'));
-    next = 0;
-    const rawCpuBefore = cpu();
-    const rawStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: STATIONS }, async () => {
-        let prev = GENESIS_HASH;
-        for (let i = next++; i < dossiers; i = next++) {
-          const [p, s] = (await store.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }])) as [StoredFile, StoredFile];
-          const id = randomUUID();
-          const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
-          const hash = entryHash(prev, fields);
-          await sql`WITH d AS (
-              INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256, submitted_by)
-              VALUES (${id}, ${members[dossiers + i]!}, 'confirmed', ${data}, ${record}, ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256}, ${audit.actor_id}))
-            INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, scope, details, prev_hash, hash)
-            VALUES (${fields.at}, ${fields.actorId}, ${fields.actor}, ${fields.action}, ${fields.entity}, ${id}, ${fields.scope}, ${JSON.stringify(fields.details)}, ${prev}, ${hash})`.execute(db.db);
-          prev = hash;
-        }
-      }),
-    );
-    const rawSeconds = (performance.now() - rawStarted) / 1000;
-    const rawCpuAfter = cpu();
-    console.log(`raw: CPU ms per dossier: PostgreSQL ${perDossier(rawCpuBefore, rawCpuAfter, 'postgres')}, files and queries ${perDossier(rawCpuBefore, rawCpuAfter, 'load')}`);
+    // Twice, the faster counting: the limit is what the machine can do, and this disk's speed swings from one second
+    // to the next (raw alone ranged 880–2,100 dossiers/s between runs).
+    const rawRound = async () => {
+      next = 0;
+      const before = cpu();
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: STATIONS }, async () => {
+          let prev = GENESIS_HASH;
+          for (let i = next++; i < dossiers; i = next++) {
+            const [p, s] = (await store.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }])) as [StoredFile, StoredFile];
+            const id = randomUUID();
+            const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
+            const hash = entryHash(prev, fields);
+            await sql`WITH d AS (
+                INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256, submitted_by)
+                VALUES (${id}, ${members[dossiers + i]!}, 'confirmed', ${data}, ${record}, ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256}, ${audit.actor_id}))
+              INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, scope, details, prev_hash, hash)
+              VALUES (${fields.at}, ${fields.actorId}, ${fields.actor}, ${fields.action}, ${fields.entity}, ${id}, ${fields.scope}, ${JSON.stringify(fields.details)}, ${prev}, ${hash})`.execute(db.db);
+            prev = hash;
+          }
+        }),
+      );
+      const roundSeconds = (performance.now() - started) / 1000;
+      const after = cpu();
+      console.log(`raw: ${round(dossiers / roundSeconds, 1)}/s, CPU ms per dossier: PostgreSQL ${perDossier(before, after, 'postgres')}, files and queries ${perDossier(before, after, 'load')}`);
+      return roundSeconds;
+    };
+    const rawSeconds = Math.min(await rawRound(), await rawRound());
     return {
       dossiers,
       stations: STATIONS,

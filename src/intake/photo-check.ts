@@ -36,8 +36,12 @@ export interface PhotoCheckSettings {
 const SWEEP_SECONDS = 60;
 /** The detector thread is ended after this long without a photo to check (its memory goes back to the system). */
 const IDLE_THREAD_MS = 60_000;
-/** The server is busy while its event loop was busy more than this share of a second, and for BUSY_HOLD_MS after. */
-const BUSY_SHARE = 0.5;
+/**
+ * The server is busy while its event loop was busy more than this share of a second, and for BUSY_HOLD_MS after. A
+ * fifth: submissions at ~300 a second and more (a dossier costs the event loop ~0.6 ms). Under a rush the detector
+ * cannot keep up anyway (~15 photos a second), and its thread would add ~250 MB while it runs.
+ */
+const BUSY_SHARE = 0.2;
 const BUSY_HOLD_MS = 3000;
 
 /**
