@@ -168,6 +168,15 @@ describe('checkImage', () => {
     expect(await checkImage(dot, 'image/png', 'signature')).toEqual({ ok: false, code: 'image.empty_signature' });
   });
 
+  it('answers signatures checked at once each with its own verdict (they go to the thread in one message)', async () => {
+    const drawn = await sharp(signatureSvg()).png().toBuffer();
+    const blank = await sharp(signatureSvg(false)).png().toBuffer();
+    const damaged = drawn.subarray(0, drawn.length - 20);
+    const asked = Array.from({ length: 24 }, (_, i) => [drawn, blank, damaged][i % 3]!);
+    const verdicts = await Promise.all(asked.map((content) => checkImage(content, 'image/png', 'signature')));
+    expect(verdicts.map((v) => (v.ok ? 'ok' : v.code))).toEqual(asked.map((_, i) => ['ok', 'image.empty_signature', 'image.not_an_image'][i % 3]));
+  });
+
   it('has a Vietnamese and an English message for every code, with every parameter filled', () => {
     const samples: Array<[string, Record<string, string | number>]> = [
       ['image.not_an_image', {}],

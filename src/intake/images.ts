@@ -185,6 +185,7 @@ const signatureThread = new ThreadClient<{ content: Buffer; maxPixels: number },
   () => spawnTypeScriptThread(new URL('./signature-thread.ts', import.meta.url)),
   'signature check',
   30_000,
+  true,
 );
 
 /** Blank: (almost) every pixel is near the background's grey level (the most common one), light or dark. */

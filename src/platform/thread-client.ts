@@ -20,22 +20,28 @@ export function spawnTypeScriptThread(module: URL): Worker {
   return new Worker(bootstrap, { eval: true, resourceLimits: THREAD_RESOURCE_LIMITS });
 }
 
+/** A thread's answer to one request. */
+type Answer<Result> = { id: number; result?: Result; error?: string };
+
 /**
  * Requests to a worker thread that is started on first use (and again after a crash) and ended when idle. Each
  * request is a message carrying an id; the thread answers `{ id, result }` or `{ id, error }`. A thread that dies
- * fails every request waiting on it.
+ * fails every request waiting on it. With `batched`, the requests made in one turn of the event loop go as one message
+ * `{ batch: [requests] }`, answered by `{ batch: [answers] }`: under load one wake-up of the thread serves several.
  */
 export class ThreadClient<Request extends object, Result> {
   private worker: Worker | undefined;
   private next = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
+  private outbox: (Request & { id: number })[] = [];
 
   constructor(
     private readonly spawn: () => Worker,
     /** For error messages: what the thread does. */
     private readonly name: string,
     private readonly idleMs: number,
+    private readonly batched = false,
   ) {}
 
   request(message: Request): Promise<Result> {
@@ -44,7 +50,8 @@ export class ThreadClient<Request extends object, Result> {
     const id = this.next++;
     return new Promise<Result>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...message, id });
+      if (!this.batched) worker.postMessage({ ...message, id });
+      else if (this.outbox.push({ ...message, id }) === 1) setImmediate(() => this.flush());
     }).finally(() => {
       if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
     });
@@ -57,15 +64,27 @@ export class ThreadClient<Request extends object, Result> {
     await worker?.terminate();
   }
 
+  private flush() {
+    const batch = this.outbox;
+    this.outbox = [];
+    // The thread may have died since these were asked: a new one takes them.
+    this.start().postMessage({ batch });
+  }
+
+  private settle({ id, result, error }: Answer<Result>) {
+    const waiting = this.pending.get(id);
+    this.pending.delete(id);
+    if (error === undefined) waiting?.resolve(result as Result);
+    else waiting?.reject(new Error(`${this.name} failed: ${error}`));
+  }
+
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = this.spawn();
     worker.unref();
-    worker.on('message', ({ id, result, error }: { id: number; result?: Result; error?: string }) => {
-      const waiting = this.pending.get(id);
-      this.pending.delete(id);
-      if (error === undefined) waiting?.resolve(result as Result);
-      else waiting?.reject(new Error(`${this.name} failed: ${error}`));
+    worker.on('message', (message: Answer<Result> | { batch: Answer<Result>[] }) => {
+      if ('batch' in message) for (const answer of message.batch) this.settle(answer);
+      else this.settle(message);
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
