@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import fs, { readFile as readFileWithCallback } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -58,8 +58,10 @@ export interface FileStore {
 type FileKind = 'photo' | 'signature' | 'scan';
 
 const KINDS: readonly FileKind[] = ['photo', 'signature', 'scan'];
-const FILE_REF = /^(photo|signature|scan)-([0-9a-f]{32})$/;
-const REF = /^((photo|signature|scan)-([0-9a-f]{32}))(?:#([1-9][0-9]?))?$/;
+/** A file's name: its first part's ref. A later part's ref is the file's with `#<i>`. */
+const FILE_REF_SOURCE = '(photo|signature|scan)-([0-9a-f]{32})';
+const FILE_REF = new RegExp(`^${FILE_REF_SOURCE}$`);
+const REF = new RegExp(`^(${FILE_REF_SOURCE})(?:#([1-9][0-9]?))?$`);
 /** Written now: parts (version 1, one content, is still read). */
 const VERSION = 2;
 const MAX_PARTS = 99;
@@ -88,15 +90,6 @@ function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 // The write path uses fs's callback API on plain descriptors: the promise API's FileHandle objects cost the event loop
 // about twice as much per call, and a put makes several calls.
 const openFd = promisify(fs.open);
@@ -104,6 +97,16 @@ const writevFd = promisify(fs.writev);
 const closeFd = promisify(fs.close);
 const fsyncFd = promisify(fs.fsync);
 const fdatasyncFd = promisify(fs.fdatasync);
+
+/** fsync of a directory, once (a put's shard directory goes through sharedDirectorySync instead). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fd = await openFd(dir, 'r');
+  try {
+    await fsyncFd(fd);
+  } finally {
+    await closeFd(fd);
+  }
+}
 
 /** How long a directory's descriptor stays open after its last sync (files written together share their shard). */
 const DIRECTORY_IDLE_MS = 2000;
@@ -217,13 +220,9 @@ async function hasStoredFiles(dir: string): Promise<boolean> {
 }
 
 /**
- * The 32-byte key in `keyFile` (base64 text). A missing key file is created (mode 0600, random key) atomically:
- * written and synced under a temporary name, then hard-linked to its name, so concurrent starts agree on one key and
- * a crash never leaves a partial key. Refuses to create a key when `dir` already holds files (they would be lost).
- */
-/**
- * The 32-byte key in `keyFile`, created if missing — unless `holdsEncrypted()` says data encrypted with a lost key is
- * there (a new key would silently make it unreadable).
+ * The 32-byte key in `keyFile` (base64 text), created if missing (mode 0600, random key, by createOnce: concurrent
+ * starts agree on one key, a crash never leaves a partial one) — unless `holdsEncrypted()` says data encrypted with a
+ * lost key is there (a new key would silently make it unreadable).
  */
 export async function loadOrCreateKey(keyFile: string, holdsEncrypted: () => Promise<boolean>): Promise<Buffer> {
   try {
