@@ -137,6 +137,9 @@ export interface ResultFilter {
   memberIds?: readonly string[];
 }
 
+/** A result still open (`alias` names reconciliation_results): a blocking difference, or absence from the register, nobody has decided on. It blocks the member's intake. */
+export const openCase = (alias: string): RawBuilder<boolean> => sql<boolean>`(${sql.ref(`${alias}.blocking`)} AND ${sql.ref(`${alias}.decision`)} IS NULL)`;
+
 function filtered(db: Queryable, scope: Scope, filter: ResultFilter) {
   let qb = db
     .selectFrom('reconciliation_results as rr')
@@ -148,7 +151,7 @@ function filtered(db: Queryable, scope: Scope, filter: ResultFilter) {
   else qb = qb.where('rr.status', filter.status ? '=' : '<>', filter.status ?? 'matched');
   if (filter.below) qb = qb.where(sql<boolean>`o.path COLLATE "C" LIKE ${filter.below + '%'}`);
   if (filter.field) qb = qb.where(sql<boolean>`rr.differences @> ${JSON.stringify([{ field: filter.field }])}::jsonb`);
-  if (filter.open !== undefined) qb = qb.where(sql<boolean>`(rr.blocking AND rr.decision IS NULL) = ${filter.open}`);
+  if (filter.open !== undefined) qb = qb.where(sql<boolean>`${openCase('rr')} = ${filter.open}`);
   return qb;
 }
 
@@ -171,7 +174,7 @@ export async function listResults(db: Queryable, scope: Scope, filter: ResultFil
         'rr.decided_at as decidedAt',
         sql<string | null>`coalesce(u.full_name, u.username)`.as('decidedBy'),
       ])
-      .orderBy(sql`(rr.blocking AND rr.decision IS NULL)`, 'desc')
+      .orderBy(openCase('rr'), 'desc')
       .orderBy('m.sort_key')
       .orderBy('m.id')
       .offset(page.offset)
@@ -220,7 +223,7 @@ export async function countsBelow(db: Queryable, scope: Scope, unitIds: readonly
     SELECT u.id, count(*) AS members, count(rr.member_id) AS checked,
       count(*) FILTER (WHERE rr.status = 'matched') AS matched, count(*) FILTER (WHERE rr.status = 'mismatched') AS mismatched,
       count(*) FILTER (WHERE rr.status = 'not_found') AS "notFound", count(*) FILTER (WHERE rr.status = 'awaiting') AS awaiting,
-      count(*) FILTER (WHERE rr.blocking AND rr.decision IS NULL) AS open
+      count(*) FILTER (WHERE ${openCase('rr')}) AS open
     FROM organisations u
     JOIN organisations d ON d.path COLLATE "C" LIKE u.path || '%' AND ${organisationInScope(scope, 'd')}
     JOIN members m ON m.organisation_id = d.id AND m.eligible

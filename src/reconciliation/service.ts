@@ -11,7 +11,7 @@ import { updateMemberIn } from '../members/service.ts';
 import { compareRecords, type FieldDifference } from './domain/compare.ts';
 import { RegisterUnavailable } from './remote-register.ts';
 import type { PopulationRegister, RegisterRecord } from './register.ts';
-import { countsBelow, listResults, markAwaiting, PARTY_COLUMNS, storeExactMatchesReturningRest, storeOutcomes, type CheckOutcome, type Counts, type MemberSet, type RegisterJoinRow, type ResultFilter, type ResultView } from './results.ts';
+import { countsBelow, listResults, markAwaiting, openCase, PARTY_COLUMNS, storeExactMatchesReturningRest, storeOutcomes, type CheckOutcome, type Counts, type MemberSet, type RegisterJoinRow, type ResultFilter, type ResultView } from './results.ts';
 
 export interface ReconcileReport {
   checked: number;
@@ -274,7 +274,7 @@ export async function decide(db: Db, actor: Actor, memberId: string, input: { de
 
 /** Does an undecided blocking difference stand in the way of confirming the intake of the member `memberId` names? */
 export function intakeBlockedSql(memberId: string): RawBuilder<boolean> {
-  return sql<boolean>`EXISTS (SELECT 1 FROM reconciliation_results r WHERE r.member_id = ${sql.ref(memberId)} AND r.blocking AND r.decision IS NULL)`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM reconciliation_results r WHERE r.member_id = ${sql.ref(memberId)} AND ${openCase('r')})`;
 }
 
 export async function results(db: Queryable, actor: Actor, input: Omit<ResultFilter, 'below' | 'memberId'> & { organisationId?: string; page: number; pageSize: number }) {
