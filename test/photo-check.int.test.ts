@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
 import { encryptedFileStore } from '../src/platform/files.ts';
-import { checkDossierPhotoNow, type PhotoCheck, type PhotoChecker } from '../src/intake/photo-check.ts';
+import { checkDossierPhotoNow, sweepPhotoChecks, type PhotoCheck, type PhotoChecker } from '../src/intake/photo-check.ts';
 import { submitDossier } from '../src/intake/service.ts';
 import { cliActor } from '../src/platform/scope.ts';
 import { createTestDatabase } from './database.ts';
@@ -113,6 +113,29 @@ describe('the server checks every photo again, after receipt', () => {
       }
       await checkDossierPhotoNow(own.db, files, crashing, id);
       expect((await stored())?.issues).toEqual([{ code: 'photo.unreadable' }]);
+    } finally {
+      await own.close();
+    }
+  });
+  it('ends the detector thread when the server turns busy, and checks once it is not', async () => {
+    const own = await createTestDatabase();
+    try {
+      await seedTwoCommunes(own);
+      const files = await encryptedFileStore(path.join(filesDir, 'busy-files'), path.join(filesDir, 'busy-files.key'));
+      const id = randomUUID();
+      const member = (await own.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow()).id;
+      await submitDossier(own.db, cliActor(), files, { id, memberId: member, data: {}, steps: DEVICE_STEPS }, { content: await facePortrait(), mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+      // What the sweep asks of the detector, in order; the server is busy at the first look, then quiet.
+      const calls: string[] = [];
+      const recording = {
+        check: async () => (calls.push('check'), { ok: true, issues: [], crop: { x: 0, y: 0, width: 0, height: 0 } }),
+        release: async () => void calls.push('release'),
+      } as unknown as PhotoChecker;
+      let looks = 0;
+      expect(await sweepPhotoChecks(own.db, files, recording, {}, () => looks++ < 2)).toBe(false);
+      expect(calls).toEqual(['release', 'check']);
+      const stored = await own.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow();
+      expect((stored.photo_check as PhotoCheck).ok).toBe(true);
     } finally {
       await own.close();
     }

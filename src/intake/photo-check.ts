@@ -5,7 +5,8 @@
  * detector runs in a worker thread at the lowest CPU priority, so the event loop and the submissions keep the CPU; its
  * decode (libuv's pool), file read and row update are not at low priority, so the sweep also waits while the server is
  * busy (decision 0015): under a rush the check lags, and catches up when the counters slow down. The thread (about
- * 250 MB, tfjs) is ended after a minute without work.
+ * 200 MB, tfjs) is ended after a minute without work, and at once when the server turns busy: a rush's requests need
+ * that memory (a server under 500 MB).
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../platform/db.ts';
@@ -42,18 +43,26 @@ const IDLE_THREAD_MS = 60_000;
  * cannot keep up anyway (~15 photos a second), and its thread would add ~250 MB while it runs.
  */
 const BUSY_SHARE = 0.2;
-const BUSY_HOLD_MS = 3000;
+/**
+ * The server stays busy this long after its last busy second. Starting the detector costs ~1 s of CPU and ~200 MB, and
+ * it is ended when the next rush begins (the rush's requests need that memory): a lull of a few seconds between two
+ * rushes is not worth it, and would add the thread's memory to the server's at the moment the rush comes back.
+ */
+const BUSY_HOLD_MS = 10_000;
 
 /**
- * Whether the server is busy: the event loop's utilisation, sampled every second. Holding "busy" a few seconds after the
- * last busy second keeps the sweep from starting between two seconds of a rush.
+ * Whether the server is busy: the event loop's utilisation, sampled every second, held BUSY_HOLD_MS after the last busy
+ * second. `onBusy` is called when a busy spell begins.
  */
-function eventLoopBusy(): { busy(): boolean; stop(): void } {
+function eventLoopBusy(onBusy: () => void): { busy(): boolean; stop(): void } {
   let last = performance.eventLoopUtilization();
   let busyUntil = 0;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    if (performance.eventLoopUtilization(now, last).utilization > BUSY_SHARE) busyUntil = Date.now() + BUSY_HOLD_MS;
+    if (performance.eventLoopUtilization(now, last).utilization > BUSY_SHARE) {
+      if (Date.now() >= busyUntil) onBusy();
+      busyUntil = Date.now() + BUSY_HOLD_MS;
+    }
     last = now;
   }, 1000);
   timer.unref();
@@ -66,6 +75,11 @@ export class PhotoChecker {
 
   check(content: Buffer): Promise<PhotoVerdict> {
     return this.thread.request({ content });
+  }
+
+  /** Ends the thread unless a check is under way (the next check starts it again, ~1 s at idle priority). */
+  release(): Promise<void> {
+    return this.thread.release();
   }
 
   close(): Promise<void> {
@@ -114,6 +128,7 @@ export async function sweepPhotoChecks(db: Db, files: FileStore, checker: PhotoC
   while (Date.now() < deadline) {
     const rows = await db.selectFrom('dossiers').select(['id', 'photo_ref']).where('photo_check', 'is', null).orderBy('received_at').limit(batchSize).execute();
     for (const row of rows) {
+      if (busy()) await checker.release();
       while (busy()) {
         if (Date.now() >= deadline) return true;
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -150,7 +165,7 @@ export interface PhotoCheckWorker {
  */
 export async function startPhotoCheckWorker(jobs: Jobs, db: Db, files: FileStore, settings: PhotoCheckSettings = {}): Promise<PhotoCheckWorker> {
   const checker = new PhotoChecker();
-  const load = eventLoopBusy();
+  const load = eventLoopBusy(() => void checker.release());
   const stopAsking = await startPeriodicJob(jobs, {
     queue: PHOTO_CHECK_QUEUE,
     label: 'photo check',

@@ -3,17 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
- * A worker thread running a TypeScript module: the thread registers tsx itself (a worker does not inherit the
- * parent's loader hooks), through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd
- * worker).
- */
-/**
  * The young generation of our worker threads: the process's 64 MB semi-spaces (bin/doithe.js) are for the server's
  * requests; a thread's work (a pad decoded, a photo checked, files read) keeps little alive, and each thread would
  * otherwise grow its own young generation to the process's size.
  */
 export const THREAD_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 };
 
+/**
+ * A worker thread running a TypeScript module: the thread registers tsx itself (a worker does not inherit the
+ * parent's loader hooks), through tsx's ESM entry (its CommonJS one resolves its own files wrongly from an eval'd
+ * worker).
+ */
 export function spawnTypeScriptThread(module: URL): Worker {
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
@@ -55,6 +55,11 @@ export class ThreadClient<Request extends object, Result> {
     }).finally(() => {
       if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
     });
+  }
+
+  /** Ends the thread now unless a request is waiting on it (the next request starts another). */
+  async release(): Promise<void> {
+    if (this.pending.size === 0 && this.outbox.length === 0) await this.close();
   }
 
   async close(): Promise<void> {
