@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/platform/db.ts';
-import { encryptedFileStore } from '../src/platform/files.ts';
+import { encryptedFileStore, type FileStore } from '../src/platform/files.ts';
 import { checkDossierPhotoNow, sweepPhotoChecks, type PhotoCheck, type PhotoChecker } from '../src/intake/photo-check.ts';
 import { submitDossier } from '../src/intake/service.ts';
 import { cliActor } from '../src/platform/scope.ts';
@@ -54,6 +54,24 @@ async function submit(personalId: string, photo: Buffer): Promise<string> {
   return id;
 }
 
+/**
+ * One dossier with a face photo in a database of its own (no server sweeping behind the test's back), files under
+ * `filesName`; the database is closed after `test`.
+ */
+async function withOwnDossier(filesName: string, test: (own: DatabaseHandle, files: FileStore, id: string) => Promise<void>): Promise<void> {
+  const own = await createTestDatabase();
+  try {
+    await seedTwoCommunes(own);
+    const files = await encryptedFileStore(path.join(filesDir, filesName), path.join(filesDir, `${filesName}.key`));
+    const id = randomUUID();
+    const member = (await own.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow()).id;
+    await submitDossier(own.db, cliActor(), files, { id, memberId: member, data: {}, steps: DEVICE_STEPS }, { content: await facePortrait(), mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+    await test(own, files, id);
+  } finally {
+    await own.close();
+  }
+}
+
 const photoCheck = async (id: string) => (await handle.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow()).photo_check as PhotoCheck | null;
 
 describe('the server checks every photo again, after receipt', () => {
@@ -96,14 +114,7 @@ describe('the server checks every photo again, after receipt', () => {
   });
 
   it('asks the supervisor to try again while the detector fails on a photo, and records it unreadable the third time', async () => {
-    // A database of its own: no server sweeping behind the test's back.
-    const own = await createTestDatabase();
-    try {
-      await seedTwoCommunes(own);
-      const files = await encryptedFileStore(path.join(filesDir, 'own-files'), path.join(filesDir, 'own-files.key'));
-      const id = randomUUID();
-      const member = (await own.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow()).id;
-      await submitDossier(own.db, cliActor(), files, { id, memberId: member, data: {}, steps: DEVICE_STEPS }, { content: await facePortrait(), mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+    await withOwnDossier('own-files', async (own, files, id) => {
       // A detector that crashes on this photo (its worker thread dying, say): the policy around it is what is tested.
       const crashing = { check: async () => Promise.reject(new Error('detector thread exited')) } as unknown as PhotoChecker;
       const stored = async () => (await own.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow()).photo_check as PhotoCheck | null;
@@ -113,18 +124,11 @@ describe('the server checks every photo again, after receipt', () => {
       }
       await checkDossierPhotoNow(own.db, files, crashing, id);
       expect((await stored())?.issues).toEqual([{ code: 'photo.unreadable' }]);
-    } finally {
-      await own.close();
-    }
+    });
   });
+
   it('ends the detector thread when the server turns busy, and checks once it is not', async () => {
-    const own = await createTestDatabase();
-    try {
-      await seedTwoCommunes(own);
-      const files = await encryptedFileStore(path.join(filesDir, 'busy-files'), path.join(filesDir, 'busy-files.key'));
-      const id = randomUUID();
-      const member = (await own.db.selectFrom('members').select('id').where('personal_id', '=', '068172001005').executeTakeFirstOrThrow()).id;
-      await submitDossier(own.db, cliActor(), files, { id, memberId: member, data: {}, steps: DEVICE_STEPS }, { content: await facePortrait(), mime: 'image/jpeg' }, { content: signature, mime: 'image/png' });
+    await withOwnDossier('busy-files', async (own, files, id) => {
       // What the sweep asks of the detector, in order; the server is busy at the first look, then quiet.
       const calls: string[] = [];
       const recording = {
@@ -136,8 +140,6 @@ describe('the server checks every photo again, after receipt', () => {
       expect(calls).toEqual(['release', 'check']);
       const stored = await own.db.selectFrom('dossiers').select('photo_check').where('id', '=', id).executeTakeFirstOrThrow();
       expect((stored.photo_check as PhotoCheck).ok).toBe(true);
-    } finally {
-      await own.close();
-    }
+    });
   });
 });
