@@ -40,7 +40,7 @@ const IDLE_THREAD_MS = 60_000;
 /**
  * The server is busy while its event loop was busy more than this share of a second, and for BUSY_HOLD_MS after. A
  * fifth: submissions at ~300 a second and more (a dossier costs the event loop ~0.6 ms). Under a rush the detector
- * cannot keep up anyway (~15 photos a second), and its thread would add ~250 MB while it runs.
+ * cannot keep up anyway (~15 photos a second), and its thread would add ~200 MB while it runs.
  */
 const BUSY_SHARE = 0.2;
 /**
