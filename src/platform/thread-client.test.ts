@@ -40,4 +40,14 @@ describe('ThreadClient.release', () => {
     expect(started).toHaveLength(1);
     await client.close();
   });
+
+  it('answers a request made while the released thread is still ending, from the next thread', async () => {
+    const { started, client } = echoThreads();
+    expect(await client.request({ ms: 0 })).toBe(0);
+    const releasing = client.release();
+    expect(await client.request({ ms: 50 })).toBe(1);
+    await releasing;
+    expect(started).toHaveLength(2);
+    await client.close();
+  });
 });

@@ -33,7 +33,8 @@ export class ThreadClient<Request extends object, Result> {
   private worker: Worker | undefined;
   private next = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
+  /** Requests waiting for an answer, each with the thread it went to (undefined while in the outbox). */
+  private readonly pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void; worker: Worker | undefined }>();
   private outbox: (Request & { id: number })[] = [];
 
   constructor(
@@ -49,7 +50,7 @@ export class ThreadClient<Request extends object, Result> {
     const worker = this.start();
     const id = this.next++;
     return new Promise<Result>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, worker: this.batched ? undefined : worker });
       if (!this.batched) worker.postMessage({ ...message, id });
       else if (this.outbox.push({ ...message, id }) === 1) setImmediate(() => this.flush());
     }).finally(() => {
@@ -73,7 +74,12 @@ export class ThreadClient<Request extends object, Result> {
     const batch = this.outbox;
     this.outbox = [];
     // The thread may have died since these were asked: a new one takes them.
-    this.start().postMessage({ batch });
+    const worker = this.start();
+    for (const { id } of batch) {
+      const waiting = this.pending.get(id);
+      if (waiting) waiting.worker = worker;
+    }
+    worker.postMessage({ batch });
   }
 
   private settle({ id, result, error }: Answer<Result>) {
@@ -91,10 +97,14 @@ export class ThreadClient<Request extends object, Result> {
       if ('batch' in message) for (const answer of message.batch) this.settle(answer);
       else this.settle(message);
     });
+    // Only the requests sent to this thread: one released or closed may end after the next has taken new requests.
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
+      for (const [id, waiting] of this.pending) {
+        if (waiting.worker !== worker) continue;
+        this.pending.delete(id);
+        waiting.reject(error);
+      }
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`${this.name} thread exited (${code})`)));
