@@ -54,7 +54,10 @@ export class ThreadClient<Request extends object, Result> {
       if (!this.batched) worker.postMessage({ ...message, id });
       else if (this.outbox.push({ ...message, id }) === 1) setImmediate(() => this.flush());
     }).finally(() => {
-      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.close(), this.idleMs).unref();
+      // One timer at most: requests answered together each find nothing waiting, and a timer left behind by one of
+      // them would end the thread under a later request. When it fires, the thread ends only if still idle.
+      clearTimeout(this.idleTimer);
+      if (this.pending.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.release(), this.idleMs).unref();
     });
   }
 
