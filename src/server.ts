@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createHttp, type App, type AppContext } from './platform/http.ts';
+import { createHttp, type App, type AppContext, type HttpOptions } from './platform/http.ts';
 import { openJobs } from './platform/jobs.ts';
 import type { FileStore } from './platform/files.ts';
 import { intakeRoutes } from './intake/routes.ts';
@@ -31,7 +31,7 @@ import { sessionFor } from './users/service.ts';
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
 export interface ServerOptions {
-  logger?: boolean;
+  logLevel?: HttpOptions['logLevel'];
   webDir?: string;
   /** The population register to check against: the embedded table unless a remote one is given. */
   register?: PopulationRegister;
@@ -75,7 +75,7 @@ function ownUrl(app: App): string {
 
 /** The whole HTTP API, the built web UI and the background workers over one database. */
 export async function buildServer(ctx: AppContext, options: ServerOptions): Promise<App> {
-  const app = await createHttp({ logger: options.logger, webDir: options.webDir ?? WEB_DIR, authenticate: (token) => sessionFor(ctx.db, token) });
+  const app = await createHttp({ logLevel: options.logLevel, webDir: options.webDir ?? WEB_DIR, authenticate: (token) => sessionFor(ctx.db, token) });
   const register = options.register ?? embeddedRegister(ctx.db);
   const jobs = await openJobs(ctx.pool, { work: true, pollingIntervalSeconds: options.jobSettings?.pollingIntervalSeconds });
   await startReconciliationWorkers(jobs, ctx.db, register, options.jobSettings);

@@ -16,7 +16,7 @@ export async function temporaryFileStore() {
 export async function startServer(handle: DatabaseHandle, options: Partial<ServerOptions> = {}) {
   // Photos and signatures of a test server go to a directory of its own, never into ./data.
   const files = options.files ?? (await temporaryFileStore());
-  const app = await buildServer({ db: handle.db, pool: handle.pool }, { logger: process.env.DOITHE_LOG === '1', ...options, files, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
+  const app = await buildServer({ db: handle.db, pool: handle.pool }, { logLevel: process.env.DOITHE_LOG === '1' ? 'info' : undefined, ...options, files, jobSettings: { pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options.jobSettings } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { base, close: () => app.close() };

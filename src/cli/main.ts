@@ -79,7 +79,7 @@ program
     // Photos and signatures beside the database, encrypted with a key of their own.
     const files = await encryptedFileStore(path.join(opts.data, 'files'), path.join(opts.data, 'files.key'));
     const cards = await cardsOptionsIn(opts.data, opts.role, opts.centreUrl);
-    const server = await buildServer({ db: app.db, pool: app.pool }, { logger: process.env.DOITHE_LOG === '1', register, files, cards });
+    const server = await buildServer({ db: app.db, pool: app.pool }, { logLevel: process.env.DOITHE_LOG === '1' ? 'info' : 'error', register, files, cards });
     await serveUntilStopped(server, app, opts);
     console.log(`doithe đang chạy tại http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}/`);
     if (demo) console.log(`Đăng nhập mẫu: ${demo.DEMO_LOGIN.username} / ${demo.DEMO_LOGIN.password}`);

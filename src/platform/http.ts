@@ -86,7 +86,8 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
 
 export interface HttpOptions {
   webDir?: string;
-  logger?: boolean;
+  /** Log lines from this level up (undefined: none). Unhandled errors are `error`, each request `info`. */
+  logLevel?: 'info' | 'error';
   /** Resolves a session cookie to the actor and its CSRF token. */
   authenticate(token: string): Promise<{ actor: Actor; csrfToken: string; user: unknown } | undefined>;
 }
@@ -95,9 +96,9 @@ export interface HttpOptions {
 export async function createHttp(options: HttpOptions): Promise<App> {
   const app = Fastify({
     // No personal data in logs: query strings (IDs, names) and database error details are left out.
-    logger: options.logger
+    logger: options.logLevel
       ? {
-          level: 'info',
+          level: options.logLevel,
           serializers: {
             req: (req) => ({ method: req.method, url: req.url.split('?')[0]!, ip: req.ip }),
             err: (err) => ({
