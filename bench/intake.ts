@@ -80,6 +80,22 @@ function procStat(file: string): { ppid: number; seconds: number; kernel: number
   }
 }
 
+/**
+ * `count` jobs over STATIONS stations, each station taking the next job as soon as its last is done (a closed loop);
+ * `station()` makes one station's worker (with any state of its own). Answers the seconds taken.
+ */
+async function closedLoop(count: number, station: () => (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: STATIONS }, async () => {
+      const work = station();
+      for (let i = next++; i < count; i = next++) await work(i);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
 const pids = (dir: string) => readdirSync(dir).filter((e) => /^\d+$/.test(e)).map(Number);
 
 /**
@@ -91,9 +107,10 @@ function serverCpu(pid: number): { submissions: number; kernel: number; mainThre
   const cpu = { submissions: 0, kernel: 0, mainThread: 0, idlePriority: 0 };
   for (const tid of existsSync(`/proc/${pid}/task`) ? pids(`/proc/${pid}/task`) : []) {
     const s = procStat(`/proc/${pid}/task/${tid}/stat`);
-    if (s) cpu[s.nice > 0 ? 'idlePriority' : 'submissions'] += s.seconds;
-    if (s && s.nice <= 0) cpu.kernel += s.kernel;
-    if (s && tid === pid) cpu.mainThread = s.seconds;
+    if (!s) continue;
+    if (s.nice > 0) cpu.idlePriority += s.seconds;
+    else [cpu.submissions, cpu.kernel] = [cpu.submissions + s.seconds, cpu.kernel + s.kernel];
+    if (tid === pid) cpu.mainThread = s.seconds;
   }
   return cpu;
 }
@@ -134,6 +151,8 @@ export async function run() {
     await loadDemo(db, { provinceCode: '68', members: Math.ceil(dossiers * 6) + STATIONS * 2, seed: 17 });
     // An intake officer of the province, as at the counters: the scope check is the one they go through.
     await addUser(db.db, cliActor(), { username: 'do.hieu.nang', fullName: 'Đo hiệu năng', password: PASSWORD, role: 'intake_officer', provinceCode: '68' });
+    // Members by use, `dossiers` each: server's first capacity round, raw (both rounds), server's second round, the
+    // paced run, then STATIONS for the warm-up. No member gets two dossiers from the server (that is a conflict).
     const members = (await db.db.selectFrom('members').select('id').where('eligible', '=', true).orderBy('id').limit(dossiers * 4 + STATIONS).execute()).map((m) => m.id);
     if (members.length < dossiers * 4 + STATIONS) throw new Error(`only ${members.length} eligible members`);
     const { photo, signature } = await images();
@@ -183,19 +202,12 @@ export async function run() {
     // latency is queueing by construction (64 waiting / throughput), so the p99 users feel is measured apart, below.
     const capacityRound = async (first: number) => {
       const times: number[] = [];
-      let next = 0;
       const before = cpu();
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: STATIONS }, async () => {
-          for (let i = next++; i < dossiers; i = next++) {
-            const t = performance.now();
-            await submit(members[first + i]!);
-            times.push(performance.now() - t);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = await closedLoop(dossiers, () => async (i) => {
+        const t = performance.now();
+        await submit(members[first + i]!);
+        times.push(performance.now() - t);
+      });
       const after = cpu();
       console.log(
         `HTTP: ${round(dossiers / seconds, 1)}/s, CPU ms per dossier: server ${perDossier(before, after, 'server')} (main thread ${perDossier(before, after, 'mainThread')}, kernel ${perDossier(before, after, 'serverKernel')}; + ${perDossier(before, after, 'recheck')} photo re-check at idle priority), PostgreSQL ${perDossier(before, after, 'postgres')}, load generator ${perDossier(before, after, 'load')}`,
@@ -211,27 +223,22 @@ export async function run() {
     const [data, record] = [JSON.stringify(stored.data), JSON.stringify(stored.record)];
     const store = await encryptedFileStore(path.join(dataDir, 'raw'), path.join(dataDir, 'raw.key'));
     const rawRound = async () => {
-      let next = 0;
       const before = cpu();
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: STATIONS }, async () => {
-          let prev = GENESIS_HASH;
-          for (let i = next++; i < dossiers; i = next++) {
-            const [p, s] = (await store.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }])) as [StoredFile, StoredFile];
-            const id = randomUUID();
-            const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
-            const hash = entryHash(prev, fields);
-            await sql`WITH d AS (
-                INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256, submitted_by)
-                VALUES (${id}, ${members[dossiers + i]!}, 'confirmed', ${data}, ${record}, ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256}, ${audit.actor_id}))
-              INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, scope, details, prev_hash, hash)
-              VALUES (${fields.at}, ${fields.actorId}, ${fields.actor}, ${fields.action}, ${fields.entity}, ${id}, ${fields.scope}, ${JSON.stringify(fields.details)}, ${prev}, ${hash})`.execute(db.db);
-            prev = hash;
-          }
-        }),
-      );
-      const roundSeconds = (performance.now() - started) / 1000;
+      const roundSeconds = await closedLoop(dossiers, () => {
+        let prev = GENESIS_HASH;
+        return async (i) => {
+          const [p, s] = (await store.put([{ kind: 'photo', content: photo }, { kind: 'signature', content: signature }])) as [StoredFile, StoredFile];
+          const id = randomUUID();
+          const fields = { at: new Date().toISOString(), actorId: audit.actor_id, actor: audit.actor, action: 'dossier.submit', entity: 'dossier', entityId: id, scope: audit.scope, details: { ...(audit.details as object), memberId: members[dossiers + i]! } };
+          const hash = entryHash(prev, fields);
+          await sql`WITH d AS (
+              INSERT INTO dossiers (id, member_id, state, data, record, photo_ref, photo_sha256, signature_ref, signature_sha256, payload_sha256, submitted_by)
+              VALUES (${id}, ${members[dossiers + i]!}, 'confirmed', ${data}, ${record}, ${p.ref}, ${p.sha256}, ${s.ref}, ${s.sha256}, ${p.sha256}, ${audit.actor_id}))
+            INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, scope, details, prev_hash, hash)
+            VALUES (${fields.at}, ${fields.actorId}, ${fields.actor}, ${fields.action}, ${fields.entity}, ${id}, ${fields.scope}, ${JSON.stringify(fields.details)}, ${prev}, ${hash})`.execute(db.db);
+          prev = hash;
+        };
+      });
       const after = cpu();
       console.log(`raw: ${round(dossiers / roundSeconds, 1)}/s, CPU ms per dossier: PostgreSQL ${perDossier(before, after, 'postgres')}, files and queries ${perDossier(before, after, 'load')} (kernel ${perDossier(before, after, 'loadKernel')})`);
       return roundSeconds;
