@@ -47,12 +47,16 @@ export class ThreadClient<Request extends object, Result> {
 
   request(message: Request): Promise<Result> {
     clearTimeout(this.idleTimer);
-    const worker = this.start();
     const id = this.next++;
     return new Promise<Result>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: this.batched ? undefined : worker });
-      if (!this.batched) worker.postMessage({ ...message, id });
-      else if (this.outbox.push({ ...message, id }) === 1) setImmediate(() => this.flush());
+      if (this.batched) {
+        this.pending.set(id, { resolve, reject, worker: undefined });
+        if (this.outbox.push({ ...message, id }) === 1) setImmediate(() => this.flush());
+      } else {
+        const worker = this.start();
+        this.pending.set(id, { resolve, reject, worker });
+        worker.postMessage({ ...message, id });
+      }
     }).finally(() => {
       // One timer at most: requests answered together each find nothing waiting, and a timer left behind by one of
       // them would end the thread under a later request. When it fires, the thread ends only if still idle.
@@ -61,9 +65,9 @@ export class ThreadClient<Request extends object, Result> {
     });
   }
 
-  /** Ends the thread now unless a request is waiting on it (the next request starts another). */
+  /** Ends the thread now unless a request is waiting on it, sent or still in the outbox (the next one starts another). */
   async release(): Promise<void> {
-    if (this.pending.size === 0 && this.outbox.length === 0) await this.close();
+    if (this.pending.size === 0) await this.close();
   }
 
   async close(): Promise<void> {
